@@ -1,0 +1,392 @@
+package charts
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-analyze/charts/chartdraw"
+	"github.com/go-analyze/charts/chartdraw/drawing"
+)
+
+// Point is one check-in: the value a key result had at a moment.
+type Point struct {
+	At    time.Time
+	Value float64
+}
+
+// KeyResult is one measurable result and its check-ins.
+type KeyResult struct {
+	Title string
+	// Unit is the display unit: "" (plain number), "%", a currency symbol
+	// used as a prefix ("$", "€", "£") or any short suffix such as "ms".
+	Unit          string
+	Start, Target float64
+	// Decreasing marks a key result whose target is below its start (e.g.
+	// P99 latency 400 ms → 280 ms). The direction is taken from Start and
+	// Target; the flag only decides what "reached" means when they are equal.
+	Decreasing bool
+	// Points are the check-ins, in any order. Non-finite values and points
+	// outside the cycle are left out.
+	Points []Point
+}
+
+// Progress is the input of ProgressChart.
+type Progress struct {
+	Title                string // chart title, e.g. the objective
+	CycleStart, CycleEnd time.Time
+	// Now is marked with a vertical "Today" line, clamped to the cycle; the
+	// zero time draws no marker.
+	Now        time.Time
+	KeyResults []KeyResult
+}
+
+const (
+	progressWidth  = 960
+	progressHeight = 480
+)
+
+// ProgressChart draws key-result progress over the cycle as a PNG.
+//
+// The X axis is the cycle (start to end) with date ticks. Each key result is
+// a line that starts at its Start value at CycleStart and follows its
+// check-ins (marked with a shape per key result), next to a dashed "ideal
+// pace" line from start to target at the cycle end. With one key result the
+// raw values are plotted with its unit; with several, each is plotted as % of
+// the way from its start to its target (so an improving decreasing key result
+// rises too) against one ideal line from 0 % to 100 %.
+func ProgressChart(p Progress) ([]byte, error) {
+	d := prepareProgress(p)
+	c := newCanvas(progressWidth, progressHeight)
+
+	// Header and legend sizes decide where the plot goes.
+	title := p.Title
+	if strings.TrimSpace(title) == "" {
+		title = "Key result progress"
+	}
+	maxW := c.w - 2*outerMargin
+	legend, rows := c.layoutLegend(d.legend, maxW, maxW*45/100)
+	legendTop := c.headerBottom() + 4
+	plotTop := legendTop + rows*c.legendRowHeight() + 10
+	_, nameH := c.measure("Ag", sizeAxisName, false)
+	leftPad := outerMargin + nameH + 10
+
+	plotH := progressHeight - plotTop - outerMargin - 30
+	yMin, yMax, yStep := axisRange(d.lo, d.hi, min(max(plotH/44, 4), 9))
+	// An unlabelled tick a little below the lowest one keeps values at the
+	// bottom (a 0 % start, a 0/1 milestone) off the X axis line.
+	yTicks := []chartdraw.Tick{{Value: yMin - (yMax-yMin)*0.025}}
+	yVals := tickValues(yMin, yMax, yStep)
+	// The axis covers every value except with absurd inputs (near ±MaxFloat64);
+	// pin those to its edges rather than drawing far off the canvas.
+	for _, s := range d.series {
+		for i, v := range s.ys {
+			s.ys[i] = math.Max(yMin, math.Min(v, yMax))
+		}
+	}
+	for i, v := range d.ideal {
+		d.ideal[i] = math.Max(yMin, math.Min(v, yMax))
+	}
+	for _, v := range yVals {
+		yTicks = append(yTicks, chartdraw.Tick{Value: v, Label: formatValue(v, d.yUnit, yStep)})
+	}
+
+	labelW, _ := c.measure("Sep 30", sizeTick, false)
+	plotW := progressWidth - leftPad - outerMargin - 60
+	dts := dateTicks(d.start, d.end, max(plotW/(labelW+40), 2))
+	xTicks := make([]chartdraw.Tick, 0, len(dts)+2)
+	if len(dts) == 0 || !dts[0].At.Equal(d.start) {
+		xTicks = append(xTicks, chartdraw.Tick{Value: 0})
+	}
+	for _, t := range dts {
+		xTicks = append(xTicks, chartdraw.Tick{Value: daysBetween(d.start, t.At), Label: t.Label})
+	}
+	if len(dts) == 0 || !dts[len(dts)-1].At.Equal(d.end) {
+		xTicks = append(xTicks, chartdraw.Tick{Value: d.span})
+	}
+	if len(dts) < 2 { // too short (or absurdly long) for aligned ticks: label the ends
+		layout := "Jan 2, 2006"
+		if d.span < 3 {
+			layout = "Jan 2, 15:04"
+		}
+		xTicks = []chartdraw.Tick{{Value: 0, Label: d.start.Format(layout)}, {Value: d.span, Label: d.end.Format(layout)}}
+	}
+
+	axisStyle := chartdraw.Style{
+		StrokeColor: colAxis,
+		StrokeWidth: 1,
+		FontStyle:   chartdraw.FontStyle{FontSize: sizeTick, FontColor: colMuted, Font: c.regular},
+	}
+	yAxisStyle := axisStyle // labels only: the grid lines do the rest
+	yAxisStyle.StrokeColor = chartdraw.ColorTransparent
+	chart := chartdraw.Chart{
+		Width:  progressWidth,
+		Height: progressHeight,
+		Font:   c.regular,
+		Background: chartdraw.Style{
+			FillColor: colWhite,
+			Padding: chartdraw.Box{
+				Top: plotTop, Left: leftPad, Right: outerMargin + 8, Bottom: outerMargin,
+				IsSet: true,
+			},
+		},
+		Canvas: chartdraw.Style{FillColor: colWhite},
+		XAxis:  chartdraw.XAxis{Style: axisStyle, Ticks: xTicks},
+		// The primary axis is drawn on the right; it stays hidden and every
+		// series uses the secondary (left) axis. A fixed range keeps the
+		// library from deriving a non-finite one from no series.
+		YAxis:          chartdraw.YAxis{Style: chartdraw.Hidden(), Range: &chartdraw.ContinuousRange{Min: 0, Max: 1}},
+		YAxisSecondary: chartdraw.YAxis{Style: yAxisStyle, Ticks: yTicks},
+	}
+
+	// Behind everything: grid lines and the "today" line.
+	chart.Series = append(chart.Series, layer{func(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range) {
+		for _, v := range yVals {
+			y := cb.Bottom - yr.Translate(v)
+			c.rect(cb.Left, y, cb.Right, y+1, colGrid)
+		}
+		for _, t := range xTicks {
+			if t.Label == "" {
+				continue
+			}
+			x := cb.Left + xr.Translate(t.Value)
+			c.rect(x, cb.Top, x+1, cb.Bottom, colGrid)
+		}
+		if d.hasNow {
+			x := cb.Left + xr.Translate(d.now)
+			c.rect(x-1, cb.Top, x+1, cb.Bottom, colToday)
+		}
+	}})
+	if d.ideal != nil {
+		chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
+			Name:    "Ideal pace",
+			YAxis:   chartdraw.YAxisSecondary,
+			XValues: []float64{0, d.span},
+			YValues: d.ideal,
+			Style: chartdraw.Style{
+				StrokeColor: colIdeal, StrokeWidth: 2, StrokeDashArray: idealDash,
+			},
+		})
+	}
+	for _, s := range d.series {
+		chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
+			Name:    s.label,
+			YAxis:   chartdraw.YAxisSecondary,
+			XValues: s.xs,
+			YValues: s.ys,
+			Style:   chartdraw.Style{StrokeColor: s.color, StrokeWidth: 2.5},
+		})
+	}
+	// On top: check-in markers, the "Today" label and the empty-state notice.
+	chart.Series = append(chart.Series, layer{func(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range) {
+		for _, s := range d.series {
+			for i := s.firstCheckIn; i < len(s.xs); i++ {
+				c.marker(s.shape, cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i]), 4.5, s.color)
+			}
+		}
+		if d.hasNow {
+			x := cb.Left + xr.Translate(d.now)
+			tw, th := c.measure("Today", sizeSmall, true)
+			tx := x + 6
+			if tx+tw > cb.Right-2 {
+				tx = x - 6 - tw
+			}
+			ty := cb.Top + th + 1
+			c.rect(tx-3, cb.Top+2, tx+tw+3, ty+4, colWhite)
+			c.text("Today", tx, ty, sizeSmall, true, colToday)
+		}
+		if d.checkIns == 0 {
+			c.message("No check-ins yet", cb.Left+cb.Width()/2, cb.Top+cb.Height()/2)
+		}
+	}})
+
+	chart.Elements = []chartdraw.Renderable{func(r chartdraw.Renderer, cb chartdraw.Box, _ chartdraw.Style) {
+		c.header(title, d.subtitle)
+		c.drawLegend(legend, outerMargin, legendTop)
+		name := c.fit(d.yName, cb.Height(), sizeAxisName, false)
+		nw, _ := c.measure(name, sizeAxisName, false)
+		c.textRotated(name, outerMargin+nameH-4, cb.Top+cb.Height()/2+nw/2, sizeAxisName, false, colMuted)
+	}}
+
+	var rc rgbaCollector
+	if err := chart.Render(func(int, int) chartdraw.Renderer { return c.r }, &rc); err != nil {
+		return nil, fmt.Errorf("charts: progress chart: %w", err)
+	}
+	return rc.png()
+}
+
+// layer is a chartdraw series that draws freely with the chart's ranges;
+// it adds no values to the axes.
+type layer struct {
+	draw func(r chartdraw.Renderer, canvasBox chartdraw.Box, xr, yr chartdraw.Range)
+}
+
+func (layer) GetName() string               { return "" }
+func (layer) GetYAxis() chartdraw.YAxisType { return chartdraw.YAxisSecondary }
+func (layer) GetStyle() chartdraw.Style     { return chartdraw.Style{} }
+func (layer) Validate() error               { return nil }
+func (l layer) Render(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range, _ chartdraw.Style) {
+	l.draw(r, cb, xr, yr)
+}
+
+// progressData is the chart-ready form of a Progress.
+type progressData struct {
+	start, end time.Time
+	span       float64 // cycle length in days, > 0
+	now        float64 // days from start, when hasNow
+	hasNow     bool
+
+	series   []krLine
+	checkIns int       // plotted check-ins over all key results
+	ideal    []float64 // Y at cycle start and end, nil when unknown
+	lo, hi   float64   // value range to show
+	yUnit    string    // unit of the Y tick labels
+	yName    string    // Y axis title
+	subtitle string
+	legend   []legendItem
+}
+
+type krLine struct {
+	label        string
+	color        drawing.Color
+	shape        markerShape
+	xs, ys       []float64 // days from cycle start; plotted values
+	firstCheckIn int       // index of the first check-in (after the baseline)
+}
+
+func prepareProgress(p Progress) progressData {
+	var d progressData
+	d.start, d.end = p.CycleStart, p.CycleEnd
+	if d.end.Before(d.start) {
+		d.start, d.end = d.end, d.start
+	}
+	if !d.end.After(d.start) {
+		d.end = d.start.Add(24 * time.Hour)
+	}
+	d.span = daysBetween(d.start, d.end)
+	if !p.Now.IsZero() {
+		now := p.Now
+		if now.Before(d.start) {
+			now = d.start
+		}
+		if now.After(d.end) {
+			now = d.end
+		}
+		d.now, d.hasNow = daysBetween(d.start, now), true
+	}
+
+	single := len(p.KeyResults) == 1
+	lo, hi := math.Inf(1), math.Inf(-1)
+	include := func(v float64) {
+		if finite(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+
+	for i, kr := range p.KeyResults {
+		value := func(v float64) float64 {
+			if single {
+				return v
+			}
+			return percentOfTarget(kr.Start, kr.Target, v, kr.Decreasing)
+		}
+		// Shapes cycle out of step with colours: no two lines look the same.
+		line := krLine{color: seriesColor(i), shape: markerShape(i+i/len(palette)) % shapeCount}
+		if base := value(kr.Start); finite(base) {
+			line.xs, line.ys = append(line.xs, 0), append(line.ys, base)
+		}
+		line.firstCheckIn = len(line.xs)
+		pts := slices.Clone(kr.Points)
+		slices.SortStableFunc(pts, func(a, b Point) int { return a.At.Compare(b.At) })
+		for _, pt := range pts {
+			v := value(pt.Value)
+			if !finite(pt.Value) || !finite(v) || pt.At.Before(d.start) || pt.At.After(d.end) {
+				continue
+			}
+			line.xs = append(line.xs, daysBetween(d.start, pt.At))
+			line.ys = append(line.ys, v)
+		}
+		for _, v := range line.ys {
+			include(v)
+		}
+		d.checkIns += len(line.xs) - line.firstCheckIn
+
+		unit, step := kr.Unit, 1.0
+		if single {
+			step = 0
+		} else {
+			unit = "%"
+		}
+		line.label = shorten(kr.Title, 120)
+		if line.label == "" {
+			line.label = fmt.Sprintf("Key result %d", i+1)
+		}
+		var suffix string
+		if n := len(line.ys); n > line.firstCheckIn {
+			suffix = " · " + formatValue(line.ys[n-1], unit, cmp.Or(step, autoStep(line.ys[n-1])))
+		}
+		d.series = append(d.series, line)
+		d.legend = append(d.legend, legendItem{label: line.label, suffix: suffix, kind: legendLine, color: line.color, shape: line.shape})
+	}
+
+	idealLabel := "Ideal pace"
+	if single {
+		kr := p.KeyResults[0]
+		d.yUnit = cleanUnit(kr.Unit)
+		d.yName = shorten(kr.Title, 80)
+		if d.yName == "" {
+			d.yName = "Value"
+		}
+		if d.yUnit != "" {
+			d.yName += " (" + d.yUnit + ")"
+		}
+		include(kr.Start)
+		include(kr.Target)
+		if finite(kr.Start) && finite(kr.Target) {
+			d.ideal = []float64{kr.Start, kr.Target}
+			idealLabel = "Ideal pace: " + formatValue(kr.Start, kr.Unit, autoStep(kr.Start)) + " → " + formatValue(kr.Target, kr.Unit, autoStep(kr.Target))
+		}
+	} else {
+		d.yUnit, d.yName = "%", "% of target"
+		include(0)
+		include(100)
+		d.ideal = []float64{0, 100}
+		idealLabel = "Ideal pace: 0 → 100%"
+	}
+	if d.ideal != nil {
+		d.legend = append(d.legend, legendItem{label: idealLabel, kind: legendDashed, color: colIdeal})
+	}
+	if !(lo <= hi) { // nothing finite at all
+		lo, hi = 0, 100
+	}
+	// Leave a little headroom above the highest value for the "Today" label.
+	if h := hi + (hi-lo)*0.04; hi > lo && finite(h) {
+		hi = h
+	}
+	d.lo, d.hi = lo, hi
+
+	d.subtitle = dateRange(d.start, d.end)
+	switch {
+	case len(p.KeyResults) == 0:
+		d.subtitle += " · no key results"
+	case single:
+		kr := p.KeyResults[0]
+		if finite(kr.Start) && finite(kr.Target) {
+			d.subtitle += " · from " + formatValue(kr.Start, kr.Unit, autoStep(kr.Start)) + " to " + formatValue(kr.Target, kr.Unit, autoStep(kr.Target))
+		}
+	default:
+		d.subtitle += fmt.Sprintf(" · %d key results, each as %% of the way from its start to its target", len(p.KeyResults))
+	}
+	return d
+}
+
+// dateRange prints a cycle like "Oct 1 – Dec 31, 2025".
+func dateRange(a, b time.Time) string {
+	if a.Year() == b.Year() {
+		return a.Format("Jan 2") + " – " + b.Format("Jan 2, 2006")
+	}
+	return a.Format("Jan 2, 2006") + " – " + b.Format("Jan 2, 2006")
+}

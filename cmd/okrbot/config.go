@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Config is okrbot's configuration, read from the environment.
+type Config struct {
+	SlackBotToken string `envconfig:"SLACK_BOT_TOKEN" desc:"Bot User OAuth Token (xoxb-…), from the Slack app's OAuth & Permissions page. Required."`
+	SlackAppToken string `envconfig:"SLACK_APP_TOKEN" desc:"App-level token (xapp-…) with connections:write, from the Slack app's Basic Information page; opens the Socket Mode connection. Required."`
+	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Base URL of Slack's Web API; every call, apps.connections.open included, goes there. Tests point it at the fake Slack."`
+
+	RedisURL    string `envconfig:"REDIS_URL" desc:"Redis to keep data in: redis://[user:password@]host:6379 or rediss:// for TLS (database 0). Unset: an in-memory store that loses everything on exit."`
+	RedisMode   string `envconfig:"REDIS_MODE" default:"single" desc:"single, sentinel (REDIS_URL names a sentinel: redis://:pw@s1:26379?master_name=mymaster&addr=s2:26379) or cluster (REDIS_URL names a node: redis://n1:6379?addr=n2:6379&addr=n3:6379)."`
+	RedisPrefix string `envconfig:"REDIS_PREFIX" default:"okrbot" desc:"Prefix of every Redis key, so that several deployments can share one Redis."`
+
+	HTTPAddr        string `envconfig:"OKRBOT_HTTP_ADDR" desc:"Address for /healthz, /readyz and /metrics, e.g. :8080. Unset: no HTTP server."`
+	DefaultTimezone string `envconfig:"OKRBOT_DEFAULT_TIMEZONE" default:"UTC" desc:"IANA timezone for teams that have not chosen one, e.g. Europe/Berlin."`
+	LogLevel        string `envconfig:"OKRBOT_LOG_LEVEL" default:"info" desc:"debug, info, warn or error."`
+	LogFormat       string `envconfig:"OKRBOT_LOG_FORMAT" default:"text" desc:"text (for people) or json (for log collectors)."`
+}
+
+// ConfigError is a configuration mistake; okrbot exits with status 2 and
+// prints its message, one line naming the variable and what a valid value
+// looks like.
+type ConfigError struct{ Msg string }
+
+func (e *ConfigError) Error() string { return e.Msg }
+
+// LoadConfig reads and checks the configuration from the environment.
+func LoadConfig() (Config, error) {
+	var c Config
+	if err := envconfig.Process("", &c); err != nil {
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			return c, &ConfigError{fmt.Sprintf("%s: cannot read %q as a %s", pe.KeyName, pe.Value, pe.TypeName)}
+		}
+		return c, &ConfigError{err.Error()}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks every variable and normalizes SLACK_API_URL.
+func (c *Config) Validate() error {
+	if err := checkToken("SLACK_BOT_TOKEN", c.SlackBotToken, "xoxb-", "the bot token from your Slack app's OAuth & Permissions page"); err != nil {
+		return err
+	}
+	if err := checkToken("SLACK_APP_TOKEN", c.SlackAppToken, "xapp-", "an app-level token with connections:write from your Slack app's Basic Information page"); err != nil {
+		return err
+	}
+	u, err := url.Parse(c.SlackAPIURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return &ConfigError{"SLACK_API_URL must be an http(s) URL like https://slack.com/api/"}
+	}
+	if !strings.HasSuffix(c.SlackAPIURL, "/") {
+		c.SlackAPIURL += "/"
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		return &ConfigError{"REDIS_URL must start with redis:// or rediss://, like redis://localhost:6379"}
+	}
+	switch c.RedisMode {
+	case "single", "sentinel", "cluster":
+	default:
+		return &ConfigError{fmt.Sprintf("REDIS_MODE must be single, sentinel or cluster, not %q", c.RedisMode)}
+	}
+	if c.RedisMode != "single" && c.RedisURL == "" {
+		return &ConfigError{fmt.Sprintf("REDIS_MODE=%s needs REDIS_URL, like redis://host:6379", c.RedisMode)}
+	}
+	if c.RedisPrefix == "" || strings.ContainsAny(c.RedisPrefix, "{} ") {
+		return &ConfigError{"REDIS_PREFIX must be a non-empty word without spaces or braces, like okrbot"}
+	}
+	if _, err := time.LoadLocation(c.DefaultTimezone); err != nil || c.DefaultTimezone == "" {
+		return &ConfigError{fmt.Sprintf("OKRBOT_DEFAULT_TIMEZONE must be an IANA timezone like Europe/Berlin, not %q", c.DefaultTimezone)}
+	}
+	if _, err := c.level(); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return &ConfigError{fmt.Sprintf("OKRBOT_LOG_FORMAT must be text or json, not %q", c.LogFormat)}
+	}
+	return nil
+}
+
+// checkToken checks a token's presence and shape without ever printing it.
+func checkToken(name, value, prefix, what string) error {
+	switch {
+	case value == "":
+		return &ConfigError{fmt.Sprintf("%s is not set: it is %s, starting with %s", name, what, prefix)}
+	case !strings.HasPrefix(value, prefix) || len(value) < len(prefix)+8 || strings.ContainsAny(value, " \t\r\n\"'"):
+		return &ConfigError{fmt.Sprintf("%s is malformed: expected %s, starting with %s (like %s1234-…)", name, what, prefix, prefix)}
+	}
+	return nil
+}
+
+func (c Config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, &ConfigError{fmt.Sprintf("OKRBOT_LOG_LEVEL must be debug, info, warn or error, not %q", c.LogLevel)}
+	}
+	return l, nil
+}
+
+// LogValue keeps tokens and Redis passwords out of logs.
+func (c Config) LogValue() slog.Value {
+	redis := "embedded (in memory)"
+	if c.RedisURL != "" {
+		redis = c.RedisMode + " " + redactURL(c.RedisURL)
+	}
+	return slog.GroupValue(
+		slog.String("slack_api_url", c.SlackAPIURL),
+		slog.String("redis", redis),
+		slog.String("redis_prefix", c.RedisPrefix),
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("default_timezone", c.DefaultTimezone),
+		slog.String("log_level", c.LogLevel),
+	)
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable)"
+	}
+	if u.User != nil {
+		u.User = url.User("***")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "***")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// PrintUsage writes every variable with its default and description.
+func PrintUsage(w io.Writer) {
+	fmt.Fprintln(w, "okrbot runs your team's OKR check-ins in Slack (Socket Mode).")
+	fmt.Fprintln(w, "\nUsage: okrbot            (configured from the environment)")
+	fmt.Fprintln(w, "\nEnvironment variables:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	envconfig.Usagef("", &Config{}, tw, "{{range .}}  {{usage_key .}}\t{{if usage_default .}}default {{usage_default .}}{{else}}-{{end}}\t{{usage_description .}}\n{{end}}")
+	tw.Flush()
+}

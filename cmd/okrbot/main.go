@@ -1,0 +1,71 @@
+// Command okrbot runs the okrbot Slack bot: it connects to Slack over Socket
+// Mode, keeps OKRs in Redis and serves health and metrics over HTTP.
+//
+// It is configured from the environment; `okrbot -h` lists the variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	for _, a := range os.Args[1:] {
+		switch a {
+		case "-h", "-help", "--help", "help":
+			PrintUsage(os.Stdout)
+			return
+		case "healthcheck": // for container healthchecks: the image has no curl
+			os.Exit(healthcheck(os.Getenv("OKRBOT_HTTP_ADDR")))
+		default:
+			fmt.Fprintf(os.Stderr, "okrbot: unknown argument %q: okrbot takes its configuration from the environment (okrbot -h lists it)\n", a)
+			os.Exit(2)
+		}
+	}
+	cfg, err := LoadConfig()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "okrbot:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain(cfg, NewLogger(cfg, os.Stderr))
+	if err := m.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		m.Logger.Error("okrbot stopped", slog.Any("err", err))
+		os.Exit(1)
+	}
+}
+
+// healthcheck asks the running okrbot's /healthz on addr (OKRBOT_HTTP_ADDR)
+// and returns the exit status: 0 healthy, 1 not.
+func healthcheck(addr string) int {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "okrbot healthcheck: OKRBOT_HTTP_ADDR must be set, like :8080")
+		return 1
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	c := http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Get("http://" + net.JoinHostPort(host, port) + "/healthz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "okrbot healthcheck:", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "okrbot healthcheck: status", resp.StatusCode)
+		return 1
+	}
+	return 0
+}

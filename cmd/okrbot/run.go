@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/okrbot/okrbot/store"
+)
+
+// ShutdownTimeout bounds a clean shutdown after SIGINT or SIGTERM.
+const ShutdownTimeout = 10 * time.Second
+
+// Main holds okrbot's wiring, so that end-to-end tests run exactly what the
+// binary runs.
+type Main struct {
+	Config   Config
+	Logger   *slog.Logger
+	Now      func() time.Time
+	Registry *prometheus.Registry
+
+	// Set by Run once the store is open.
+	Store *store.Store
+
+	ready     chan struct{}
+	readyOnce sync.Once
+	httpAddr  net.Addr
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg Config, logger *slog.Logger) *Main {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &Main{Config: cfg, Logger: logger, Now: time.Now, Registry: reg, ready: make(chan struct{})}
+}
+
+// NewLogger returns the structured logger cfg asks for, writing to w.
+func NewLogger(cfg Config, w io.Writer) *slog.Logger {
+	level, _ := cfg.level()
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Ready is closed once Run has opened everything and is serving.
+func (m *Main) Ready() <-chan struct{} { return m.ready }
+
+// HTTPAddr returns the address the HTTP server listens on, once Ready.
+func (m *Main) HTTPAddr() net.Addr { return m.httpAddr }
+
+// Run opens the store, starts every part and blocks until ctx is cancelled,
+// then shuts down within ShutdownTimeout.
+func (m *Main) Run(ctx context.Context) error {
+	log := m.Logger
+	log.Info("okrbot starting", slog.Any("config", m.Config))
+
+	rdb, closeStore, err := m.openRedis(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	m.Store = store.New(rdb, m.Config.RedisPrefix)
+
+	var wg sync.WaitGroup
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	var srv *http.Server
+	if m.Config.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("OKRBOT_HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
+		}
+		m.httpAddr = ln.Addr()
+		srv = &http.Server{Handler: m.httpHandler(), ReadHeaderTimeout: 5 * time.Second}
+		wg.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				cancel(fmt.Errorf("http server: %w", err))
+			}
+		})
+		log.Info("serving health and metrics", slog.String("addr", ln.Addr().String()))
+	}
+
+	m.readyOnce.Do(func() { close(m.ready) })
+	log.Info("okrbot ready")
+	<-runCtx.Done()
+
+	log.Info("okrbot shutting down")
+	shutdownCtx, done := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer done()
+	if srv != nil {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			log.Warn("http shutdown", slog.Any("err", err))
+		}
+	}
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-shutdownCtx.Done():
+		log.Warn("shutdown timed out; exiting anyway")
+	}
+	log.Info("okrbot stopped")
+	if cause := context.Cause(runCtx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return nil
+}
+
+// openRedis connects to REDIS_URL, or starts the embedded store and says
+// loudly that data will not survive.
+func (m *Main) openRedis(ctx context.Context) (redis.UniversalClient, func(), error) {
+	if m.Config.RedisURL == "" {
+		rdb, stop, err := store.Embedded()
+		if err != nil {
+			return nil, nil, err
+		}
+		m.Logger.Warn("REDIS_URL is not set: okrbot keeps its data IN MEMORY and LOSES IT ON EXIT. " +
+			"This is for trying okrbot out; set REDIS_URL (see README) for real use.")
+		return rdb, func() { rdb.Close(); stop() }, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	rdb, err := store.Connect(cctx, store.Options{URL: m.Config.RedisURL, Mode: m.Config.RedisMode})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rdb, func() { rdb.Close() }, nil
+}
+
+func (m *Main) httpHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.Store.Ping(ctx); err != nil {
+			http.Error(w, "redis: unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	return mux
+}

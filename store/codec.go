@@ -1,0 +1,243 @@
+package store
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// objectiveDoc is how an objective and its key-result definitions are kept.
+// Live state (current value, confidence) lives in each key result's hash.
+type objectiveDoc struct {
+	ID          string  `json:"id"`
+	Team        string  `json:"team"`
+	Cycle       string  `json:"cycle"`
+	Title       string  `json:"title"`
+	Description string  `json:"desc,omitempty"`
+	Owner       string  `json:"owner"`
+	ParentID    string  `json:"parent,omitempty"`
+	CreatedBy   string  `json:"cby"`
+	CreatedAt   int64   `json:"cat"` // unix ms
+	UpdatedAt   int64   `json:"uat,omitempty"`
+	Archived    bool    `json:"arch,omitempty"`
+	ArchivedBy  string  `json:"aby,omitempty"`
+	ArchivedAt  int64   `json:"aat,omitempty"`
+	KeyResults  []krDoc `json:"krs"`
+}
+
+type krDoc struct {
+	ID        string      `json:"id"`
+	Title     string      `json:"title"`
+	Owner     string      `json:"owner"`
+	Kind      okrs.Kind   `json:"kind"`
+	Unit      okrs.Unit   `json:"unit"`
+	UnitLabel string      `json:"ul,omitempty"`
+	Currency  string      `json:"cur,omitempty"`
+	Start     float64     `json:"start"`
+	Target    float64     `json:"target"`
+	Weight    float64     `json:"w,omitempty"`
+	Due       string      `json:"due,omitempty"` // 2006-01-02
+	Archived  bool        `json:"arch,omitempty"`
+	CreatedAt int64       `json:"cat"`
+	History   []targetDoc `json:"th,omitempty"`
+}
+
+type targetDoc struct {
+	By   string  `json:"by"`
+	At   int64   `json:"at"`
+	From float64 `json:"from"`
+	To   float64 `json:"to"`
+}
+
+// checkInDoc is one entry of a key result's history list. Short names keep
+// a check-in with a 40-character comment well under 250 bytes in Redis.
+type checkInDoc struct {
+	ID       string  `json:"i"`
+	Author   string  `json:"a"`
+	At       int64   `json:"t"` // unix ms
+	Value    float64 `json:"v"`
+	Level    string  `json:"c,omitempty"`
+	Score    *int    `json:"s,omitempty"`
+	Comment  string  `json:"m,omitempty"`
+	Blockers string  `json:"b,omitempty"`
+}
+
+const dateLayout = "2006-01-02"
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func encodeObjective(o *okrs.Objective) ([]byte, error) {
+	d := objectiveDoc{
+		ID: o.ID, Team: o.Team, Cycle: o.Cycle, Title: o.Title, Description: o.Description,
+		Owner: o.Owner, ParentID: o.ParentID, CreatedBy: o.CreatedBy, CreatedAt: ms(o.CreatedAt),
+		UpdatedAt: ms(o.UpdatedAt), Archived: o.Archived, ArchivedBy: o.ArchivedBy, ArchivedAt: ms(o.ArchivedAt),
+		KeyResults: make([]krDoc, len(o.KeyResults)),
+	}
+	for i, kr := range o.KeyResults {
+		kd := krDoc{
+			ID: kr.ID, Title: kr.Title, Owner: kr.Owner, Kind: kr.Kind, Unit: kr.Unit,
+			UnitLabel: kr.UnitLabel, Currency: kr.Currency, Start: kr.Start, Target: kr.Target,
+			Weight: kr.Weight, Archived: kr.Archived, CreatedAt: ms(kr.CreatedAt),
+		}
+		if !kr.Due.IsZero() {
+			kd.Due = kr.Due.Format(dateLayout)
+		}
+		for _, h := range kr.TargetHistory {
+			kd.History = append(kd.History, targetDoc{By: h.By, At: ms(h.At), From: h.From, To: h.To})
+		}
+		d.KeyResults[i] = kd
+	}
+	return json.Marshal(d)
+}
+
+func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
+	var d objectiveDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, err
+	}
+	o := &okrs.Objective{
+		ID: d.ID, Workspace: workspace, Team: d.Team, Cycle: d.Cycle, Title: d.Title,
+		Description: d.Description, Owner: d.Owner, ParentID: d.ParentID, CreatedBy: d.CreatedBy,
+		CreatedAt: fromMS(d.CreatedAt), UpdatedAt: fromMS(d.UpdatedAt), Archived: d.Archived,
+		ArchivedBy: d.ArchivedBy, ArchivedAt: fromMS(d.ArchivedAt),
+		KeyResults: make([]okrs.KeyResult, len(d.KeyResults)),
+	}
+	for i, kd := range d.KeyResults {
+		kr := okrs.KeyResult{
+			ID: kd.ID, ObjectiveID: d.ID, Title: kd.Title, Owner: kd.Owner, Kind: kd.Kind, Unit: kd.Unit,
+			UnitLabel: kd.UnitLabel, Currency: kd.Currency, Start: kd.Start, Target: kd.Target,
+			Weight: kd.Weight, Archived: kd.Archived, CreatedAt: fromMS(kd.CreatedAt),
+			Current: kd.Start,
+		}
+		if kd.Due != "" {
+			if due, err := time.Parse(dateLayout, kd.Due); err == nil {
+				kr.Due = due
+			}
+		}
+		for _, h := range kd.History {
+			kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{By: h.By, At: fromMS(h.At), From: h.From, To: h.To})
+		}
+		o.KeyResults[i] = kr
+	}
+	return o, nil
+}
+
+// Fields of a key result's live hash.
+const (
+	hObjective = "o"
+	hCurrent   = "v"
+	hLevel     = "c"
+	hScore     = "s"
+	hAt        = "t"
+	hAuthor    = "a"
+	hArchived  = "x"
+)
+
+// applyLive moves a key result's live state from its hash onto kr.
+func applyLive(kr *okrs.KeyResult, h map[string]string) {
+	if v, err := strconv.ParseFloat(h[hCurrent], 64); err == nil {
+		kr.Current = v
+	}
+	kr.Confidence.Level = okrs.Level(h[hLevel])
+	if s, err := strconv.Atoi(h[hScore]); err == nil {
+		kr.Confidence.Score, kr.Confidence.HasScore = s, true
+	}
+	if t, err := strconv.ParseInt(h[hAt], 10, 64); err == nil {
+		kr.LastCheckIn = fromMS(t)
+	}
+	kr.LastAuthor = h[hAuthor]
+}
+
+func encodeCheckIn(c *okrs.CheckIn) ([]byte, error) {
+	d := checkInDoc{
+		ID: c.ID, Author: c.Author, At: ms(c.At), Value: c.Value, Level: string(c.Confidence.Level),
+		Comment: c.Comment, Blockers: c.Blockers,
+	}
+	if c.Confidence.HasScore {
+		s := c.Confidence.Score
+		d.Score = &s
+	}
+	return json.Marshal(d)
+}
+
+func decodeCheckIn(kr string, b []byte) (okrs.CheckIn, error) {
+	var d checkInDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		return okrs.CheckIn{}, err
+	}
+	c := okrs.CheckIn{
+		ID: d.ID, KeyResultID: kr, Author: d.Author, At: fromMS(d.At), Value: d.Value,
+		Confidence: okrs.Confidence{Level: okrs.Level(d.Level)}, Comment: d.Comment, Blockers: d.Blockers,
+	}
+	if d.Score != nil {
+		c.Confidence.Score, c.Confidence.HasScore = *d.Score, true
+	}
+	return c, nil
+}
+
+// settingsDoc is how team settings are kept.
+type settingsDoc struct {
+	Cadence        okrs.Cadence `json:"cadence"`
+	PromptDay      time.Weekday `json:"pday"`
+	PromptTime     string       `json:"ptime"`
+	OwnerLocalTime bool         `json:"local"`
+	Timezone       string       `json:"tz"`
+	NudgeAfter     int64        `json:"nudge_s"`
+	DigestChannel  string       `json:"dch,omitempty"`
+	DigestDay      time.Weekday `json:"dday"`
+	DigestTime     string       `json:"dtime"`
+	Managers       []string     `json:"managers,omitempty"`
+	PostCheckIns   bool         `json:"post,omitempty"`
+	Anchor         string       `json:"anchor,omitempty"`
+	UpdatedBy      string       `json:"uby,omitempty"`
+	UpdatedAt      int64        `json:"uat,omitempty"`
+}
+
+func encodeSettings(s okrs.Settings) ([]byte, error) {
+	d := settingsDoc{
+		Cadence: s.Cadence, PromptDay: s.PromptDay, PromptTime: s.PromptTime.String(),
+		OwnerLocalTime: s.OwnerLocalTime, Timezone: s.Timezone, NudgeAfter: int64(s.NudgeAfter / time.Second),
+		DigestChannel: s.DigestChannel, DigestDay: s.DigestDay, DigestTime: s.DigestTime.String(),
+		Managers: s.Managers, PostCheckIns: s.PostCheckIns, UpdatedBy: s.UpdatedBy, UpdatedAt: ms(s.UpdatedAt),
+	}
+	if !s.Anchor.IsZero() {
+		d.Anchor = s.Anchor.Format(dateLayout)
+	}
+	return json.Marshal(d)
+}
+
+func decodeSettings(b []byte) (okrs.Settings, error) {
+	var d settingsDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		return okrs.Settings{}, err
+	}
+	s := okrs.DefaultSettings(d.Timezone)
+	s.Cadence, s.PromptDay, s.OwnerLocalTime = d.Cadence, d.PromptDay, d.OwnerLocalTime
+	s.NudgeAfter = time.Duration(d.NudgeAfter) * time.Second
+	s.DigestChannel, s.DigestDay, s.Managers, s.PostCheckIns = d.DigestChannel, d.DigestDay, d.Managers, d.PostCheckIns
+	s.UpdatedBy, s.UpdatedAt = d.UpdatedBy, fromMS(d.UpdatedAt)
+	if t, err := okrs.ParseTimeOfDay(d.PromptTime); err == nil {
+		s.PromptTime = t
+	}
+	if t, err := okrs.ParseTimeOfDay(d.DigestTime); err == nil {
+		s.DigestTime = t
+	}
+	if a, err := time.Parse(dateLayout, d.Anchor); err == nil {
+		s.Anchor = a
+	}
+	return s, nil
+}

@@ -1,0 +1,373 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// maxTxAttempts bounds optimistic-locking retries of UpdateObjective.
+const maxTxAttempts = 16
+
+// CreateObjective implements okrs.ObjectiveStore.
+func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
+	k := s.keys(o.Workspace)
+	if o.ID == "" {
+		o.ID = newID()
+	}
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = time.Now()
+	}
+	for i := range o.KeyResults {
+		kr := &o.KeyResults[i]
+		if kr.ID == "" {
+			kr.ID = newID()
+		}
+		kr.ObjectiveID = o.ID
+		if kr.CreatedAt.IsZero() {
+			kr.CreatedAt = o.CreatedAt
+		}
+		if kr.LastCheckIn.IsZero() {
+			kr.Current = kr.Start
+		}
+	}
+	if o.ParentID != "" {
+		n, err := s.rdb.Exists(ctx, k.objective(o.ParentID)).Result()
+		if err != nil {
+			return unavailable("check parent", err)
+		}
+		if n == 0 {
+			return &okrs.Error{Code: okrs.ENOTFOUND, Field: okrs.FieldParent, Message: "That parent objective no longer exists."}
+		}
+	}
+	doc, err := encodeObjective(o)
+	if err != nil {
+		return err
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, k.objective(o.ID), doc, 0)
+		for i := range o.KeyResults {
+			kr := &o.KeyResults[i]
+			p.HSet(ctx, k.keyResult(kr.ID), hObjective, o.ID, hCurrent, fmtFloat(kr.Current))
+			if kr.Archived || o.Archived {
+				p.HSet(ctx, k.keyResult(kr.ID), hArchived, "1")
+			} else {
+				p.SAdd(ctx, k.userKeyResults(kr.Owner), o.ID+"/"+kr.ID)
+			}
+		}
+		if !o.Archived {
+			p.ZAdd(ctx, k.teamCycle(o.Team, o.Cycle), redis.Z{Score: float64(ms(o.CreatedAt)), Member: o.ID})
+		}
+		p.SAdd(ctx, k.teams(), o.Team)
+		return nil
+	})
+	if err != nil {
+		return unavailable("create objective", err)
+	}
+	return s.noteWorkspace(ctx, o.Workspace)
+}
+
+// Objective implements okrs.ObjectiveStore.
+func (s *Store) Objective(ctx context.Context, workspace, id string) (*okrs.Objective, error) {
+	k := s.keys(workspace)
+	raw, err := s.rdb.Get(ctx, k.objective(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, notFound("That objective does not exist (it may have been deleted).")
+	}
+	if err != nil {
+		return nil, unavailable("get objective", err)
+	}
+	o, err := decodeObjective(workspace, raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.loadLive(ctx, s.rdb, k, []*okrs.Objective{o}, 0); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// loadLive fills in the live state, and up to history check-ins, of every
+// key result of objs, in one round trip.
+func (s *Store) loadLive(ctx context.Context, c redis.Cmdable, k keys, objs []*okrs.Objective, history int) error {
+	type pending struct {
+		kr   *okrs.KeyResult
+		live *redis.MapStringStringCmd
+		hist *redis.StringSliceCmd
+	}
+	var ps []pending
+	_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, o := range objs {
+			for i := range o.KeyResults {
+				kr := &o.KeyResults[i]
+				pd := pending{kr: kr, live: p.HGetAll(ctx, k.keyResult(kr.ID))}
+				if history != 0 {
+					pd.hist = p.LRange(ctx, k.krCheckIns(kr.ID), 0, lastIndex(history))
+				}
+				ps = append(ps, pd)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return unavailable("load key results", err)
+	}
+	for _, pd := range ps {
+		applyLive(pd.kr, pd.live.Val())
+		if pd.hist == nil {
+			continue
+		}
+		items := pd.hist.Val()
+		pd.kr.CheckIns = make([]okrs.CheckIn, 0, len(items))
+		for _, it := range items {
+			if ci, err := decodeCheckIn(pd.kr.ID, []byte(it)); err == nil {
+				pd.kr.CheckIns = append(pd.kr.CheckIns, ci)
+			}
+		}
+	}
+	return nil
+}
+
+// UpdateObjective implements okrs.ObjectiveStore.
+func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, update func(*okrs.Objective) error) (*okrs.Objective, error) {
+	k := s.keys(workspace)
+	key := k.objective(id)
+	var result *okrs.Objective
+	txf := func(tx *redis.Tx) error {
+		raw, err := tx.Get(ctx, key).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return notFound("That objective does not exist (it may have been deleted).")
+		}
+		if err != nil {
+			return err
+		}
+		old, err := decodeObjective(workspace, raw)
+		if err != nil {
+			return err
+		}
+		krKeys := make([]string, len(old.KeyResults))
+		for i, kr := range old.KeyResults {
+			krKeys[i] = k.keyResult(kr.ID)
+		}
+		if len(krKeys) > 0 {
+			if err := tx.Watch(ctx, krKeys...).Err(); err != nil {
+				return err
+			}
+		}
+		if err := s.loadLive(ctx, tx, k, []*okrs.Objective{old}, 0); err != nil {
+			return err
+		}
+		cur, _ := decodeObjective(workspace, raw)
+		for i := range cur.KeyResults {
+			cur.KeyResults[i].Current = old.KeyResults[i].Current
+			cur.KeyResults[i].Confidence = old.KeyResults[i].Confidence
+			cur.KeyResults[i].LastCheckIn = old.KeyResults[i].LastCheckIn
+			cur.KeyResults[i].LastAuthor = old.KeyResults[i].LastAuthor
+		}
+		if err := update(cur); err != nil {
+			return err
+		}
+		cur.ID, cur.Workspace = old.ID, old.Workspace
+		if err := keepsKeyResults(old, cur); err != nil {
+			return err
+		}
+		for i := range cur.KeyResults {
+			kr := &cur.KeyResults[i]
+			if kr.ID == "" {
+				kr.ID = newID()
+				if kr.CreatedAt.IsZero() {
+					kr.CreatedAt = time.Now()
+				}
+				kr.Current = kr.Start
+			}
+			kr.ObjectiveID = cur.ID
+		}
+		doc, err := encodeObjective(cur)
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, key, doc, 0)
+			s.writeIndexes(ctx, p, k, old, cur)
+			return nil
+		})
+		if err == nil {
+			result = cur
+		}
+		return err
+	}
+	for range maxTxAttempts {
+		err := s.rdb.Watch(ctx, txf, key)
+		switch {
+		case err == nil:
+			return result, s.noteWorkspace(ctx, workspace)
+		case errors.Is(err, redis.TxFailedErr):
+			continue
+		}
+		var de *okrs.Error
+		if errors.As(err, &de) {
+			return nil, err
+		}
+		return nil, unavailable("update objective", err)
+	}
+	return nil, okrs.Errorf(okrs.ECONFLICT, "Someone else is changing this objective right now. Please try again.")
+}
+
+// keepsKeyResults checks that an update kept every key result (archiving is
+// how one goes) and did not invent ids.
+func keepsKeyResults(old, cur *okrs.Objective) error {
+	for _, kr := range old.KeyResults {
+		if cur.KeyResult(kr.ID) == nil {
+			return okrs.Errorf(okrs.EINVALID, "Key results cannot be deleted; archive them instead.")
+		}
+	}
+	for _, kr := range cur.KeyResults {
+		if kr.ID != "" && old.KeyResult(kr.ID) == nil {
+			return okrs.Errorf(okrs.EINVALID, "That key result belongs to another objective.")
+		}
+	}
+	return nil
+}
+
+// writeIndexes queues the index and live-state changes that take old to cur.
+func (s *Store) writeIndexes(ctx context.Context, p redis.Pipeliner, k keys, old, cur *okrs.Objective) {
+	oldIndexed := !old.Archived
+	newIndexed := !cur.Archived
+	moved := old.Team != cur.Team || old.Cycle != cur.Cycle
+	if oldIndexed && (moved || !newIndexed) {
+		p.ZRem(ctx, k.teamCycle(old.Team, old.Cycle), old.ID)
+	}
+	if newIndexed && (moved || !oldIndexed) {
+		p.ZAdd(ctx, k.teamCycle(cur.Team, cur.Cycle), redis.Z{Score: float64(ms(cur.CreatedAt)), Member: cur.ID})
+	}
+	if cur.Team != old.Team {
+		p.SAdd(ctx, k.teams(), cur.Team)
+	}
+	for i := range cur.KeyResults {
+		kr := &cur.KeyResults[i]
+		active := !kr.Archived && !cur.Archived
+		member := cur.ID + "/" + kr.ID
+		prev := old.KeyResult(kr.ID)
+		if prev == nil {
+			p.HSet(ctx, k.keyResult(kr.ID), hObjective, cur.ID, hCurrent, fmtFloat(kr.Start))
+		} else {
+			wasActive := !prev.Archived && !old.Archived
+			if wasActive && (!active || prev.Owner != kr.Owner) {
+				p.SRem(ctx, k.userKeyResults(prev.Owner), member)
+			}
+			if prev.LastCheckIn.IsZero() && prev.Start != kr.Start {
+				p.HSet(ctx, k.keyResult(kr.ID), hCurrent, fmtFloat(kr.Start))
+			}
+		}
+		if active {
+			p.SAdd(ctx, k.userKeyResults(kr.Owner), member)
+			p.HDel(ctx, k.keyResult(kr.ID), hArchived)
+		} else {
+			p.HSet(ctx, k.keyResult(kr.ID), hArchived, "1")
+		}
+	}
+}
+
+// TeamObjectives implements okrs.ObjectiveStore in three round trips: the
+// cycle's index, the objectives, and their key results' state and history.
+func (s *Store) TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]okrs.Objective, error) {
+	k := s.keys(workspace)
+	ids, err := s.rdb.ZRange(ctx, k.teamCycle(team, cycle), 0, -1).Result()
+	if err != nil {
+		return nil, unavailable("list objectives", err)
+	}
+	objs, err := s.objectives(ctx, workspace, k, ids, history)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]okrs.Objective, 0, len(objs))
+	for _, o := range objs {
+		if !o.Archived && o.Team == team && o.Cycle == cycle {
+			out = append(out, *o)
+		}
+	}
+	return out, nil
+}
+
+// objectives loads objectives by id, with their key results, in two round
+// trips. Ids with no objective are skipped.
+func (s *Store) objectives(ctx context.Context, workspace string, k keys, ids []string, history int) ([]*okrs.Objective, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	objKeys := make([]string, len(ids))
+	for i, id := range ids {
+		objKeys[i] = k.objective(id)
+	}
+	raws, err := s.rdb.MGet(ctx, objKeys...).Result()
+	if err != nil {
+		return nil, unavailable("load objectives", err)
+	}
+	objs := make([]*okrs.Objective, 0, len(raws))
+	for _, r := range raws {
+		str, ok := r.(string)
+		if !ok {
+			continue
+		}
+		o, err := decodeObjective(workspace, []byte(str))
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, o)
+	}
+	if err := s.loadLive(ctx, s.rdb, k, objs, history); err != nil {
+		return nil, err
+	}
+	return objs, nil
+}
+
+// OwnedObjectives implements okrs.ObjectiveStore in three round trips.
+func (s *Store) OwnedObjectives(ctx context.Context, workspace, user string) ([]okrs.Objective, error) {
+	k := s.keys(workspace)
+	members, err := s.rdb.SMembers(ctx, k.userKeyResults(user)).Result()
+	if err != nil {
+		return nil, unavailable("list key results", err)
+	}
+	var ids []string
+	for _, m := range members {
+		oid, _, _ := cutSlash(m)
+		if !slices.Contains(ids, oid) {
+			ids = append(ids, oid)
+		}
+	}
+	objs, err := s.objectives(ctx, workspace, k, ids, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]okrs.Objective, 0, len(objs))
+	for _, o := range objs {
+		if o.Archived {
+			continue
+		}
+		for _, kr := range o.KeyResults {
+			if kr.Owner == user && !kr.Archived {
+				out = append(out, *o)
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b okrs.Objective) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
+}
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func cutSlash(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
