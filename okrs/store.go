@@ -36,6 +36,9 @@ type ObjectiveStore interface {
 	// (newest first; -1 for all, 0 for none). It takes a constant number of
 	// round trips whatever the team's size.
 	TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]Objective, error)
+	// CycleObjectives returns every team's objectives for a cycle, oldest
+	// first, without key-result live state: enough for a picker.
+	CycleObjectives(ctx context.Context, workspace, cycle string) ([]Objective, error)
 	// OwnedObjectives returns the objectives, across teams and cycles, in
 	// which user owns at least one active key result, with every key
 	// result's live state.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -187,4 +188,44 @@ func Shorten(s string, n int) string {
 		return ""
 	}
 	return shorten(s, n)
+}
+
+// A Quantity is a number as typed, with what its notation says about it.
+type Quantity struct {
+	Value    float64
+	Unit     Unit   // Number, Percent or Currency
+	Currency string // the symbol, for Currency
+	Label    string // a trailing word for a Number: "ms" in "400 ms"
+}
+
+// ParseQuantity is ParseValue that also takes a trailing unit word after a
+// plain number: "400 ms", "1,200 customers", "3.5 hours".
+func ParseQuantity(s string) (Quantity, error) {
+	v, unit, cur, err := ParseValue(s)
+	if err == nil {
+		return Quantity{Value: v, Unit: unit, Currency: cur}, nil
+	}
+	t := strings.TrimSpace(s)
+	i := strings.LastIndexAny(t, " \u00a0")
+	if i < 0 {
+		return Quantity{}, err
+	}
+	num, word := strings.TrimSpace(t[:i]), strings.TrimSpace(t[i+1:])
+	if word == "" || utf8.RuneCountInString(word) > MaxUnitLabel || !isWord(word) {
+		return Quantity{}, err
+	}
+	v, unit, _, nerr := ParseValue(num)
+	if nerr != nil || unit != Number {
+		return Quantity{}, err
+	}
+	return Quantity{Value: v, Unit: Number, Label: word}, nil
+}
+
+func isWord(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '/' && r != '.' {
+			return false
+		}
+	}
+	return true
 }

@@ -144,3 +144,28 @@ func TestFormat(t *testing.T) {
 		t.Errorf("Shorten = %q, want abc…", got)
 	}
 }
+
+func TestParseQuantity(t *testing.T) {
+	tests := []struct {
+		in   string
+		want okrs.Quantity
+		ok   bool
+	}{
+		{"400 ms", okrs.Quantity{Value: 400, Unit: okrs.Number, Label: "ms"}, true},
+		{"1,200 customers", okrs.Quantity{Value: 1200, Unit: okrs.Number, Label: "customers"}, true},
+		{"45%", okrs.Quantity{Value: 45, Unit: okrs.Percent}, true},
+		{"$3.2k", okrs.Quantity{Value: 3200, Unit: okrs.Currency, Currency: "$"}, true},
+		{"12", okrs.Quantity{Value: 12, Unit: okrs.Number}, true},
+		{"45% users", okrs.Quantity{}, false},
+		{"ms", okrs.Quantity{}, false},
+		{"abc def", okrs.Quantity{}, false},
+		{"12 x2", okrs.Quantity{}, false},
+		{"", okrs.Quantity{}, false},
+	}
+	for _, tt := range tests {
+		got, err := okrs.ParseQuantity(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseQuantity(%q) = %+v, %v; want %+v ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}

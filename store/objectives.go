@@ -295,6 +295,50 @@ func (s *Store) TeamObjectives(ctx context.Context, workspace, team, cycle strin
 	return out, nil
 }
 
+// CycleObjectives implements okrs.ObjectiveStore in three round trips: the
+// teams, their cycle indexes, the objectives.
+func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {
+	k := s.keys(workspace)
+	teams, err := s.rdb.SMembers(ctx, k.teams()).Result()
+	if err != nil {
+		return nil, unavailable("list teams", err)
+	}
+	idx := make([]*redis.StringSliceCmd, len(teams))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, t := range teams {
+			idx[i] = p.ZRange(ctx, k.teamCycle(t, cycle), 0, -1)
+		}
+		return nil
+	}); err != nil {
+		return nil, unavailable("list objectives", err)
+	}
+	var ids []string
+	for _, c := range idx {
+		ids = append(ids, c.Val()...)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	objKeys := make([]string, len(ids))
+	for i, id := range ids {
+		objKeys[i] = k.objective(id)
+	}
+	raws, err := s.rdb.MGet(ctx, objKeys...).Result()
+	if err != nil {
+		return nil, unavailable("load objectives", err)
+	}
+	out := make([]okrs.Objective, 0, len(raws))
+	for _, r := range raws {
+		if str, ok := r.(string); ok {
+			if o, err := decodeObjective(workspace, []byte(str)); err == nil && !o.Archived && o.Cycle == cycle {
+				out = append(out, *o)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b okrs.Objective) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
+}
+
 // objectives loads objectives by id, with their key results, in two round
 // trips. Ids with no objective are skipped.
 func (s *Store) objectives(ctx context.Context, workspace string, k keys, ids []string, history int) ([]*okrs.Objective, error) {

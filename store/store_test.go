@@ -87,10 +87,20 @@ func TestCreateAndGetObjective(t *testing.T) {
 	t.Run("parent in the same workspace", func(t *testing.T) {
 		child := objective(ws, "C2", 1)
 		child.ParentID = o.ID
+		child.CreatedAt = t0.Add(time.Hour)
 		mustCreate(t, s, child)
 		got, _ := s.Objective(ctx, ws, child.ID)
 		if got.ParentID != o.ID {
 			t.Errorf("ParentID = %q, want %q", got.ParentID, o.ID)
+		}
+	})
+	t.Run("every team's objectives of a cycle", func(t *testing.T) {
+		all, err := s.CycleObjectives(ctx, ws, cycle.Name)
+		if err != nil || len(all) != 2 || all[0].ID != o.ID {
+			t.Errorf("CycleObjectives = %d objectives, %v; want 2, oldest first", len(all), err)
+		}
+		if none, _ := s.CycleObjectives(ctx, ws, "2031-Q1"); len(none) != 0 {
+			t.Errorf("CycleObjectives of an empty cycle = %d", len(none))
 		}
 	})
 	t.Run("workspace and team indexes", func(t *testing.T) {
