@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/store/storetest"
 )
 
@@ -84,9 +85,10 @@ func TestProcessHelp(t *testing.T) {
 // within the 10 s shutdown budget.
 func TestProcessServesAndStopsOnSignal(t *testing.T) {
 	url, _ := storetest.URL(t)
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		cmd := okrbotCmd(t, "SLACK_BOT_TOKEN=xoxb-1111-2222-abcdef", "SLACK_APP_TOKEN=xapp-1-A1-3333-abcdef",
-			"SLACK_API_URL=http://127.0.0.1:1/api/", "REDIS_URL="+url, "REDIS_PREFIX=okrbottest-"+storetest.Random(4),
+	srv := slacktest.New(t)
+	for i, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		cmd := okrbotCmd(t, "SLACK_BOT_TOKEN="+srv.BotToken(), "SLACK_APP_TOKEN="+srv.AppToken(),
+			"SLACK_API_URL="+srv.APIURL(), "REDIS_URL="+url, "REDIS_PREFIX=okrbottest-"+storetest.Random(4),
 			"OKRBOT_HTTP_ADDR=127.0.0.1:0", "OKRBOT_LOG_FORMAT=json")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
@@ -111,7 +113,10 @@ func TestProcessServesAndStopsOnSignal(t *testing.T) {
 			cmd.Process.Kill()
 			t.Fatalf("okrbot did not start serving:\n%s", logs.String())
 		}
-		for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "go_goroutines"} {
+		if err := srv.WaitConnects(testContext(t), i+1); err != nil {
+			t.Fatalf("okrbot did not connect to the fake Slack: %v\n%s", err, logs.String())
+		}
+		for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "okrbot_socket_connects_total 1"} {
 			resp, err := http.Get("http://" + a + path)
 			if err != nil {
 				t.Fatalf("GET %s: %v", path, err)
@@ -141,7 +146,7 @@ func TestProcessServesAndStopsOnSignal(t *testing.T) {
 			cmd.Process.Kill()
 			t.Fatalf("%v: still running after %v", sig, ShutdownTimeout)
 		}
-		for _, secret := range []string{"xoxb-1111-2222-abcdef", "xapp-1-A1-3333-abcdef"} {
+		for _, secret := range []string{srv.BotToken(), srv.AppToken()} {
 			if strings.Contains(logs.String(), secret) {
 				t.Errorf("logs show a token")
 			}

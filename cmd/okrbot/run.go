@@ -15,7 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
+	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot"
 	"github.com/okrbot/okrbot/store"
 )
 
@@ -32,6 +34,7 @@ type Main struct {
 
 	// Set by Run once the store is open.
 	Store *store.Store
+	Bot   *bot.Bot
 
 	ready     chan struct{}
 	readyOnce sync.Once
@@ -94,6 +97,22 @@ func (m *Main) Run(ctx context.Context) error {
 		log.Info("serving health and metrics", slog.String("addr", ln.Addr().String()))
 	}
 
+	api := slack.New(m.Config.SlackBotToken,
+		slack.OptionAPIURL(m.Config.SlackAPIURL),
+		slack.OptionAppLevelToken(m.Config.SlackAppToken),
+		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second}),
+		slack.OptionLog(slackLog{log}),
+	)
+	m.Bot = bot.New(bot.Options{
+		API: api, Store: m.Store, Logger: log, Now: m.Now,
+		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry,
+	})
+	wg.Go(func() {
+		if err := m.Bot.Run(runCtx); err != nil {
+			cancel(err)
+		}
+	})
+
 	m.readyOnce.Do(func() { close(m.ready) })
 	log.Info("okrbot ready")
 	<-runCtx.Done()
@@ -153,8 +172,20 @@ func (m *Main) httpHandler() http.Handler {
 			http.Error(w, "redis: unavailable", http.StatusServiceUnavailable)
 			return
 		}
+		if m.Bot == nil || !m.Bot.Connected() {
+			http.Error(w, "slack: not connected", http.StatusServiceUnavailable)
+			return
+		}
 		io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// slackLog sends slack-go's own log lines to slog at debug level.
+type slackLog struct{ l *slog.Logger }
+
+func (s slackLog) Output(_ int, msg string) error {
+	s.l.Debug(msg, slog.String("from", "slack-go"))
+	return nil
 }

@@ -1,0 +1,154 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// A command is one /okr subcommand. Commands are data: help is generated
+// from this table.
+type command struct {
+	name    string
+	args    string // how to call it, after the name
+	summary string
+	example string
+	// run does the work after the ack. Commands that open a modal must do
+	// so first: the trigger expires 3 s after the person pressed enter.
+	run func(ctx context.Context, r *request, args string)
+	// soon marks a command that a later release fills in.
+	soon bool
+}
+
+func (b *Bot) commandTable() []*command {
+	return []*command{
+		{name: "help", summary: "Show this help.", example: "/okr help"},
+		{name: "new", args: "[objective title]", summary: "Create an objective with its key results.", example: "/okr new Delight new customers", run: b.cmdNew},
+		{name: "add", summary: "Add a key result to an objective.", example: "/okr add", run: b.cmdAdd},
+		{name: "edit", summary: "Edit an objective and its key results.", example: "/okr edit", run: b.cmdEdit},
+		{name: "archive", summary: "Archive an objective: no more prompts, gone from status.", example: "/okr archive", run: b.cmdArchive},
+		{name: "list", summary: "List this channel's objectives, with buttons to edit them.", example: "/okr list", run: b.cmdList},
+		{name: "mine", summary: "Your key results, only for you.", example: "/okr mine", run: b.cmdMine},
+		{name: "status", args: "[#channel | @person]", summary: "Post where the team (or a person) stands, for everyone in the channel.", example: "/okr status #growth", run: b.cmdStatus},
+		{name: "checkin", summary: "Check in on your key results.", example: "/okr checkin", soon: true},
+		{name: "remind", summary: "Send this team's check-in prompts now (managers).", example: "/okr remind", soon: true},
+		{name: "digest", args: "[preview]", summary: "Post the weekly digest now, or preview it.", example: "/okr digest preview", soon: true},
+		{name: "settings", summary: "Change the team's check-in and digest schedule.", example: "/okr settings", soon: true},
+		{name: "cycle", summary: "Close the cycle: grade key results and run a retrospective.", example: "/okr cycle", soon: true},
+		{name: "export", summary: "Export this team's OKRs as CSV.", example: "/okr export", soon: true},
+	}
+}
+
+// lookup returns the command called name, or nil.
+func (b *Bot) lookup(name string) *command {
+	for _, c := range b.commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// splitCommand splits "/okr" text into a lower-case subcommand and the rest.
+func splitCommand(text string) (name, args string) {
+	text = strings.TrimSpace(text)
+	name, args, _ = strings.Cut(text, " ")
+	return strings.ToLower(name), strings.TrimSpace(args)
+}
+
+// onSlashCommand handles /okr: help and unknown subcommands are answered in
+// the ack itself; everything else is acknowledged at once and answered later.
+func (b *Bot) onSlashCommand(ctx context.Context, e *envelope, sc slack.SlashCommand) {
+	r := commandRequest(sc)
+	e.reply = func(ctx context.Context, text string) { b.say(ctx, r, "%s", text) }
+	name, args := splitCommand(sc.Text)
+	c := b.lookup(name)
+	switch {
+	case name == "" || name == "help":
+		e.ack(b.helpMessage(""))
+		return
+	case c == nil:
+		e.ack(b.helpMessage(name))
+		return
+	case c.soon:
+		e.ack(ephemeralPayload(fmt.Sprintf("`/okr %s` is coming soon. Meanwhile, `/okr help` lists what works today.", c.name)))
+		return
+	}
+	e.ack(nil)
+	c.run(ctx, r, args)
+}
+
+// ephemeralPayload is a slash command ack that answers only the caller.
+func ephemeralPayload(text string) map[string]any {
+	return map[string]any{"response_type": "ephemeral", "text": text}
+}
+
+// helpMessage is the /okr help answer, with a "did you mean" for an unknown
+// subcommand.
+func (b *Bot) helpMessage(unknown string) map[string]any {
+	var sb strings.Builder
+	if unknown != "" {
+		fmt.Fprintf(&sb, "I don't know `/okr %s`.", unknown)
+		if s := b.suggest(unknown); s != "" {
+			fmt.Fprintf(&sb, " Did you mean `/okr %s`?", s)
+		}
+		sb.WriteString("\n\n")
+	}
+	sb.WriteString("*okrbot* keeps your team's OKRs alive. Here is what `/okr` can do:\n")
+	for _, c := range b.commands {
+		usage := "/okr " + c.name
+		if c.args != "" {
+			usage += " " + c.args
+		}
+		soon := ""
+		if c.soon {
+			soon = " _(coming soon)_"
+		}
+		fmt.Fprintf(&sb, "• `%s` — %s%s  e.g. `%s`\n", usage, c.summary, soon, c.example)
+	}
+	text := sb.String()
+	blocks := []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, shorten(text, maxSectionText), false, false), nil, nil),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
+			"Tip: good key results measure outcomes (what changes) rather than outputs (what you ship). Aim for 3–5 per objective.", false, false)),
+	}
+	return map[string]any{"response_type": "ephemeral", "text": text, "blocks": blocks}
+}
+
+// suggest returns the command nearest to an unknown name, if any is near.
+func (b *Bot) suggest(name string) string {
+	best, bestDist := "", 3
+	for _, c := range b.commands {
+		if strings.HasPrefix(c.name, name) && len(name) >= 2 {
+			return c.name
+		}
+		if d := editDistance(name, c.name); d < bestDist {
+			best, bestDist = c.name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

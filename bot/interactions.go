@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// An actionHandler answers a button, select or menu. It runs after the ack.
+type actionHandler func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction)
+
+// A submitHandler answers a modal submission. It must ack itself: with field
+// errors, or empty to close the modal, before doing anything slow.
+type submitHandler func(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback)
+
+func (b *Bot) actionRoutes() map[string]actionHandler {
+	return map[string]actionHandler{
+		actionAddKRGroup: func(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
+			b.onFormGroups(ctx, r, cb, true)
+		},
+		actionDropKRGroup: func(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
+			b.onFormGroups(ctx, r, cb, false)
+		},
+		actionPick: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
+			b.onPick(ctx, r, cb, a.SelectedOption.Value)
+		},
+		actionStatusMore: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.onStatusMore(ctx, r, a.Value)
+		},
+		actionObjectiveMenu: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.onObjectiveMenu(ctx, r, a.SelectedOption.Value)
+		},
+		actionNewObjective: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
+			b.openCreate(ctx, r, "")
+		},
+		actionCheckIn: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
+			b.say(ctx, r, "Checking in from here is coming soon.")
+		},
+	}
+}
+
+func (b *Bot) submitRoutes() map[string]submitHandler {
+	return map[string]submitHandler{
+		callbackObjective: b.submitObjective,
+		callbackAddKR:     b.submitAddKR,
+		callbackArchive:   b.submitArchive,
+	}
+}
+
+// onInteraction routes buttons, menus and modal submissions.
+func (b *Bot) onInteraction(ctx context.Context, e *envelope, cb slack.InteractionCallback) {
+	r := interactionRequest(cb)
+	e.reply = func(ctx context.Context, text string) { b.say(ctx, r, "%s", text) }
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		e.ack(nil)
+		if len(cb.ActionCallback.BlockActions) == 0 {
+			return
+		}
+		a := cb.ActionCallback.BlockActions[0]
+		if h := b.actions[a.ActionID]; h != nil {
+			h(ctx, r, cb, a)
+			return
+		}
+		b.log.Debug("ignoring an action okrbot does not know", slog.String("action_id", a.ActionID))
+	case slack.InteractionTypeViewSubmission:
+		if h := b.submissions[cb.View.CallbackID]; h != nil {
+			h(ctx, e, r, cb)
+			return
+		}
+		e.ack(nil)
+	default:
+		e.ack(nil)
+	}
+}
+
+// eventDedupeTTL is how long an Events API event id is remembered: Slack
+// retries for up to about five minutes.
+const eventDedupeTTL = 10 * time.Minute
+
+// onEvent handles Events API events: app_home_opened.
+func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPIEvent) {
+	e.ack(nil)
+	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	switch inner := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		if inner.Tab != "" && inner.Tab != "home" {
+			return
+		}
+		r := eventRequest(ev, inner.User)
+		if cb != nil && cb.EventID != "" {
+			first, err := b.store.Mark(ctx, r.workspace, "event:"+cb.EventID, eventDedupeTTL)
+			if err == nil && !first {
+				return // a retry of an event already handled
+			}
+		}
+		if err := b.publishHome(ctx, r.workspace, inner.User); err != nil {
+			b.logError("publishing App Home", r, err)
+		}
+	}
+}

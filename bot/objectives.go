@@ -1,0 +1,514 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// Action ids of objective lists and App Home.
+const (
+	actionObjectiveMenu = "okr_objective_menu" // overflow: edit, add, archive
+	actionNewObjective  = "okr_new"
+)
+
+// cmdNew opens the create modal, its title prefilled from the command text.
+func (b *Bot) cmdNew(ctx context.Context, r *request, args string) {
+	b.openCreate(ctx, r, args)
+}
+
+func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
+	now := b.now()
+	team := ""
+	if isChannelID(r.channel) {
+		team = r.channel
+	}
+	c := okrs.QuarterOf(now)
+	if team != "" {
+		if cc, err := b.currentCycle(ctx, r.workspace, team); err == nil {
+			c = cc
+		}
+	}
+	// The trigger expires 3 s after the person acted: open first with what
+	// needs no lookup would be safer, but the parent list is one quick
+	// read; on any trouble the modal opens without it.
+	parents, err := b.store.CycleObjectives(ctx, r.workspace, c.Name)
+	if err != nil {
+		b.logError("create: listing parent objectives", r, err)
+		parents = nil
+	}
+	f := objectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
+		KRs: []krForm{{Kind: okrs.Increase, Owner: r.user}}}
+	v := formView{Meta: formMeta{Mode: modeNew, Channel: r.channel, Response: r.responseURL},
+		Parents: parents, Cycles: cycleChoices(now, c.Name)}
+	if _, err := b.api.OpenViewContext(ctx, r.triggerID, objectiveModal(f, v)); err != nil {
+		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
+	}
+}
+
+// onFormGroups adds or drops a key-result group in an open objective modal,
+// keeping everything typed so far.
+func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.InteractionCallback, add bool) {
+	m := decodeMeta(cb.View.PrivateMetadata)
+	f := readObjectiveForm(cb.View.State, m.N)
+	switch {
+	case add && len(f.KRs) < okrs.MaxKeyResults:
+		f.KRs = append(f.KRs, krForm{Kind: okrs.Increase, Owner: r.user})
+	case !add && len(f.KRs) > 1 && !f.KRs[len(f.KRs)-1].Existing && len(f.KRs) > len(m.KRIDs):
+		f.KRs = f.KRs[:len(f.KRs)-1]
+	}
+	for i := range f.KRs {
+		f.KRs[i].Existing = i < len(m.KRIDs)
+	}
+	now := b.now()
+	parents, _ := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
+	v := formView{Meta: m, Parents: parents, Cycles: cycleChoices(now, f.Cycle)}
+	if _, err := b.api.UpdateViewContext(ctx, objectiveModal(f, v), "", cb.View.Hash, cb.View.ID); err != nil {
+		b.logError("form: updating the modal", r, b.slackErr("views.update", err))
+	}
+}
+
+// submitObjective handles the create and edit modal. Field errors travel in
+// the ack; nothing is stored unless the whole form is valid.
+func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
+	m := decodeMeta(cb.View.PrivateMetadata)
+	f := readObjectiveForm(cb.View.State, m.N)
+	o, _, fe := f.objective(r.workspace, r.user, b.now(), blockIDs(cb.View))
+	if len(fe) > 0 {
+		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
+		return
+	}
+	e.ack(nil)
+	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
+	if m.Mode == modeEdit {
+		b.saveEdit(ctx, reply, m, f, &o)
+		return
+	}
+	b.saveNew(ctx, reply, f, &o)
+}
+
+func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.Objective) {
+	teamObjs, err := b.store.TeamObjectives(ctx, r.workspace, o.Team, o.Cycle, 0)
+	if err == nil {
+		err = b.store.CreateObjective(ctx, o)
+	}
+	if err != nil {
+		b.logError("create: saving", r, err)
+		b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't save your objective: %s\nHere is what you entered, so nothing is lost:\n```%s```",
+			friendly(err), f.draftText())})
+		return
+	}
+	b.log.Info("objective created", slog.String("workspace", r.workspace), slog.String("objective", o.ID),
+		slog.String("team", o.Team), slog.Int("key_results", len(o.KeyResults)))
+	lines := []string{fmt.Sprintf(":white_check_mark: Created *%s* for %s (%s) with %d key result%s. Owners will get a short check-in prompt each week.",
+		esc(o.Title), channelRef(o.Team), o.Cycle, len(o.KeyResults), plural(len(o.KeyResults)))}
+	for _, t := range okrs.Coach(o, len(teamObjs)) {
+		lines = append(lines, ":bulb: "+esc(t.Message))
+	}
+	if note := b.membershipNote(ctx, o.Team); note != "" {
+		lines = append(lines, note)
+	}
+	b.say(ctx, r, "%s", strings.Join(lines, "\n"))
+	b.refreshHomes(ctx, r.workspace, append(owners(o), r.user)...)
+}
+
+// membershipNote asks the person to invite the bot when it is not in the
+// team channel (digests and status need it there).
+func (b *Bot) membershipNote(ctx context.Context, channel string) string {
+	ch, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	if err != nil || ch.IsMember {
+		return ""
+	}
+	return fmt.Sprintf(":information_source: I'm not in %s yet: invite me with `/invite @okrbot` so I can post the weekly digest there.", channelRef(channel))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// owners returns the owners of an objective and of its active key results.
+func owners(o *okrs.Objective) []string {
+	out := []string{o.Owner}
+	for _, kr := range o.KeyResults {
+		if !slices.Contains(out, kr.Owner) {
+			out = append(out, kr.Owner)
+		}
+	}
+	return out
+}
+
+// errForbidden is the refusal for editing someone else's objective.
+var errForbidden = okrs.Errorf(okrs.EFORBIDDEN, "Only the objective's owner, its creator or a workspace admin can change it.")
+
+// mayEdit reports whether the requester may edit o, asking Slack whether they
+// are an admin only when they are not its owner or creator.
+func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool, error) {
+	if o.CanEdit(r.user, false) {
+		return true, nil
+	}
+	admin, err := b.isAdmin(ctx, r.user)
+	if err != nil {
+		return false, err
+	}
+	return o.CanEdit(r.user, admin), nil
+}
+
+func (b *Bot) saveEdit(ctx context.Context, r *request, m formMeta, f objectiveForm, edited *okrs.Objective) {
+	cur, err := b.store.Objective(ctx, r.workspace, m.ObjID)
+	if err != nil {
+		b.fail(ctx, r, "edit: loading", err)
+		return
+	}
+	ok, err := b.mayEdit(ctx, r, cur)
+	if err != nil {
+		b.fail(ctx, r, "edit: checking permission", err)
+		return
+	}
+	if !ok {
+		b.say(ctx, r, "%s", friendly(errForbidden))
+		return
+	}
+	now := b.now()
+	before := owners(cur)
+	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
+		o.Title, o.Description, o.Owner, o.ParentID = edited.Title, edited.Description, edited.Owner, edited.ParentID
+		o.Team, o.Cycle, o.UpdatedAt = edited.Team, edited.Cycle, now
+		for i, in := range edited.KeyResults {
+			var kr *okrs.KeyResult
+			if i < len(m.KRIDs) {
+				if kr = o.KeyResult(m.KRIDs[i]); kr == nil {
+					return okrs.Errorf(okrs.ECONFLICT, "This objective changed while you were editing it. Please open it again.")
+				}
+			} else {
+				o.KeyResults = append(o.KeyResults, okrs.KeyResult{CreatedAt: now})
+				kr = &o.KeyResults[len(o.KeyResults)-1]
+			}
+			if in.Archived {
+				kr.Archived = true
+				continue
+			}
+			kr.Title, kr.Kind, kr.Owner, kr.Unit, kr.UnitLabel, kr.Currency, kr.Due =
+				in.Title, in.Kind, in.Owner, in.Unit, in.UnitLabel, in.Currency, in.Due
+			kr.Start = in.Start
+			kr.SetTarget(in.Target, r.user, now)
+		}
+		c, err := okrs.ParseCycle(o.Cycle)
+		if err != nil {
+			return err
+		}
+		o.Normalize()
+		return o.Validate(c)
+	})
+	if err != nil {
+		b.logError("edit: saving", r, err)
+		b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't save your changes: %s\nHere is what you entered, so nothing is lost:\n```%s```",
+			friendly(err), f.draftText())})
+		return
+	}
+	b.say(ctx, r, ":white_check_mark: Saved *%s*.", esc(saved.Title))
+	b.refreshHomes(ctx, r.workspace, append(append(before, owners(saved)...), r.user)...)
+}
+
+// cmdEdit, cmdAdd and cmdArchive open a picker of this channel's objectives
+// (or the person's own, outside a team channel); choosing one leads on.
+func (b *Bot) cmdEdit(ctx context.Context, r *request, _ string) { b.openPicker(ctx, r, modeEdit) }
+func (b *Bot) cmdAdd(ctx context.Context, r *request, _ string)  { b.openPicker(ctx, r, modeAdd) }
+func (b *Bot) cmdArchive(ctx context.Context, r *request, _ string) {
+	b.openPicker(ctx, r, modeArchive)
+}
+
+// pickable returns the objectives a person would pick from in a channel:
+// the team's current ones, else their own.
+func (b *Bot) pickable(ctx context.Context, r *request) ([]okrs.Objective, string, error) {
+	if isChannelID(r.channel) {
+		c, err := b.currentCycle(ctx, r.workspace, r.channel)
+		if err != nil {
+			return nil, "", err
+		}
+		objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, 0)
+		if err != nil || len(objs) > 0 {
+			return objs, channelRef(r.channel) + " in " + c.Name, err
+		}
+	}
+	objs, err := b.store.OwnedObjectives(ctx, r.workspace, r.user)
+	return objs, "you own key results in", err
+}
+
+func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
+	objs, scope, err := b.pickable(ctx, r)
+	if err != nil {
+		b.fail(ctx, r, "picker: listing objectives", err)
+		return
+	}
+	if len(objs) == 0 {
+		b.say(ctx, r, "There are no objectives here yet. Create one with `/okr new`.")
+		return
+	}
+	var opts []*slack.OptionBlockObject
+	for _, o := range objs {
+		if len(opts) < maxOptions {
+			opts = append(opts, option(o.ID, o.Title))
+		}
+	}
+	verb := map[string]string{modeEdit: "edit", modeAdd: "add a key result to", modeArchive: "archive"}[mode]
+	// A select in an actions block acts at once: no submit button needed.
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose an objective"), actionPick, opts...)
+	in := slack.NewActionBlock("pick", sel)
+	title := map[string]string{modeEdit: "Edit objective", modeAdd: "Add a key result", modeArchive: "Archive objective"}[mode]
+	view := slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: callbackPick, Title: plain(title), Close: plain("Cancel"),
+		PrivateMetadata: formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}.encode(),
+		Blocks:          slack.Blocks{BlockSet: []slack.Block{section(fmt.Sprintf("Which objective (of %s) do you want to %s?", scope, verb)), in}},
+	}
+	if _, err := b.api.OpenViewContext(ctx, r.triggerID, view); err != nil {
+		b.fail(ctx, r, "picker: opening", b.slackErr("views.open", err))
+	}
+}
+
+// onPick follows a choice in the picker: it checks the objective belongs to
+// the caller's workspace and that they may change it, then shows the form.
+func (b *Bot) onPick(ctx context.Context, r *request, cb slack.InteractionCallback, objID string) {
+	m := decodeMeta(cb.View.PrivateMetadata)
+	view, err := b.formFor(ctx, r, m, objID)
+	if err != nil {
+		view = noticeModal("Can't do that", friendly(err))
+		b.logError("picker: "+m.Mode, r, err)
+	}
+	if _, err := b.api.UpdateViewContext(ctx, view, "", cb.View.Hash, cb.View.ID); err != nil {
+		b.logError("picker: updating the modal", r, b.slackErr("views.update", err))
+	}
+}
+
+// formFor loads an objective of the caller's workspace, checks permission
+// and returns the modal for mode.
+func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string) (slack.ModalViewRequest, error) {
+	o, err := b.store.Objective(ctx, r.workspace, objID)
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	if o.Archived {
+		return slack.ModalViewRequest{}, okrs.Errorf(okrs.ENOTFOUND, "That objective is archived.")
+	}
+	ok, err := b.mayEdit(ctx, r, o)
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	if !ok {
+		return slack.ModalViewRequest{}, errForbidden
+	}
+	meta := formMeta{Mode: m.Mode, ObjID: o.ID, Channel: m.Channel, Response: m.Response}
+	switch m.Mode {
+	case modeAdd:
+		if len(o.Active()) >= okrs.MaxKeyResults {
+			return slack.ModalViewRequest{}, okrs.Errorf(okrs.EINVALID, "“%s” already has %d key results, the most an objective should have. Archive one first, or sharpen the ones you have.", o.Title, okrs.MaxKeyResults)
+		}
+		return addKRModal(o, krForm{Kind: okrs.Increase, Owner: r.user}, meta), nil
+	case modeArchive:
+		return archiveModal(o, meta), nil
+	}
+	f := formOf(o)
+	for _, kr := range o.KeyResults {
+		if !kr.Archived {
+			meta.KRIDs = append(meta.KRIDs, kr.ID)
+		}
+	}
+	parents, _ := b.store.CycleObjectives(ctx, r.workspace, o.Cycle)
+	return objectiveModal(f, formView{Meta: meta, Parents: parents, Cycles: cycleChoices(b.now(), o.Cycle)}), nil
+}
+
+// noticeModal is a modal that only says something.
+func noticeModal(title, text string) slack.ModalViewRequest {
+	return slack.ModalViewRequest{Type: slack.VTModal, Title: plain(shorten(title, maxModalTitle)), Close: plain("Close"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}}}
+}
+
+func archiveModal(o *okrs.Objective, m formMeta) slack.ModalViewRequest {
+	m.Mode, m.ObjID = modeArchive, o.ID
+	text := fmt.Sprintf("Archive *%s*?\n\nIts %d key result%s stop getting check-in prompts and it leaves `/okr status` and digests. Its history is kept.",
+		esc(o.Title), len(o.Active()), plural(len(o.Active())))
+	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: callbackArchive, PrivateMetadata: m.encode(),
+		Title: plain("Archive objective"), Submit: plain("Archive"), Close: plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}}}
+}
+
+// submitArchive archives after checking, again, who is asking.
+func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
+	e.ack(nil)
+	m := decodeMeta(cb.View.PrivateMetadata)
+	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
+	o, err := b.store.Objective(ctx, r.workspace, m.ObjID)
+	if err != nil {
+		b.fail(ctx, reply, "archive: loading", err)
+		return
+	}
+	ok, err := b.mayEdit(ctx, r, o)
+	if err != nil {
+		b.fail(ctx, reply, "archive: checking permission", err)
+		return
+	}
+	if !ok {
+		b.say(ctx, reply, "%s", friendly(errForbidden))
+		return
+	}
+	now := b.now()
+	saved, err := b.store.UpdateObjective(ctx, r.workspace, o.ID, func(o *okrs.Objective) error {
+		o.Archived, o.ArchivedBy, o.ArchivedAt, o.UpdatedAt = true, r.user, now, now
+		return nil
+	})
+	if err != nil {
+		b.fail(ctx, reply, "archive: saving", err)
+		return
+	}
+	b.say(ctx, reply, ":file_cabinet: Archived *%s*. Its history is kept.", esc(saved.Title))
+	b.refreshHomes(ctx, r.workspace, append(owners(saved), r.user)...)
+}
+
+// submitAddKR adds one key result to an objective.
+func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
+	m := decodeMeta(cb.View.PrivateMetadata)
+	kf := readKRForm(cb.View.State, 0)
+	fe := formErrors{}
+	kr := kf.keyResult(0, fe)
+	kr.CreatedAt = b.now()
+	kr.Normalize()
+	if c, err := okrs.ParseCycle(m.Cycle); err == nil {
+		for _, x := range okrs.FieldErrors(kr.Validate(c)) {
+			fe.add(fieldBlock("kr.0."+x.Field, blockIDs(cb.View)), x.Message)
+		}
+	}
+	if len(fe) > 0 {
+		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
+		return
+	}
+	e.ack(nil)
+	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
+	o, err := b.store.Objective(ctx, r.workspace, m.ObjID)
+	if err != nil {
+		b.fail(ctx, reply, "add: loading", err)
+		return
+	}
+	if ok, err := b.mayEdit(ctx, r, o); err != nil || !ok {
+		if err == nil {
+			err = errForbidden
+		}
+		b.fail(ctx, reply, "add: checking permission", err)
+		return
+	}
+	saved, err := b.store.UpdateObjective(ctx, r.workspace, o.ID, func(o *okrs.Objective) error {
+		o.KeyResults = append(o.KeyResults, kr)
+		o.UpdatedAt = kr.CreatedAt
+		c, err := okrs.ParseCycle(o.Cycle)
+		if err != nil {
+			return err
+		}
+		if err := o.Validate(c); err != nil {
+			var fe []string
+			for _, x := range okrs.FieldErrors(err) {
+				fe = append(fe, x.Message)
+			}
+			return okrs.Errorf(okrs.EINVALID, "%s", strings.Join(fe, " "))
+		}
+		return nil
+	})
+	if err != nil {
+		b.logError("add: saving", r, err)
+		b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't add the key result “%s”: %s", kf.Title, friendly(err))})
+		return
+	}
+	b.say(ctx, reply, ":white_check_mark: Added *%s* to *%s*.", esc(kr.Title), esc(saved.Title))
+	b.refreshHomes(ctx, r.workspace, r.user, kr.Owner)
+}
+
+// cmdList shows this channel's objectives, each with a menu to edit, extend
+// or archive it. Only the caller sees it.
+func (b *Bot) cmdList(ctx context.Context, r *request, _ string) {
+	if !isChannelID(r.channel) {
+		b.say(ctx, r, "Run `/okr list` in a team's channel to see its objectives, or `/okr mine` for your own.")
+		return
+	}
+	c, err := b.currentCycle(ctx, r.workspace, r.channel)
+	if err != nil {
+		b.fail(ctx, r, "list: cycle", err)
+		return
+	}
+	objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, 0)
+	if err != nil {
+		b.fail(ctx, r, "list: loading", err)
+		return
+	}
+	if err := b.respond(ctx, r, listMessage(objs, r.channel, c, b)); err != nil {
+		b.fail(ctx, r, "list: answering", err)
+	}
+}
+
+func listMessage(objs []okrs.Objective, team string, c okrs.Cycle, b *Bot) message {
+	now := b.now()
+	if len(objs) == 0 {
+		text := fmt.Sprintf("%s has no objectives in %s yet. Create one with `/okr new`.", channelRef(team), c.Name)
+		return message{text: text, blocks: []slack.Block{section(text)}}
+	}
+	blocks := []slack.Block{section(fmt.Sprintf("*Objectives of %s, %s*", channelRef(team), c.Name))}
+	for i := range objs {
+		if len(blocks) >= maxMessageBlocks-1 {
+			blocks = append(blocks, contextText(fmt.Sprintf("…and %d more. `/okr status` shows them all.", len(objs)-i)))
+			break
+		}
+		o := &objs[i]
+		menu := slack.NewOverflowBlockElement(actionObjectiveMenu,
+			option("edit|"+o.ID, "Edit"), option("add|"+o.ID, "Add a key result"), option("archive|"+o.ID, "Archive"))
+		s := section(objectiveLine(o, c, now) + fmt.Sprintf("\n%d key result%s", len(o.Active()), plural(len(o.Active()))))
+		s.Accessory = slack.NewAccessory(menu)
+		blocks = append(blocks, s)
+	}
+	return message{text: fmt.Sprintf("Objectives of %s", channelRef(team)), blocks: blocks}
+}
+
+// onObjectiveMenu opens the modal an objective's menu asked for, after
+// checking the objective is in the caller's workspace and theirs to change.
+func (b *Bot) onObjectiveMenu(ctx context.Context, r *request, value string) {
+	mode, objID, ok := strings.Cut(value, "|")
+	if !ok || (mode != modeEdit && mode != modeAdd && mode != modeArchive) {
+		return
+	}
+	view, err := b.formFor(ctx, r, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
+	if err != nil {
+		b.fail(ctx, r, "menu: "+mode, err)
+		return
+	}
+	if _, err := b.api.OpenViewContext(ctx, r.triggerID, view); err != nil {
+		b.fail(ctx, r, "menu: opening", b.slackErr("views.open", err))
+	}
+}
+
+// cmdMine shows the caller's key results, only to them.
+func (b *Bot) cmdMine(ctx context.Context, r *request, _ string) { b.postMine(ctx, r, 0) }
+
+func (b *Bot) postMine(ctx context.Context, r *request, offset int) {
+	objs, err := b.store.OwnedObjectives(ctx, r.workspace, r.user)
+	if err != nil {
+		b.fail(ctx, r, "mine: loading", err)
+		return
+	}
+	c, err := b.currentCycle(ctx, r.workspace, "")
+	if err != nil {
+		b.fail(ctx, r, "mine: cycle", err)
+		return
+	}
+	v := statusView{Scope: "you", Person: r.user, Cycle: c, Now: b.now(), Objectives: currentOnly(objs, c), Offset: offset, MoreValue: "m|" + r.user}
+	m := v.message()
+	if len(v.Objectives) == 0 {
+		m = message{text: "You don't own any key results this cycle. `/okr new` creates an objective; owners are chosen per key result."}
+	}
+	if err := b.respond(ctx, r, m); err != nil {
+		b.fail(ctx, r, "mine: answering", err)
+	}
+}

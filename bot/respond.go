@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// message is an answer to a person: text (always, as the notification and
+// fallback) and optional blocks.
+type message struct {
+	text      string
+	blocks    []slack.Block
+	inChannel bool // visible to the channel, not only to the person
+	replace   bool // replace the message a button was pressed on
+}
+
+var webhookClient = &http.Client{Timeout: 10 * time.Second}
+
+// respond answers the person who made the request: through its
+// response_url when it has one (this works in channels the bot is not in),
+// else ephemerally in the channel, else in a DM.
+func (b *Bot) respond(ctx context.Context, r *request, m message) error {
+	if r.responseURL != "" {
+		wm := &slack.WebhookMessage{Text: m.text, ReplaceOriginal: m.replace, ResponseType: slack.ResponseTypeEphemeral}
+		if m.inChannel {
+			wm.ResponseType = slack.ResponseTypeInChannel
+		}
+		if len(m.blocks) > 0 {
+			wm.Blocks = &slack.Blocks{BlockSet: m.blocks}
+		}
+		err := slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, webhookClient, wm)
+		if err == nil {
+			return nil
+		}
+		b.log.Warn("answering through response_url failed; trying chat.postEphemeral", slog.Any("err", err))
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
+	if len(m.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
+	}
+	if r.channel != "" && !m.inChannel {
+		if _, err := b.api.PostEphemeralContext(ctx, r.channel, r.user, opts...); err == nil {
+			return nil
+		}
+	}
+	if r.channel != "" && m.inChannel {
+		_, _, err := b.api.PostMessageContext(ctx, r.channel, opts...)
+		return b.slackErr("chat.postMessage", err)
+	}
+	return b.dm(ctx, r.user, m)
+}
+
+// say answers the person with text only.
+func (b *Bot) say(ctx context.Context, r *request, format string, args ...any) {
+	if err := b.respond(ctx, r, message{text: fmt.Sprintf(format, args...)}); err != nil {
+		b.logError("answering the person failed", r, err)
+	}
+}
+
+// fail tells the person what went wrong in words they can act on, and logs
+// the detail.
+func (b *Bot) fail(ctx context.Context, r *request, what string, err error) {
+	b.logError(what, r, err)
+	b.say(ctx, r, "%s", friendly(err))
+}
+
+// dm sends a direct message to user.
+func (b *Bot) dm(ctx context.Context, user string, m message) error {
+	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return b.slackErr("conversations.open", err)
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
+	if len(m.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
+	}
+	_, _, err = b.api.PostMessageContext(ctx, ch.ID, opts...)
+	return b.slackErr("chat.postMessage", err)
+}
+
+// slackErr counts a failed Slack call and passes the error on.
+func (b *Bot) slackErr(method string, err error) error {
+	if err == nil {
+		return nil
+	}
+	code := "other"
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	switch {
+	case errors.As(err, &se):
+		code = se.Err
+	case errors.As(err, &rl):
+		code = "ratelimited"
+	}
+	b.metrics.slackErrors.WithLabelValues(method, code).Inc()
+	return fmt.Errorf("%s: %w", method, err)
+}
+
+// friendly turns an error into a sentence for the person who hit it.
+func friendly(err error) string {
+	var de *okrs.Error
+	if errors.As(err, &de) && de.Code != okrs.EINTERNAL {
+		return de.Message
+	}
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return "Slack asked me to slow down. Please try again in a minute."
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "not_in_channel":
+			return "I'm not a member of that channel. Invite me with `/invite @okrbot`, then try again."
+		case "channel_not_found":
+			return "I can't see that channel. If it's private, invite me with `/invite @okrbot` first."
+		case "is_archived":
+			return "That channel is archived, so I can't post there."
+		case "user_not_found", "user_not_visible":
+			return "I can't find that person in this workspace."
+		case "user_disabled", "account_inactive":
+			return "That person's Slack account is deactivated."
+		case "expired_trigger_id", "invalid_trigger_id", "trigger_exchanged":
+			return "Slack took too long to hand me that form. Please try once more."
+		case "missing_scope":
+			return "I'm missing a Slack permission for that. Ask a workspace admin to reinstall okrbot from its manifest."
+		case "restricted_action", "not_allowed_token_type":
+			return "Slack doesn't allow me to do that in this workspace or channel."
+		case "msg_too_long", "invalid_blocks":
+			return "That was too much to fit in one Slack message. Try a narrower view, such as one team or one person."
+		}
+		return "Slack refused that (" + se.Err + "). Please try again, or ask an admin if it keeps happening."
+	}
+	if isSlackTransient(err) {
+		return "I couldn't reach Slack just now. Please try again in a moment."
+	}
+	return "Sorry, something went wrong on my side. It has been logged; please try again."
+}
+
+func isSlackTransient(err error) bool {
+	var rl *slack.RateLimitedError
+	var ne net.Error
+	var se slack.StatusCodeError
+	return errors.As(err, &rl) || errors.As(err, &ne) || errors.As(err, &se) && se.Code >= 500
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okrbot/okrbot/bot/slacktest"
+	"github.com/okrbot/okrbot/store/storetest"
+)
+
+// testContext is a context that ends with the test (or after 30 s).
+func testContext(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// env is one end-to-end test's world: a fake Slack with two workspaces, the
+// real okrbot wiring (Main) on a real Redis, and a clock the test controls.
+type env struct {
+	t    *testing.T
+	srv  *slacktest.Server
+	main *Main
+	logs *syncBuffer
+	ctx  context.Context
+
+	mu        sync.Mutex
+	now       time.Time
+	seenViews map[string]bool
+}
+
+// Directory of the fake workspaces.
+const (
+	teamA  = "TA1"   // Acme
+	teamB  = "TB2"   // Globex: another workspace, for forged ids
+	ana    = "UANA1" // Acme, member of #growth
+	ben    = "UBEN2" // Acme, member of #growth
+	carla  = "UCAR3" // Acme admin
+	dan    = "UDAN4" // Globex
+	growth = "CGROW1"
+	sales  = "CSALE2" // the bot is not a member
+	globex = "CGLOB3" // Globex's channel
+)
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	srv := slacktest.New(t)
+	srv.AddWorkspace(slacktest.Workspace{ID: teamA, Name: "Acme", Domain: "acme"})
+	srv.AddWorkspace(slacktest.Workspace{ID: teamB, Name: "Globex", Domain: "globex"})
+	srv.AddUser(slacktest.User{ID: ana, TeamID: teamA, Name: "ana", RealName: "Ana Lima", TZ: "Europe/Berlin"})
+	srv.AddUser(slacktest.User{ID: ben, TeamID: teamA, Name: "ben", RealName: "Ben Ode", TZ: "America/Los_Angeles"})
+	srv.AddUser(slacktest.User{ID: carla, TeamID: teamA, Name: "carla", RealName: "Carla Admin", TZ: "Asia/Kolkata", IsAdmin: true})
+	srv.AddUser(slacktest.User{ID: dan, TeamID: teamB, Name: "dan", RealName: "Dan Globex", TZ: "UTC"})
+	srv.AddChannel(slacktest.Channel{ID: growth, TeamID: teamA, Name: "growth", Members: []string{ana, ben, carla}, BotIsMember: true})
+	srv.AddChannel(slacktest.Channel{ID: sales, TeamID: teamA, Name: "sales", Members: []string{ana, ben}})
+	srv.AddChannel(slacktest.Channel{ID: globex, TeamID: teamB, Name: "globex", Members: []string{dan}, BotIsMember: true})
+
+	url, _ := storetest.URL(t)
+	prefix := "okrbottest-" + storetest.Random(6)
+	cfg := Config{
+		SlackBotToken: srv.BotToken(), SlackAppToken: srv.AppToken(), SlackAPIURL: srv.APIURL(),
+		RedisURL: url, RedisMode: "single", RedisPrefix: prefix,
+		DefaultTimezone: "UTC", LogLevel: "debug", LogFormat: "text",
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, srv: srv, logs: &syncBuffer{}, ctx: testContext(t), now: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), seenViews: map[string]bool{}}
+	e.main = NewMain(cfg, NewLogger(cfg, e.logs))
+	e.main.Now = e.clock
+	e.start()
+	t.Cleanup(func() {
+		storetest.DeletePrefix(storetest.Client(t), prefix)
+		if t.Failed() {
+			t.Logf("okrbot logs:\n%s", e.logs.String())
+		}
+	})
+	return e
+}
+
+// start runs Main until the test ends and waits for the socket.
+func (e *env) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.main.Run(ctx) }()
+	e.t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				e.t.Errorf("Main.Run: %v", err)
+			}
+		case <-time.After(ShutdownTimeout):
+			e.t.Errorf("Main.Run did not stop within %v", ShutdownTimeout)
+		}
+	})
+	select {
+	case <-e.main.Ready():
+	case err := <-done:
+		e.t.Fatalf("Main.Run: %v", err)
+	}
+	if err := e.srv.WaitConnected(e.ctx, 1); err != nil {
+		e.t.Fatalf("okrbot did not connect: %v", err)
+	}
+}
+
+func (e *env) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *env) advance(d time.Duration) {
+	e.mu.Lock()
+	e.now = e.now.Add(d)
+	e.mu.Unlock()
+}
+
+// okr runs "/okr text" as user in channel and returns the ack.
+func (e *env) okr(team, user, channel, text string) *slacktest.Ack {
+	e.t.Helper()
+	ack, err := e.srv.SlashCommand(e.ctx, slacktest.Command{TeamID: team, UserID: user, ChannelID: channel, Command: "/okr", Text: text})
+	if err != nil {
+		e.t.Fatalf("/okr %s: %v", text, err)
+	}
+	return ack
+}
+
+// waitMessage waits for a recorded message whose text contains every want.
+func (e *env) waitMessage(channel string, want ...string) slacktest.Message {
+	e.t.Helper()
+	m, err := e.srv.WaitForMessage(e.ctx, func(m slacktest.Message) bool {
+		if channel != "" && m.Channel != channel {
+			return false
+		}
+		text := m.AllText() + string(m.RawBlocks) // raw blocks: button labels too
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		e.t.Fatalf("no message in %q with %q: %v", channel, want, err)
+	}
+	return m
+}
+
+// waitModal waits for a modal newly opened for user with the given callback
+// id (one whose id the test has not waited for before).
+func (e *env) waitModal(user, callbackID string) *slacktest.View {
+	e.t.Helper()
+	v, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+		return v.UserID == user && v.Open && v.CallbackID == callbackID && !e.seenViews[v.ID]
+	})
+	if err == nil {
+		e.seenViews[v.ID] = true
+	}
+	if err != nil {
+		e.t.Fatalf("no %s modal for %s: %v", callbackID, user, err)
+	}
+	return v
+}
