@@ -51,6 +51,7 @@ type Bot struct {
 	socketOpts  []socketmode.Option
 	metrics     *metrics
 	users       *userCache
+	members     memberCache
 	commands    []*command
 	actions     map[string]actionHandler
 	submissions map[string]submitHandler

@@ -143,7 +143,7 @@ func krLine(kr *okrs.KeyResult, c okrs.Cycle, now time.Time) string {
 	default:
 		value = fmt.Sprintf("%s / %s", kr.Format(kr.Current), kr.Format(kr.Target))
 	}
-	progress := okrs.FormatPercent(kr.Achievement())
+	progress := okrs.FormatPercent(kr.Achievement()) + " done"
 	return fmt.Sprintf("• %s — *%s* · %s · %s · %s · %s · %s",
 		esc(shorten(kr.Title, okrs.MaxTitle)), value, progress, paceLabel(kr.Pace(c, now)), confidenceLabel(kr.Confidence),
 		mention(kr.Owner), checkInAge(kr, now))

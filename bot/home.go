@@ -129,9 +129,16 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	return b.slackErr("views.publish", err)
 }
 
-// refreshHomes republishes App Home for each distinct user, after a change
-// that shows there. Failures are logged, not shown: the change itself
-// succeeded.
+// homeSeenTTL is how long okrbot keeps refreshing the App Home of someone
+// who opened it: views.publish is rate limited (about 100 a minute per
+// workspace), so homes nobody looks at are not rebuilt.
+const homeSeenTTL = 90 * 24 * time.Hour
+
+func homeKey(user string) string { return "home:" + user }
+
+// refreshHomes republishes App Home for each distinct user who has opened
+// it, after a change that shows there. Failures are logged, not shown: the
+// change itself succeeded.
 func (b *Bot) refreshHomes(ctx context.Context, workspace string, users ...string) {
 	seen := map[string]bool{}
 	for _, u := range users {
@@ -139,6 +146,9 @@ func (b *Bot) refreshHomes(ctx context.Context, workspace string, users ...strin
 			continue
 		}
 		seen[u] = true
+		if opened, err := b.store.Marked(ctx, workspace, homeKey(u)); err == nil && !opened {
+			continue // they will get a fresh one when they open it
+		}
 		if err := b.publishHome(ctx, workspace, u); err != nil {
 			b.logError("refreshing App Home", &request{workspace: workspace, user: u}, err)
 		}

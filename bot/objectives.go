@@ -94,7 +94,7 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 }
 
 func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.Objective) {
-	teamObjs, err := b.store.TeamObjectives(ctx, r.workspace, o.Team, o.Cycle, 0)
+	teamObjs, err := b.store.CountTeamObjectives(ctx, r.workspace, o.Team, o.Cycle)
 	if err == nil {
 		err = b.store.CreateObjective(ctx, o)
 	}
@@ -108,7 +108,7 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.
 		slog.String("team", o.Team), slog.Int("key_results", len(o.KeyResults)))
 	lines := []string{fmt.Sprintf(":white_check_mark: Created *%s* for %s (%s) with %d key result%s. Owners will get a short check-in prompt each week.",
 		esc(o.Title), channelRef(o.Team), o.Cycle, len(o.KeyResults), plural(len(o.KeyResults)))}
-	for _, t := range okrs.Coach(o, len(teamObjs)) {
+	for _, t := range okrs.Coach(o, teamObjs) {
 		lines = append(lines, ":bulb: "+esc(t.Message))
 	}
 	if note := b.membershipNote(ctx, o.Team); note != "" {
@@ -121,8 +121,15 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.
 // membershipNote asks the person to invite the bot when it is not in the
 // team channel (digests and status need it there).
 func (b *Bot) membershipNote(ctx context.Context, channel string) string {
+	if b.members.isMember(channel, b.now()) {
+		return ""
+	}
 	ch, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
-	if err != nil || ch.IsMember {
+	if err != nil {
+		return ""
+	}
+	if ch.IsMember {
+		b.members.remember(channel, b.now())
 		return ""
 	}
 	return fmt.Sprintf(":information_source: I'm not in %s yet: invite me with `/invite @okrbot` so I can post the weekly digest there.", channelRef(channel))

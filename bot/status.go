@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -163,9 +164,8 @@ func (v statusView) message() message {
 	}
 	overall := sum / float64(len(v.Objectives))
 	elapsed := c.Elapsed(now)
-	week := int(now.Sub(c.Start).Hours()/24/7) + 1
-	weeks := int(c.End.Sub(c.Start).Hours()/24/7) + 1
-	week = min(max(week, 1), weeks)
+	weeks := max(int(math.Round((c.End.Sub(c.Start).Hours()/24+1)/7)), 1)
+	week := min(max(int(now.Sub(c.Start).Hours()/24/7)+1, 1), weeks)
 	summary := fmt.Sprintf("%s · %s · week %d of %d (%s of the cycle gone) · overall *%s* · %s",
 		v.Scope, c.Name, week, weeks, okrs.FormatPercent(elapsed), okrs.FormatPercent(overall), paceLabel(okrs.PaceOf(overall, elapsed)))
 	blocks := []slack.Block{header("OKR status · " + c.Name), contextText(summary)}

@@ -36,6 +36,9 @@ type ObjectiveStore interface {
 	// (newest first; -1 for all, 0 for none). It takes a constant number of
 	// round trips whatever the team's size.
 	TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]Objective, error)
+	// CountTeamObjectives returns how many active objectives a team has in
+	// a cycle, in one round trip.
+	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
 	// CycleObjectives returns every team's objectives for a cycle, oldest
 	// first, without key-result live state: enough for a picker.
 	CycleObjectives(ctx context.Context, workspace, cycle string) ([]Objective, error)
@@ -81,4 +84,8 @@ type Marker interface {
 	Mark(ctx context.Context, workspace, key string, ttl time.Duration) (bool, error)
 	// Unmark removes key, so that a failed action may be tried again.
 	Unmark(ctx context.Context, workspace, key string) error
+	// SetMark sets key whether or not it is set, with a fresh ttl.
+	SetMark(ctx context.Context, workspace, key string, ttl time.Duration) error
+	// Marked reports whether key is set.
+	Marked(ctx context.Context, workspace, key string) (bool, error)
 }

@@ -295,6 +295,15 @@ func (s *Store) TeamObjectives(ctx context.Context, workspace, team, cycle strin
 	return out, nil
 }
 
+// CountTeamObjectives implements okrs.ObjectiveStore.
+func (s *Store) CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error) {
+	n, err := s.rdb.ZCard(ctx, s.keys(workspace).teamCycle(team, cycle)).Result()
+	if err != nil {
+		return 0, unavailable("count objectives", err)
+	}
+	return int(n), nil
+}
+
 // CycleObjectives implements okrs.ObjectiveStore in three round trips: the
 // teams, their cycle indexes, the objectives.
 func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {

@@ -467,6 +467,9 @@ func TestTeamObjectives(t *testing.T) {
 	}
 	s.CreateObjective(ctx, next)
 
+	if n, err := s.CountTeamObjectives(ctx, ws, "C1", cycle.Name); n != 4 || err != nil {
+		t.Errorf("CountTeamObjectives = %d, %v; want 4", n, err)
+	}
 	rt := storetest.CountRoundTrips(rdb)
 	got, err := s.TeamObjectives(ctx, ws, "C1", cycle.Name, 2)
 	if err != nil {
@@ -539,6 +542,21 @@ func TestMarkers(t *testing.T) {
 	}
 	if other, _ := s.Mark(ctx, storetest.Workspace(), "prompt:C1:2026-W45:U1", time.Hour); !other {
 		t.Error("the same marker in another workspace was taken")
+	}
+	if ok, err := s.Marked(ctx, ws, "prompt:C1:2026-W45:U1"); !ok || err != nil {
+		t.Errorf("Marked = %v, %v; want true", ok, err)
+	}
+	if ok, _ := s.Marked(ctx, ws, "nothing"); ok {
+		t.Error("Marked(nothing) = true")
+	}
+	if err := s.SetMark(ctx, ws, "home:U1", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMark(ctx, ws, "home:U1", time.Hour); err != nil {
+		t.Errorf("SetMark on a set key: %v", err)
+	}
+	if ok, _ := s.Marked(ctx, ws, "home:U1"); !ok {
+		t.Error("SetMark did not set")
 	}
 	if err := s.Unmark(ctx, ws, "prompt:C1:2026-W45:U1"); err != nil {
 		t.Fatal(err)

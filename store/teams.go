@@ -77,3 +77,20 @@ func (s *Store) Unmark(ctx context.Context, workspace, key string) error {
 	}
 	return nil
 }
+
+// SetMark implements okrs.Marker.
+func (s *Store) SetMark(ctx context.Context, workspace, key string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, s.keys(workspace).marker(key), "1", ttl).Err(); err != nil {
+		return unavailable("set marker", err)
+	}
+	return nil
+}
+
+// Marked implements okrs.Marker.
+func (s *Store) Marked(ctx context.Context, workspace, key string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.keys(workspace).marker(key)).Result()
+	if err != nil {
+		return false, unavailable("read marker", err)
+	}
+	return n == 1, nil
+}

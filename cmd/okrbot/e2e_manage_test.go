@@ -292,3 +292,19 @@ func TestReconnectAfterDisconnect(t *testing.T) {
 		t.Error("the reconnect was not logged")
 	}
 }
+
+func TestSlackRefusalsAreExplained(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective()
+	// The response_url is gone (say, Slack had an outage): okrbot posts to
+	// #sales itself, where it is not a member, and explains how to fix it.
+	e.srv.FailNextHTTP("response_url", 500, 2)
+	e.okr(teamA, ana, sales, "status <#"+growth+"|growth>")
+	m := e.waitMessage("", "/invite @okrbot")
+	if m.Ephemeral && m.EphemeralTo != ana || !m.Ephemeral && m.Channel != e.srv.DMChannel(ana) {
+		t.Errorf("the explanation went to %s (ephemeral to %q), want ana", m.Channel, m.EphemeralTo)
+	}
+	if !strings.Contains(e.logs.String(), "not_in_channel") {
+		t.Error("the refusal was not logged")
+	}
+}

@@ -117,6 +117,14 @@ func TestHelp(t *testing.T) {
 
 func TestCreateObjectiveWithThreeKeyResults(t *testing.T) {
 	e := newEnv(t)
+	for _, u := range []string{ana, ben} { // their App Homes are open
+		if _, err := e.srv.AppHomeOpened(e.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool { return v.Type == "home" && v.UserID == u }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	o := e.createObjective()
 	if o.Title != "Delight new customers" || o.Owner != ana || o.CreatedBy != ana || o.Team != growth || o.Cycle != "2026-Q4" {
 		t.Errorf("objective = %+v", o)
@@ -143,12 +151,14 @@ func TestCreateObjectiveWithThreeKeyResults(t *testing.T) {
 	}
 	// Owners' App Homes were refreshed with their key results.
 	for _, u := range []string{ana, ben} {
-		h, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool { return v.Type == "home" && v.UserID == u })
+		h, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+			return v.Type == "home" && v.UserID == u && strings.Contains(v.AllText(), "Delight new customers")
+		})
 		if err != nil {
 			t.Fatalf("no App Home for %s: %v", u, err)
 		}
-		if !strings.Contains(h.AllText(), "Delight new customers") {
-			t.Errorf("App Home of %s lacks the objective:\n%s", u, h.AllText())
+		if !strings.Contains(h.AllText(), o.KeyResults[map[string]int{ana: 0, ben: 1}[u]].Title) {
+			t.Errorf("App Home of %s lacks their key result:\n%s", u, h.AllText())
 		}
 	}
 }

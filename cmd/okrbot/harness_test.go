@@ -40,7 +40,7 @@ func (s *syncBuffer) String() string {
 // env is one end-to-end test's world: a fake Slack with two workspaces, the
 // real okrbot wiring (Main) on a real Redis, and a clock the test controls.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *slacktest.Server
 	main *Main
 	logs *syncBuffer
@@ -64,7 +64,7 @@ const (
 	globex = "CGLOB3" // Globex's channel
 )
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	srv := slacktest.New(t)
 	srv.AddWorkspace(slacktest.Workspace{ID: teamA, Name: "Acme", Domain: "acme"})

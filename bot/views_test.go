@@ -1,0 +1,217 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares v, as indented JSON, with testdata/name.json.
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name+".json")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from %s (go test ./bot -update rewrites it); got:\n%s", name, path, got)
+	}
+}
+
+var (
+	viewNow   = time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	viewCycle = okrs.QuarterOf(viewNow)
+)
+
+func sampleObjectives() []okrs.Objective {
+	return []okrs.Objective{{
+		ID: "o1", Team: "C1", Cycle: viewCycle.Name, Title: "Delight new customers <fast> & well", Owner: "U1",
+		KeyResults: []okrs.KeyResult{
+			{ID: "k1", Title: "Raise week-1 activation", Owner: "U1", Kind: okrs.Increase, Unit: okrs.Percent, Start: 40, Target: 60, Current: 52,
+				Confidence: okrs.Confidence{Level: okrs.AtRisk, Score: 6, HasScore: true}, LastCheckIn: viewNow.Add(-3 * 24 * time.Hour)},
+			{ID: "k2", Title: "Cut P99 checkout latency", Owner: "U2", Kind: okrs.Decrease, Unit: okrs.Number, UnitLabel: "ms", Start: 400, Target: 280, Current: 300,
+				Confidence: okrs.Confidence{Level: okrs.OnTrack}, LastCheckIn: viewNow.Add(-10 * 24 * time.Hour)},
+			{ID: "k3", Title: "Onboarding guide live", Owner: "U1", Kind: okrs.Milestone, Unit: okrs.Number, Target: 1, CreatedAt: viewNow.Add(-2 * time.Hour)},
+			{ID: "k4", Title: "Uptime", Owner: "U2", Kind: okrs.StayAbove, Unit: okrs.Percent, Start: 99.95, Target: 99.9, Current: 99.95},
+		},
+	}}
+}
+
+func TestStatusMessageGolden(t *testing.T) {
+	v := statusView{Scope: "<#C1>", Cycle: viewCycle, Now: viewNow, Objectives: sampleObjectives(), MoreValue: "t|C1|2026-Q4"}
+	m := v.message()
+	golden(t, "status", map[string]any{"text": m.text, "blocks": m.blocks})
+	empty := statusView{Scope: "<#C9>", Cycle: viewCycle, Now: viewNow}.message()
+	if !strings.Contains(empty.text, "No objectives for <#C9> in 2026-Q4 yet") {
+		t.Errorf("empty status = %q", empty.text)
+	}
+}
+
+func TestStatusStaysWithinBlockKitLimits(t *testing.T) {
+	long := strings.Repeat("x", 150)
+	var objs []okrs.Objective
+	for range 40 {
+		o := okrs.Objective{ID: "o", Team: "C1", Cycle: viewCycle.Name, Title: long, Owner: "U1"}
+		for range 5 {
+			o.KeyResults = append(o.KeyResults, okrs.KeyResult{Title: long, Owner: "U1", Kind: okrs.Increase, Unit: okrs.Number, UnitLabel: strings.Repeat("u", 20), Start: 1e14, Target: 9e14, Current: 5e14})
+		}
+		objs = append(objs, o)
+	}
+	for offset := 0; offset < 40; offset += statusPageSize {
+		m := statusView{Scope: "<#C1>", Cycle: viewCycle, Now: viewNow, Objectives: objs, Offset: offset, MoreValue: "t|C1|2026-Q4"}.message()
+		if len(m.blocks) > maxMessageBlocks {
+			t.Errorf("offset %d: %d blocks", offset, len(m.blocks))
+		}
+		for _, b := range m.blocks {
+			if s, ok := b.(*slack.SectionBlock); ok && len([]rune(s.Text.Text)) > maxSectionText {
+				t.Errorf("offset %d: section of %d characters", offset, len([]rune(s.Text.Text)))
+			}
+		}
+	}
+}
+
+func TestHomeViewGolden(t *testing.T) {
+	golden(t, "home", homeView("U1", sampleObjectives(), viewCycle, viewNow, nil))
+	empty := homeView("U9", nil, viewCycle, viewNow, nil)
+	if n := len(empty.Blocks.BlockSet); n == 0 || n > maxViewBlocks {
+		t.Errorf("empty home has %d blocks", n)
+	}
+}
+
+func TestObjectiveModalGolden(t *testing.T) {
+	f := objectiveForm{Title: "Delight new customers", Team: "C1", Cycle: "2026-Q4", Owner: "U1",
+		KRs: []krForm{{Title: "Raise activation", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"}}}
+	v := formView{Meta: formMeta{Mode: modeNew, Channel: "C1", Response: "https://hooks.slack.com/x"},
+		Parents: []okrs.Objective{{ID: "p1", Title: strings.Repeat("Company objective ", 10)}}, Cycles: cycleChoices(viewNow, "2026-Q4")}
+	golden(t, "objective_modal", objectiveModal(f, v))
+
+	// Five key results in edit mode: within 100 blocks, unique block ids.
+	for len(f.KRs) < okrs.MaxKeyResults {
+		f.KRs = append(f.KRs, krForm{Kind: okrs.Milestone, Existing: true})
+	}
+	f.KRs[0].Existing = true
+	v.Meta.Mode = modeEdit
+	m := objectiveModal(f, v)
+	if n := len(m.Blocks.BlockSet); n > maxViewBlocks {
+		t.Errorf("edit modal with 5 key results has %d blocks", n)
+	}
+	if !slack.ValidateUniqueBlockID(m) {
+		t.Error("duplicate block ids")
+	}
+	if len(m.PrivateMetadata) > 3000 {
+		t.Errorf("private_metadata of %d bytes", len(m.PrivateMetadata))
+	}
+	if strings.Contains(string(mustJSON(t, m)), actionAddKRGroup) {
+		t.Error("a full modal still offers to add a key result")
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestKeyResultFromForm(t *testing.T) {
+	tests := []struct {
+		name string
+		in   krForm
+		want okrs.KeyResult
+		errs []string
+	}{
+		{"percent from notation", krForm{Title: "A", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Percent, Start: 40, Target: 60}, nil},
+		{"unit label", krForm{Title: "A", Kind: okrs.Decrease, Start: "400 ms", Target: "280ms", Owner: "U1"},
+			okrs.KeyResult{}, []string{"kr0_target"}},
+		{"unit label both", krForm{Title: "A", Kind: okrs.Decrease, Start: "400 ms", Target: "280 ms", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Decrease, Owner: "U1", Unit: okrs.Number, UnitLabel: "ms", Start: 400, Target: 280}, nil},
+		{"currency", krForm{Title: "A", Kind: okrs.Increase, Start: "€0", Target: "€1.5M", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Currency, Currency: "€", Start: 0, Target: 1.5e6}, nil},
+		{"chosen unit", krForm{Title: "A", Kind: okrs.Increase, Start: "1", Target: "5", Unit: okrs.Percent, Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Percent, Start: 1, Target: 5}, nil},
+		{"threshold without start", krForm{Title: "A", Kind: okrs.StayBelow, Target: "2%", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.StayBelow, Owner: "U1", Unit: okrs.Percent, Start: 2, Target: 2}, nil},
+		{"milestone", krForm{Title: "A", Kind: okrs.Milestone, Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Milestone, Owner: "U1", Unit: okrs.Number, Target: 1}, nil},
+		{"missing target", krForm{Title: "A", Kind: okrs.Increase, Start: "1", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_target"}},
+		{"bad due date", krForm{Title: "A", Kind: okrs.Milestone, Due: "tomorrow", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_due"}},
+	}
+	for _, tt := range tests {
+		fe := formErrors{}
+		got := tt.in.keyResult(0, fe)
+		var keys []string
+		for k := range fe {
+			keys = append(keys, k)
+		}
+		if strings.Join(keys, ",") != strings.Join(tt.errs, ",") {
+			t.Errorf("%s: errors %v, want on %v", tt.name, fe, tt.errs)
+		}
+		if tt.errs == nil && !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestFieldBlock(t *testing.T) {
+	blocks := map[string]bool{"title": true, "team": true, "kr0_title": true, "kr2_target": true, "kr2_start": true}
+	tests := []struct{ field, want string }{
+		{"title", "title"},
+		{"team", "team"},
+		{"kr.2.target", "kr2_target"},
+		{"kr.2.current", "kr2_start"},
+		{"kr.2.weight", "title"}, // no such block: falls back to the title
+		{"key_results", "kr0_title"},
+		{"parent", "title"},
+	}
+	for _, tt := range tests {
+		if got := fieldBlock(tt.field, blocks); got != tt.want {
+			t.Errorf("fieldBlock(%q) = %q, want %q", tt.field, got, tt.want)
+		}
+	}
+}
+
+func TestFormatHelpers(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{progressBar(0), "▱▱▱▱▱▱▱▱▱▱"},
+		{progressBar(0.54), "▰▰▰▰▰▱▱▱▱▱"},
+		{progressBar(1.3), "▰▰▰▰▰▰▰▰▰▰"},
+		{ago(viewNow.Add(-time.Hour), viewNow), "today"},
+		{ago(viewNow.Add(-30*time.Hour), viewNow), "yesterday"},
+		{ago(viewNow.Add(-5*24*time.Hour), viewNow), "5 days ago"},
+		{ago(viewNow.Add(-20*24*time.Hour), viewNow), "2 weeks ago"},
+		{ago(time.Time{}, viewNow), "never"},
+		{esc("a<b>&c"), "a&lt;b&gt;&amp;c"},
+		{joinWords([]string{"a", "b", "c"}), "a, b and c"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("case %d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+}
