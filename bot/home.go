@@ -146,7 +146,7 @@ func (b *Bot) refreshHomes(ctx context.Context, workspace string, users ...strin
 			continue
 		}
 		seen[u] = true
-		if opened, err := b.store.Marked(ctx, workspace, homeKey(u)); err == nil && !opened {
+		if opened, err := b.store.Get(ctx, workspace, homeKey(u)); err == nil && opened == "" {
 			continue // they will get a fresh one when they open it
 		}
 		if err := b.publishHome(ctx, workspace, u); err != nil {

@@ -97,7 +97,7 @@ func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPI
 				return // a retry of an event already handled
 			}
 		}
-		if err := b.store.SetMark(ctx, r.workspace, homeKey(inner.User), homeSeenTTL); err != nil {
+		if err := b.store.Put(ctx, r.workspace, homeKey(inner.User), "1", homeSeenTTL); err != nil {
 			b.logError("remembering an opened App Home", r, err)
 		}
 		if err := b.publishHome(ctx, r.workspace, inner.User); err != nil {

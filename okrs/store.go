@@ -77,15 +77,25 @@ type TeamStore interface {
 	Workspaces(ctx context.Context) ([]string, error)
 }
 
-// Marker keeps idempotency markers: facts like "this prompt was sent" that
-// expire on their own.
+// Marker keeps small facts with an expiry in a workspace: idempotency
+// markers ("this prompt was sent"), claims that one replica holds while it
+// acts, and where something was posted.
 type Marker interface {
 	// Mark sets key unless it is set and reports whether this call set it.
 	Mark(ctx context.Context, workspace, key string, ttl time.Duration) (bool, error)
-	// Unmark removes key, so that a failed action may be tried again.
+	// Claim sets key to token unless it is set (a lease on an action) and
+	// reports whether this call set it.
+	Claim(ctx context.Context, workspace, key, token string, ttl time.Duration) (bool, error)
+	// Settle replaces key's value with value and ttl if it still holds token,
+	// and reports whether it did.
+	Settle(ctx context.Context, workspace, key, token, value string, ttl time.Duration) (bool, error)
+	// Release deletes key if it still holds token, so that the action may be
+	// tried again, and reports whether it did.
+	Release(ctx context.Context, workspace, key, token string) (bool, error)
+	// Put sets key to value, whatever it held.
+	Put(ctx context.Context, workspace, key, value string, ttl time.Duration) error
+	// Get returns key's value, "" when it is not set.
+	Get(ctx context.Context, workspace, key string) (string, error)
+	// Unmark removes key.
 	Unmark(ctx context.Context, workspace, key string) error
-	// SetMark sets key whether or not it is set, with a fresh ttl.
-	SetMark(ctx context.Context, workspace, key string, ttl time.Duration) error
-	// Marked reports whether key is set.
-	Marked(ctx context.Context, workspace, key string) (bool, error)
 }

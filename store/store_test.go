@@ -543,20 +543,20 @@ func TestMarkers(t *testing.T) {
 	if other, _ := s.Mark(ctx, storetest.Workspace(), "prompt:C1:2026-W45:U1", time.Hour); !other {
 		t.Error("the same marker in another workspace was taken")
 	}
-	if ok, err := s.Marked(ctx, ws, "prompt:C1:2026-W45:U1"); !ok || err != nil {
-		t.Errorf("Marked = %v, %v; want true", ok, err)
+	if v, err := s.Get(ctx, ws, "prompt:C1:2026-W45:U1"); v != "1" || err != nil {
+		t.Errorf("Get = %q, %v; want 1", v, err)
 	}
-	if ok, _ := s.Marked(ctx, ws, "nothing"); ok {
-		t.Error("Marked(nothing) = true")
+	if v, _ := s.Get(ctx, ws, "nothing"); v != "" {
+		t.Errorf("Get(nothing) = %q", v)
 	}
-	if err := s.SetMark(ctx, ws, "home:U1", time.Hour); err != nil {
+	if err := s.Put(ctx, ws, "home:U1", "x", time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetMark(ctx, ws, "home:U1", time.Hour); err != nil {
-		t.Errorf("SetMark on a set key: %v", err)
+	if err := s.Put(ctx, ws, "home:U1", "y", time.Hour); err != nil {
+		t.Errorf("Put on a set key: %v", err)
 	}
-	if ok, _ := s.Marked(ctx, ws, "home:U1"); !ok {
-		t.Error("SetMark did not set")
+	if v, _ := s.Get(ctx, ws, "home:U1"); v != "y" {
+		t.Errorf("Put did not set: %q", v)
 	}
 	if err := s.Unmark(ctx, ws, "prompt:C1:2026-W45:U1"); err != nil {
 		t.Fatal(err)
@@ -583,5 +583,68 @@ func TestCheckInMemory(t *testing.T) {
 	t.Logf("Redis memory per check-in with a 40-character comment: %.0f bytes", perCheckIn)
 	if perCheckIn > 250 {
 		t.Errorf("%.0f bytes per check-in, want ≤ 250", perCheckIn)
+	}
+}
+
+func TestClaims(t *testing.T) {
+	s, _ := storetest.Store(t)
+	ws := storetest.Workspace()
+	if ok, err := s.Claim(ctx, ws, "p", "tokA", time.Minute); !ok || err != nil {
+		t.Fatalf("first Claim = %v, %v", ok, err)
+	}
+	if ok, _ := s.Claim(ctx, ws, "p", "tokB", time.Minute); ok {
+		t.Error("a second holder took a held claim")
+	}
+	if ok, _ := s.Settle(ctx, ws, "p", "tokB", "sent", time.Hour); ok {
+		t.Error("Settle by a non-holder succeeded")
+	}
+	if ok, _ := s.Release(ctx, ws, "p", "tokB"); ok {
+		t.Error("Release by a non-holder succeeded")
+	}
+	if ok, err := s.Settle(ctx, ws, "p", "tokA", "sent|D1|123.4", time.Hour); !ok || err != nil {
+		t.Fatalf("Settle by the holder = %v, %v", ok, err)
+	}
+	if v, _ := s.Get(ctx, ws, "p"); v != "sent|D1|123.4" {
+		t.Errorf("after Settle: %q", v)
+	}
+	if ok, _ := s.Release(ctx, ws, "p", "tokA"); ok {
+		t.Error("a settled claim was released by its old token")
+	}
+	s.Claim(ctx, ws, "q", "tokA", time.Minute)
+	if ok, _ := s.Release(ctx, ws, "q", "tokA"); !ok {
+		t.Error("Release by the holder failed")
+	}
+	if ok, _ := s.Claim(ctx, ws, "q", "tokB", time.Minute); !ok {
+		t.Error("a released claim could not be claimed again")
+	}
+}
+
+func TestLease(t *testing.T) {
+	s, _ := storetest.Store(t)
+	if ok, err := s.AcquireLease(ctx, "sched", "a", time.Minute); !ok || err != nil {
+		t.Fatalf("a: %v %v", ok, err)
+	}
+	if ok, _ := s.AcquireLease(ctx, "sched", "b", time.Minute); ok {
+		t.Error("b took a's lease")
+	}
+	if ok, _ := s.AcquireLease(ctx, "sched", "a", time.Minute); !ok {
+		t.Error("a could not renew")
+	}
+	if err := s.ReleaseLease(ctx, "sched", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.AcquireLease(ctx, "sched", "b", time.Minute); ok {
+		t.Error("b's release freed a's lease")
+	}
+	s.ReleaseLease(ctx, "sched", "a")
+	if ok, _ := s.AcquireLease(ctx, "sched", "b", 50*time.Millisecond); !ok {
+		t.Error("b could not take a released lease")
+	}
+	if storetest.IsMiniredis(t) {
+		return
+	}
+	time.Sleep(120 * time.Millisecond)
+	if ok, _ := s.AcquireLease(ctx, "sched", "a", time.Minute); !ok {
+		t.Error("a could not take an expired lease")
 	}
 }

@@ -78,19 +78,99 @@ func (s *Store) Unmark(ctx context.Context, workspace, key string) error {
 	return nil
 }
 
-// SetMark implements okrs.Marker.
-func (s *Store) SetMark(ctx context.Context, workspace, key string, ttl time.Duration) error {
-	if err := s.rdb.Set(ctx, s.keys(workspace).marker(key), "1", ttl).Err(); err != nil {
-		return unavailable("set marker", err)
+// settleScript replaces a claim's value if the caller still holds it.
+var settleScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+`)
+
+// releaseScript deletes a claim if the caller still holds it.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// Claim implements okrs.Marker with SET NX PX.
+func (s *Store) Claim(ctx context.Context, workspace, key, token string, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.keys(workspace).marker(key), token, ttl).Result()
+	if err != nil {
+		return false, unavailable("claim", err)
+	}
+	return ok, nil
+}
+
+// Settle implements okrs.Marker with a compare-and-set script.
+func (s *Store) Settle(ctx context.Context, workspace, key, token, value string, ttl time.Duration) (bool, error) {
+	n, err := settleScript.Run(ctx, s.rdb, []string{s.keys(workspace).marker(key)}, token, value, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, unavailable("settle", err)
+	}
+	return n == 1, nil
+}
+
+// Release implements okrs.Marker with a compare-and-delete script.
+func (s *Store) Release(ctx context.Context, workspace, key, token string) (bool, error) {
+	n, err := releaseScript.Run(ctx, s.rdb, []string{s.keys(workspace).marker(key)}, token).Int()
+	if err != nil {
+		return false, unavailable("release", err)
+	}
+	return n == 1, nil
+}
+
+// Put implements okrs.Marker.
+func (s *Store) Put(ctx context.Context, workspace, key, value string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, s.keys(workspace).marker(key), value, ttl).Err(); err != nil {
+		return unavailable("put", err)
 	}
 	return nil
 }
 
-// Marked implements okrs.Marker.
-func (s *Store) Marked(ctx context.Context, workspace, key string) (bool, error) {
-	n, err := s.rdb.Exists(ctx, s.keys(workspace).marker(key)).Result()
+// Get implements okrs.Marker.
+func (s *Store) Get(ctx context.Context, workspace, key string) (string, error) {
+	v, err := s.rdb.Get(ctx, s.keys(workspace).marker(key)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
 	if err != nil {
-		return false, unavailable("read marker", err)
+		return "", unavailable("get", err)
+	}
+	return v, nil
+}
+
+// leaseScript takes a lease that is free or renews one the holder has.
+var leaseScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`)
+
+// AcquireLease takes the lease name for holder, or renews it if holder
+// has it, for ttl; it reports whether holder has it now. Leases are global,
+// not per workspace: one replica leads the scheduler for all of them.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	n, err := leaseScript.Run(ctx, s.rdb, []string{s.prefix + ":lease:" + name}, holder, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, unavailable("lease", err)
 	}
 	return n == 1, nil
+}
+
+// ReleaseLease gives up the lease if holder has it.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.prefix + ":lease:" + name}, holder).Err(); err != nil {
+		return unavailable("release lease", err)
+	}
+	return nil
 }

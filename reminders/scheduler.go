@@ -1,0 +1,498 @@
+package reminders
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// Store is what reminders needs from okrs.Store.
+type Store interface {
+	okrs.ObjectiveStore
+	okrs.TeamStore
+	okrs.Marker
+}
+
+// Options configure a Scheduler.
+type Options struct {
+	Store     Store
+	Messenger Messenger
+	Logger    *slog.Logger
+	// Clock drives the schedule (gocron's and the sweep's idea of now).
+	// Tests pass a fake; nil means the real clock.
+	Clock clockwork.Clock
+	// Elector makes one replica sweep; nil sweeps on every replica (the
+	// per-person claims still keep every send to one).
+	Elector         *Elector
+	DefaultTimezone string        // for teams without settings
+	Interval        time.Duration // between sweeps; default 1 minute
+	// MessagesPerSecond paces prompts (default 5) with bursts of Burst (default 1).
+	MessagesPerSecond float64
+	Burst             int
+	Workers           int           // concurrent sends in a fan-out; default 4
+	ClaimTTL          time.Duration // how long a replica may hold a send before others may retry it; default 2 minutes
+	RetryBase         time.Duration // first backoff after a failed send; default 1 s
+	Registerer        prometheus.Registerer
+}
+
+// Scheduler sends check-in prompts and nudges on each team's schedule.
+type Scheduler struct {
+	store     Store
+	msg       Messenger
+	log       *slog.Logger
+	clock     clockwork.Clock
+	elector   *Elector
+	defaultTZ string
+	interval  time.Duration
+	workers   int
+	claimTTL  time.Duration
+	instance  string
+	pacer     *pacer
+	retry     retryPolicy
+	metrics   *metrics
+
+	mu    sync.Mutex
+	extra []Job // more jobs for every sweep (the digest adds one)
+}
+
+// Job is extra work for the sweep: it is called with the sweep's now.
+type Job func(ctx context.Context, now time.Time)
+
+// markerTTL keeps "sent" markers for longer than any period.
+const markerTTL = 40 * 24 * time.Hour
+
+// LatePromptAfter is how late a prompt must be to say so.
+const LatePromptAfter = 2 * time.Hour
+
+// New returns a Scheduler.
+func New(o Options) *Scheduler {
+	s := &Scheduler{
+		store: o.Store, msg: o.Messenger, log: o.Logger, clock: o.Clock, elector: o.Elector,
+		defaultTZ: o.DefaultTimezone, interval: o.Interval, workers: o.Workers, claimTTL: o.ClaimTTL,
+		metrics: newMetrics(o.Registerer),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.clock == nil {
+		s.clock = clockwork.NewRealClock()
+	}
+	if s.defaultTZ == "" {
+		s.defaultTZ = "UTC"
+	}
+	if s.interval <= 0 {
+		s.interval = time.Minute
+	}
+	if s.workers <= 0 {
+		s.workers = 4
+	}
+	if s.claimTTL <= 0 {
+		s.claimTTL = 2 * time.Minute
+	}
+	rateLimit := o.MessagesPerSecond
+	if rateLimit <= 0 {
+		rateLimit = 5
+	}
+	s.pacer = newPacer(rateLimit, o.Burst)
+	base := o.RetryBase
+	if base <= 0 {
+		base = time.Second
+	}
+	s.retry = retryPolicy{attempts: 4, rateLimited: 20, base: base, max: 30 * time.Second}
+	host, _ := os.Hostname()
+	s.instance = host + "-" + randomHex(4)
+	return s
+}
+
+// AddJob runs j on every sweep, after the prompts.
+func (s *Scheduler) AddJob(j Job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.extra = append(s.extra, j)
+}
+
+// Run sweeps every interval (starting at once, so that a restarted replica
+// catches up) until ctx ends. With an Elector, only the leader sweeps.
+func (s *Scheduler) Run(ctx context.Context) error {
+	opts := []gocron.SchedulerOption{gocron.WithClock(s.clock), gocron.WithLocation(time.UTC), gocron.WithLogger(s.log)}
+	if s.elector != nil {
+		opts = append(opts, gocron.WithDistributedElector(s.elector))
+	}
+	gs, err := gocron.NewScheduler(opts...)
+	if err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+	_, err = gs.NewJob(gocron.DurationJob(s.interval),
+		gocron.NewTask(func(ctx context.Context) {
+			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("sweep failed; the next one catches up", slog.Any("err", err))
+			}
+		}),
+		gocron.WithName("okrbot-sweep"),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately()),
+		gocron.WithContext(ctx),
+	)
+	if err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+	gs.Start()
+	s.log.Info("scheduler started", slog.String("instance", s.instance), slog.Duration("interval", s.interval))
+	<-ctx.Done()
+	err = gs.Shutdown()
+	if s.elector != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		s.elector.Resign(rctx)
+		cancel()
+	}
+	return err
+}
+
+// Report counts what a sweep or a reminder did.
+type Report struct {
+	Sent      int // prompts, nudges and reminders delivered
+	CheckedIn int // owners already checked in for the period
+	Skipped   int // deactivated or unknown people
+	Failed    int // sends that failed (retried on the next sweep, up to a bound)
+	Already   int // already sent this period (or being sent by another replica)
+}
+
+func (r *Report) add(o Report) {
+	r.Sent += o.Sent
+	r.CheckedIn += o.CheckedIn
+	r.Skipped += o.Skipped
+	r.Failed += o.Failed
+	r.Already += o.Already
+}
+
+// Sweep sends everything due now and not yet sent: prompts whose time has
+// come in their period, and nudges. It is safe to run on several replicas at
+// once.
+func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
+	start := time.Now()
+	now := s.clock.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if s.elector != nil && s.elector.Leader() {
+		go s.elector.hold(ctx, func() {
+			s.log.Warn("scheduler lease lost mid-sweep; stopping this sweep")
+			cancel()
+		})
+	}
+	defer func() {
+		s.metrics.sweeps.Inc()
+		s.metrics.sweepSeconds.Observe(time.Since(start).Seconds())
+	}()
+	workspaces, err := s.store.Workspaces(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	var jobs []delivery
+	var report Report
+	var errs []error
+	for _, ws := range workspaces {
+		teams, err := s.store.Teams(ctx, ws)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, team := range teams {
+			due, r, err := s.due(ctx, ws, team, now, false)
+			report.add(r)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("team %s/%s: %w", ws, team, err))
+				continue
+			}
+			jobs = append(jobs, due...)
+		}
+	}
+	report.add(s.deliverAll(ctx, jobs))
+	s.mu.Lock()
+	extra := slices.Clone(s.extra)
+	s.mu.Unlock()
+	for _, j := range extra {
+		j(ctx, now)
+	}
+	if report.Sent+report.Failed+report.Skipped > 0 {
+		s.log.Info("sweep", slog.Int("sent", report.Sent), slog.Int("failed", report.Failed),
+			slog.Int("skipped", report.Skipped), slog.Duration("took", time.Since(start)))
+	}
+	return report, errors.Join(errs...)
+}
+
+// delivery is one message to send exactly once.
+type delivery struct {
+	key    string // the (kind, team, period, person) marker
+	ttl    time.Duration
+	prompt Prompt
+}
+
+// owner is one person's open key results in a team.
+type owner struct {
+	user string
+	krs  []*okrs.KeyResult
+	objs []okrs.Objective
+}
+
+// owners groups a team's active key results by owner.
+func owners(objs []okrs.Objective) []*owner {
+	by := map[string]*owner{}
+	var out []*owner
+	for oi := range objs {
+		o := &objs[oi]
+		if o.Archived {
+			continue
+		}
+		for ki := range o.KeyResults {
+			kr := &o.KeyResults[ki]
+			if kr.Archived {
+				continue
+			}
+			w := by[kr.Owner]
+			if w == nil {
+				w = &owner{user: kr.Owner}
+				by[kr.Owner] = w
+				out = append(out, w)
+			}
+			w.krs = append(w.krs, kr)
+			if n := len(w.objs); n == 0 || w.objs[n-1].ID != o.ID {
+				cp := *o
+				cp.KeyResults = nil
+				w.objs = append(w.objs, cp)
+			}
+			last := &w.objs[len(w.objs)-1]
+			last.KeyResults = append(last.KeyResults, *kr)
+		}
+	}
+	slices.SortFunc(out, func(a, b *owner) int { return strings.Compare(a.user, b.user) })
+	return out
+}
+
+// TeamSettings returns a team's settings, or the defaults.
+func (s *Scheduler) TeamSettings(ctx context.Context, ws, team string) (okrs.Settings, error) {
+	st, err := s.store.Settings(ctx, ws, team)
+	if okrs.ErrorCode(err) == okrs.ENOTFOUND {
+		return okrs.DefaultSettings(s.defaultTZ), nil
+	}
+	return st, err
+}
+
+func markerKey(kind Kind, team, period, user string) string {
+	return string(kind) + ":" + team + ":" + period + ":" + user
+}
+
+// LastPromptKey names where the latest prompt of a person in a team is
+// recorded ("<period>|<channel>|<ts>"), so that a check-in can mark it done.
+func LastPromptKey(team, user string) string { return "lastprompt:" + team + ":" + user }
+
+// due lists what is due now in one team. With remind, it is a manager's
+// "/okr remind": prompts go out now whatever the schedule says, and people
+// already prompted get a reminder.
+func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, remind bool) ([]delivery, Report, error) {
+	var r Report
+	st, err := s.TeamSettings(ctx, ws, team)
+	if err != nil {
+		return nil, r, err
+	}
+	teamLoc := st.Location()
+	cycle := okrs.QuarterOf(now.In(teamLoc))
+	objs, err := s.store.TeamObjectives(ctx, ws, team, cycle.Name, 0)
+	if err != nil {
+		return nil, r, err
+	}
+	var out []delivery
+	for _, w := range owners(objs) {
+		person, err := s.msg.Person(ctx, ws, w.user)
+		switch {
+		case errors.Is(err, ErrGone) || err == nil && !person.Active:
+			r.Skipped++
+			s.noteGone(ctx, ws, team, w.user, PlanAt(st, teamLoc, now).Period)
+			continue
+		case err != nil:
+			return out, r, err
+		}
+		loc := teamLoc
+		if st.OwnerLocalTime && person.Location != nil {
+			loc = person.Location
+		}
+		plan := PlanAt(st, loc, now)
+		if CheckedIn(w.krs, plan.Period) {
+			r.CheckedIn++
+			continue
+		}
+		p := Prompt{Kind: KindPrompt, Workspace: ws, Team: team, User: w.user, Period: plan.Period,
+			DueAt: plan.PromptAt, Objectives: w.objs, Cycle: cycle}
+		promptKey := markerKey(KindPrompt, team, plan.Period.Key, w.user)
+		if remind {
+			v, err := s.store.Get(ctx, ws, promptKey)
+			if err != nil {
+				return out, r, err
+			}
+			if !strings.HasPrefix(v, "sent") {
+				p.DueAt = now
+				out = append(out, delivery{key: promptKey, ttl: markerTTL, prompt: p})
+				continue
+			}
+			p.Kind = KindRemind
+			// One manual reminder per person per hour, however often it is asked for.
+			hour := now.UTC().Format("2006-01-02T15")
+			out = append(out, delivery{key: markerKey(KindRemind, team, plan.Period.Key+"@"+hour, w.user), ttl: 2 * time.Hour, prompt: p})
+			continue
+		}
+		if now.Before(plan.PromptAt) || !anyBefore(w.krs, plan.PromptAt) {
+			continue // not yet due, or all their key results are newer than this period's prompt
+		}
+		p.Late = now.Sub(plan.PromptAt) > LatePromptAfter
+		out = append(out, delivery{key: promptKey, ttl: markerTTL, prompt: p})
+		if !plan.NudgeAt.IsZero() && !now.Before(plan.NudgeAt) {
+			v, err := s.store.Get(ctx, ws, promptKey)
+			if err != nil {
+				return out, r, err
+			}
+			if strings.HasPrefix(v, "sent") {
+				n := p
+				n.Kind, n.DueAt, n.Late = KindNudge, plan.NudgeAt, now.Sub(plan.NudgeAt) > LatePromptAfter
+				out = append(out, delivery{key: markerKey(KindNudge, team, plan.Period.Key, w.user), ttl: markerTTL, prompt: n})
+			}
+		}
+	}
+	return out, r, nil
+}
+
+// noteGone logs a skipped person once per period.
+func (s *Scheduler) noteGone(ctx context.Context, ws, team, user string, p Period) {
+	if first, err := s.store.Mark(ctx, ws, "gone:"+team+":"+p.Key+":"+user, markerTTL); err == nil && first {
+		s.log.Info("skipping a deactivated or unknown Slack user", slog.String("workspace", ws), slog.String("team", team), slog.String("user", user))
+		s.metrics.prompts.WithLabelValues("prompt", "skipped").Inc()
+	}
+}
+
+// deliverAll sends deliveries with a pool of workers.
+func (s *Scheduler) deliverAll(ctx context.Context, jobs []delivery) Report {
+	var mu sync.Mutex
+	var total Report
+	work := make(chan delivery)
+	var wg sync.WaitGroup
+	for range min(s.workers, max(len(jobs), 1)) {
+		wg.Go(func() {
+			for d := range work {
+				r := s.deliver(ctx, d)
+				mu.Lock()
+				total.add(r)
+				mu.Unlock()
+			}
+		})
+	}
+	for _, d := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- d
+	}
+	close(work)
+	wg.Wait()
+	return total
+}
+
+// maxFailedSweeps bounds how many sweeps retry a send that keeps failing.
+const maxFailedSweeps = 3
+
+// deliver sends one delivery exactly once: it claims the marker, sends, and
+// settles the marker with where the message landed. A crash between claim
+// and send leaves a claim that expires after ClaimTTL, and a later sweep
+// sends it. A failure releases the claim for the next sweep, up to
+// maxFailedSweeps times, then it is recorded as failed and reported.
+func (s *Scheduler) deliver(ctx context.Context, d delivery) Report {
+	ws, kind := d.prompt.Workspace, string(d.prompt.Kind)
+	token := "claim:" + s.instance + ":" + randomHex(6)
+	ok, err := s.store.Claim(ctx, ws, d.key, token, s.claimTTL)
+	if err != nil {
+		s.log.Warn("claiming a prompt failed; retrying on the next sweep", slog.String("key", d.key), slog.Any("err", err))
+		return Report{Failed: 1}
+	}
+	if !ok {
+		return Report{Already: 1}
+	}
+	// Settling must happen even if the sweep is being cancelled: the
+	// message may have gone out.
+	settleCtx := context.WithoutCancel(ctx)
+	posted, err := s.send(ctx, func() (Posted, error) { return s.msg.SendPrompt(ctx, d.prompt) })
+	log := s.log.With(slog.String("workspace", ws), slog.String("team", d.prompt.Team), slog.String("user", d.prompt.User),
+		slog.String("kind", kind), slog.String("period", d.prompt.Period.Key))
+	switch {
+	case err == nil:
+		if _, err := s.store.Settle(settleCtx, ws, d.key, token, "sent|"+posted.Channel+"|"+posted.TS, d.ttl); err != nil {
+			log.Error("recording a sent prompt failed", slog.Any("err", err))
+		}
+		if d.prompt.Kind != KindNudge {
+			s.store.Put(settleCtx, ws, LastPromptKey(d.prompt.Team, d.prompt.User),
+				d.prompt.Period.Key+"|"+posted.Channel+"|"+posted.TS, markerTTL)
+		}
+		s.metrics.prompts.WithLabelValues(kind, "sent").Inc()
+		log.Debug("sent", slog.Bool("late", d.prompt.Late))
+		return Report{Sent: 1}
+	case errors.Is(err, ErrGone):
+		s.store.Settle(settleCtx, ws, d.key, token, "gone", d.ttl)
+		s.metrics.prompts.WithLabelValues(kind, "skipped").Inc()
+		log.Info("skipping a deactivated or unknown Slack user")
+		return Report{Skipped: 1}
+	}
+	failKey := "fail:" + d.key
+	n, _ := strconv.Atoi(must(s.store.Get(settleCtx, ws, failKey)))
+	n++
+	if n >= maxFailedSweeps {
+		s.store.Settle(settleCtx, ws, d.key, token, "failed", d.ttl)
+		s.metrics.prompts.WithLabelValues(kind, "failed").Inc()
+		log.Error("giving up on a prompt after repeated failures", slog.Int("sweeps", n), slog.Any("err", err))
+		return Report{Failed: 1}
+	}
+	s.store.Put(settleCtx, ws, failKey, strconv.Itoa(n), markerTTL)
+	s.store.Release(settleCtx, ws, d.key, token)
+	s.metrics.prompts.WithLabelValues(kind, "retry").Inc()
+	log.Warn("sending a prompt failed; retrying on the next sweep", slog.Int("sweeps", n), slog.Any("err", err))
+	return Report{Failed: 1}
+}
+
+func must(s string, _ error) string { return s }
+
+// RemindNow is "/okr remind": it sends the team's prompts now to everyone
+// who has not checked in this period (a reminder to those already prompted).
+func (s *Scheduler) RemindNow(ctx context.Context, ws, team string) (Report, error) {
+	jobs, r, err := s.due(ctx, ws, team, s.clock.Now(), true)
+	if err != nil {
+		return r, err
+	}
+	r.add(s.deliverAll(ctx, jobs))
+	return r, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// anyBefore reports whether any of krs existed at t.
+func anyBefore(krs []*okrs.KeyResult, t time.Time) bool {
+	for _, kr := range krs {
+		if !kr.CreatedAt.After(t) {
+			return true
+		}
+	}
+	return false
+}

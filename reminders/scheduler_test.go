@@ -1,0 +1,581 @@
+package reminders_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/okrbot/okrbot/okrs"
+	"github.com/okrbot/okrbot/reminders"
+	"github.com/okrbot/okrbot/store"
+	"github.com/okrbot/okrbot/store/storetest"
+)
+
+var ctx = context.Background()
+
+// sent is one message the fake messenger delivered.
+type sent struct {
+	kind   reminders.Kind
+	user   string
+	team   string
+	period string
+	at     time.Time // on the scheduler's clock
+	late   bool
+	krs    int
+}
+
+// messenger is a fake Slack for the scheduler: people with timezones, a
+// record of what was sent, and failures on demand.
+type messenger struct {
+	clock clockwork.Clock
+
+	mu      sync.Mutex
+	people  map[string]reminders.Person
+	sent    []sent
+	failFor map[string][]error // user → errors to return, in order
+	block   chan struct{}      // when set, sends wait on it
+	calls   atomic.Int64
+}
+
+func newMessenger(clock clockwork.Clock) *messenger {
+	return &messenger{clock: clock, people: map[string]reminders.Person{}, failFor: map[string][]error{}}
+}
+
+func (m *messenger) add(user, tz string) {
+	loc, _ := time.LoadLocation(tz)
+	m.mu.Lock()
+	m.people[user] = reminders.Person{Location: loc, Active: true}
+	m.mu.Unlock()
+}
+
+func (m *messenger) Person(_ context.Context, _, user string) (reminders.Person, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.people[user]
+	if !ok {
+		return reminders.Person{}, reminders.ErrGone
+	}
+	return p, nil
+}
+
+func (m *messenger) SendPrompt(ctx context.Context, p reminders.Prompt) (reminders.Posted, error) {
+	m.calls.Add(1)
+	m.mu.Lock()
+	block := m.block
+	m.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return reminders.Posted{}, ctx.Err()
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if errs := m.failFor[p.User]; len(errs) > 0 {
+		m.failFor[p.User] = errs[1:]
+		if errs[0] != nil {
+			return reminders.Posted{}, errs[0]
+		}
+	}
+	n := 0
+	for _, o := range p.Objectives {
+		n += len(o.KeyResults)
+	}
+	m.sent = append(m.sent, sent{kind: p.Kind, user: p.User, team: p.Team, period: p.Period.Key, at: m.clock.Now(), late: p.Late, krs: n})
+	return reminders.Posted{Channel: "D" + p.User, TS: fmt.Sprintf("%d.%06d", len(m.sent), len(m.sent))}, nil
+}
+
+func (m *messenger) all() []sent {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]sent(nil), m.sent...)
+}
+
+// count returns how many messages of kind went to user (any kind when "").
+func (m *messenger) count(kind reminders.Kind, user string) int {
+	n := 0
+	for _, s := range m.all() {
+		if (kind == "" || s.kind == kind) && (user == "" || s.user == user) {
+			n++
+		}
+	}
+	return n
+}
+
+// world is a workspace with a team whose owners are in three timezones.
+type world struct {
+	t     *testing.T
+	st    *store.Store
+	ws    string
+	team  string
+	clock *clockwork.FakeClock
+	msg   *messenger
+	obj   *okrs.Objective
+	logs  *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+const (
+	la     = "ULA"
+	berlin = "UBER"
+	kolkat = "UKOL"
+)
+
+func newWorld(t *testing.T, start time.Time) *world {
+	st, _ := storetest.Store(t)
+	w := &world{t: t, st: st, ws: storetest.Workspace(), team: "CTEAM", clock: clockwork.NewFakeClockAt(start), logs: &syncBuffer{}}
+	w.msg = newMessenger(w.clock)
+	w.msg.add(la, "America/Los_Angeles")
+	w.msg.add(berlin, "Europe/Berlin")
+	w.msg.add(kolkat, "Asia/Kolkata")
+	w.obj = w.createObjective(okrs.QuarterOf(start), la, berlin, kolkat)
+	return w
+}
+
+func (w *world) createObjective(c okrs.Cycle, owners ...string) *okrs.Objective {
+	o := &okrs.Objective{Workspace: w.ws, Team: w.team, Cycle: c.Name, Title: "Grow", Owner: owners[0], CreatedBy: owners[0], CreatedAt: w.clock.Now()}
+	for _, u := range owners {
+		o.KeyResults = append(o.KeyResults, okrs.KeyResult{Title: "KR of " + u, Owner: u, Kind: okrs.Increase, Unit: okrs.Number, Start: 0, Target: 10})
+	}
+	o.Normalize()
+	if err := w.st.CreateObjective(ctx, o); err != nil {
+		w.t.Fatal(err)
+	}
+	return o
+}
+
+func (w *world) scheduler(opts ...func(*reminders.Options)) *reminders.Scheduler {
+	o := reminders.Options{Store: w.st, Messenger: w.msg, Clock: w.clock, DefaultTimezone: "UTC",
+		MessagesPerSecond: 1000, Burst: 100, RetryBase: time.Millisecond, ClaimTTL: time.Minute,
+		Logger: slog.New(slog.NewTextHandler(w.logs, nil))}
+	for _, f := range opts {
+		f(&o)
+	}
+	return reminders.New(o)
+}
+
+func (w *world) saveSettings(change func(*okrs.Settings)) {
+	s := okrs.DefaultSettings("UTC")
+	change(&s)
+	if err := w.st.SaveSettings(ctx, w.ws, w.team, s); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// checkIn records a check-in by user on their key result now.
+func (w *world) checkIn(user string) {
+	for _, kr := range w.obj.KeyResults {
+		if kr.Owner == user {
+			if _, err := w.st.RecordCheckIns(ctx, w.ws, []okrs.CheckIn{{KeyResultID: kr.ID, Author: user, At: w.clock.Now(), Value: 5,
+				Confidence: okrs.Confidence{Level: okrs.OnTrack}}}); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// run sweeps every step until the clock reaches end, calling each (if any)
+// before every sweep.
+func (w *world) run(s *reminders.Scheduler, end time.Time, step time.Duration, each func(now time.Time)) {
+	for !w.clock.Now().After(end) {
+		if each != nil {
+			each(w.clock.Now())
+		}
+		if _, err := s.Sweep(ctx); err != nil {
+			w.t.Fatalf("Sweep at %v: %v", w.clock.Now(), err)
+		}
+		w.clock.Advance(step)
+	}
+}
+
+func TestWeeksOfPromptsInThreeTimezones(t *testing.T) {
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // Monday
+	w := newWorld(t, start)
+	s := w.scheduler()
+	// Berlin checks in a few hours after each prompt; Kolkata checks in early
+	// on the third Monday, before its prompt; Los Angeles never does.
+	w.run(s, start.Add(23*24*time.Hour), 15*time.Minute, func(now time.Time) { // four weeks of prompts
+		if now.Weekday() == time.Monday && now.UTC().Hour() == 14 && now.Minute() == 0 {
+			w.checkIn(berlin)
+		}
+		if now.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)) { // Monday 05:30 in Kolkata, before its prompt
+			w.checkIn(kolkat)
+		}
+	})
+	for _, tt := range []struct {
+		user            string
+		tz              string
+		prompts, nudges int
+	}{
+		{la, "America/Los_Angeles", 4, 4},
+		{berlin, "Europe/Berlin", 4, 0},
+		{kolkat, "Asia/Kolkata", 3, 3}, // no prompt the week it checked in early
+	} {
+		if got := w.msg.count(reminders.KindPrompt, tt.user); got != tt.prompts {
+			t.Errorf("%s: %d prompts, want %d", tt.user, got, tt.prompts)
+		}
+		if got := w.msg.count(reminders.KindNudge, tt.user); got != tt.nudges {
+			t.Errorf("%s: %d nudges, want %d", tt.user, got, tt.nudges)
+		}
+		loc := mustLoc(t, tt.tz)
+		for _, m := range w.msg.all() {
+			if m.user != tt.user {
+				continue
+			}
+			local := m.at.In(loc)
+			wantHour := map[reminders.Kind]int{reminders.KindPrompt: 10, reminders.KindNudge: 10}[m.kind]
+			wantDay := map[reminders.Kind]time.Weekday{reminders.KindPrompt: time.Monday, reminders.KindNudge: time.Tuesday}[m.kind]
+			if local.Weekday() != wantDay || local.Hour() != wantHour || local.Minute() >= 15 || m.late {
+				t.Errorf("%s: %s sent %v (late %v), want %v %02d:00–%02d:15 local", tt.user, m.kind, local, m.late, wantDay, wantHour, wantHour)
+			}
+			if m.krs != 1 {
+				t.Errorf("%s: prompt lists %d key results, want 1", tt.user, m.krs)
+			}
+		}
+	}
+}
+
+func TestPromptsStayAtTenAcrossDaylightSaving(t *testing.T) {
+	// Europe falls back on Oct 25 2026, the US on Nov 1.
+	start := time.Date(2026, 10, 12, 0, 0, 0, 0, time.UTC)
+	w := newWorld(t, start)
+	s := w.scheduler()
+	w.run(s, start.Add(28*24*time.Hour), 15*time.Minute, nil)
+	for user, tz := range map[string]string{la: "America/Los_Angeles", berlin: "Europe/Berlin"} {
+		loc := mustLoc(t, tz)
+		offsets := map[int]bool{}
+		n := 0
+		for _, m := range w.msg.all() {
+			if m.user != user || m.kind != reminders.KindPrompt {
+				continue
+			}
+			n++
+			local := m.at.In(loc)
+			_, off := local.Zone()
+			offsets[off] = true
+			if local.Hour() != 10 || local.Minute() >= 15 || local.Weekday() != time.Monday {
+				t.Errorf("%s: prompt at %v, want Monday 10:00 local", user, local)
+			}
+		}
+		if n != 4 || len(offsets) != 2 {
+			t.Errorf("%s: %d prompts over %d UTC offsets, want 4 prompts across the switch (2 offsets)", user, n, len(offsets))
+		}
+	}
+}
+
+func TestBiweeklyTeamTimezoneAndSettingsChange(t *testing.T) {
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	w := newWorld(t, start)
+	w.saveSettings(func(s *okrs.Settings) {
+		s.Cadence, s.Anchor = okrs.Biweekly, okrs.Date(2026, 11, 2)
+		s.OwnerLocalTime, s.Timezone = false, "Europe/Berlin"
+		s.NudgeAfter = 0
+	})
+	s := w.scheduler()
+	w.run(s, start.Add(28*24*time.Hour), 30*time.Minute, nil)
+	berlinLoc := mustLoc(t, "Europe/Berlin")
+	for _, u := range []string{la, berlin, kolkat} {
+		var weeks []string
+		for _, m := range w.msg.all() {
+			if m.user == u {
+				weeks = append(weeks, m.at.In(berlinLoc).Format("Mon 2006-01-02 15:04"))
+			}
+		}
+		want := "Mon 2026-11-02 10:00 Mon 2026-11-16 10:00"
+		if strings.Join(weeks, " ") != want {
+			t.Errorf("%s got %v, want every other Monday at 10:00 Berlin time, the team's: %s", u, weeks, want)
+		}
+	}
+	if w.msg.count(reminders.KindNudge, "") != 0 {
+		t.Error("nudges were sent with nudges off")
+	}
+	// A settings change applies on the next sweep, no restart.
+	w.saveSettings(func(s *okrs.Settings) {
+		s.PromptDay, s.PromptTime, s.OwnerLocalTime, s.Timezone = time.Wednesday, okrs.TimeOfDay{Hour: 9, Minute: 0}, false, "Asia/Kolkata"
+	})
+	before := len(w.msg.all())
+	w.run(s, w.clock.Now().Add(7*24*time.Hour), 30*time.Minute, nil)
+	var got []string
+	for _, m := range w.msg.all()[before:] {
+		if m.kind == reminders.KindPrompt {
+			got = append(got, m.at.In(mustLoc(t, "Asia/Kolkata")).Format("Mon 15:04"))
+		}
+	}
+	if len(got) != 3 || got[0] != "Wed 09:00" {
+		t.Errorf("after the change: prompts %v, want three on Wednesday 09:00 Kolkata time", got)
+	}
+}
+
+func TestLatePromptsAfterAnOutage(t *testing.T) {
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	w := newWorld(t, start)
+	s := w.scheduler()
+	// The bot is down from Monday to Wednesday noon UTC: no sweeps.
+	w.clock.Advance(60 * time.Hour)
+	if _, err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{la, berlin, kolkat} {
+		if w.msg.count(reminders.KindPrompt, u) != 1 {
+			t.Errorf("%s: no late prompt after the outage", u)
+		}
+	}
+	for _, m := range w.msg.all() {
+		if m.kind == reminders.KindPrompt && !m.late {
+			t.Errorf("a prompt sent 2 days late is not marked late: %+v", m)
+		}
+	}
+	// One nudge each follows, at once (it is past due too), not two.
+	s.Sweep(ctx)
+	s.Sweep(ctx)
+	if n := w.msg.count(reminders.KindNudge, ""); n != 3 {
+		t.Errorf("%d nudges, want 3", n)
+	}
+	// After the period, nothing more for it.
+	w.clock.Advance(5 * 24 * time.Hour) // Monday of the next week, 12:00 UTC
+	s.Sweep(ctx)
+	for _, m := range w.msg.all() {
+		if m.period == "2026-11-02" && m.at.After(start.Add(7*24*time.Hour)) {
+			t.Errorf("a message for last week's period was sent this week: %+v", m)
+		}
+	}
+}
+
+func TestExactlyOnceWithRacingReplicas(t *testing.T) {
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	w := newWorld(t, start)
+	var more []string
+	for i := range 30 {
+		u := fmt.Sprintf("UX%02d", i)
+		w.msg.add(u, []string{"America/Los_Angeles", "Europe/Berlin", "Asia/Kolkata"}[i%3])
+		more = append(more, u)
+	}
+	for i := 0; i < len(more); i += 5 {
+		w.createObjective(okrs.QuarterOf(start), more[i:i+5]...)
+	}
+	// Three replicas sweep at the same instants, concurrently, for a week.
+	var reps []*reminders.Scheduler
+	for range 3 {
+		reps = append(reps, w.scheduler())
+	}
+	end := start.Add(7 * 24 * time.Hour)
+	for !w.clock.Now().After(end) {
+		var wg sync.WaitGroup
+		for _, r := range reps {
+			wg.Go(func() { r.Sweep(ctx) })
+		}
+		wg.Wait()
+		w.clock.Advance(30 * time.Minute)
+	}
+	for _, u := range append(more, la, berlin, kolkat) {
+		if n := w.msg.count(reminders.KindPrompt, u); n != 1 {
+			t.Errorf("%s got %d prompts, want exactly 1", u, n)
+		}
+		if n := w.msg.count(reminders.KindNudge, u); n != 1 {
+			t.Errorf("%s got %d nudges, want exactly 1", u, n)
+		}
+	}
+}
+
+func TestCrashMidFanOutIsFinishedByAnotherReplica(t *testing.T) {
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	w := newWorld(t, start)
+	for i := range 20 {
+		u := fmt.Sprintf("UY%02d", i)
+		w.msg.add(u, "UTC")
+		if i%5 == 4 {
+			var us []string
+			for j := i - 4; j <= i; j++ {
+				us = append(us, fmt.Sprintf("UY%02d", j))
+			}
+			w.createObjective(okrs.QuarterOf(start), us...)
+		}
+	}
+	w.clock.Advance(20 * time.Hour) // Monday 20:00 UTC: everyone's 10:00 has passed
+	// Replica A dies after 7 messages: its context ends mid-send, leaving
+	// claims it never settles.
+	crashCtx, crash := context.WithCancel(ctx)
+	a := w.scheduler(func(o *reminders.Options) { o.ClaimTTL = 300 * time.Millisecond; o.Workers = 2 })
+	var once sync.Once
+	go func() {
+		for w.msg.count("", "") < 7 {
+			time.Sleep(time.Millisecond)
+		}
+		once.Do(crash)
+	}()
+	gate := make(chan struct{})
+	w.msg.mu.Lock()
+	w.msg.block = gate
+	w.msg.mu.Unlock()
+	go func() { // let sends through one at a time
+		for crashCtx.Err() == nil {
+			select {
+			case gate <- struct{}{}:
+			case <-crashCtx.Done():
+			}
+		}
+	}()
+	a.Sweep(crashCtx)
+	w.msg.mu.Lock()
+	w.msg.block = nil
+	w.msg.mu.Unlock()
+	sentByA := w.msg.count("", "")
+	if sentByA >= 23 {
+		t.Fatalf("replica A sent all %d before crashing", sentByA)
+	}
+	// Replica B takes over once A's claims have expired.
+	time.Sleep(400 * time.Millisecond)
+	b := w.scheduler()
+	if _, err := b.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range append([]string{la, berlin, kolkat}, func() (us []string) {
+		for i := range 20 {
+			us = append(us, fmt.Sprintf("UY%02d", i))
+		}
+		return
+	}()...) {
+		if n := w.msg.count(reminders.KindPrompt, u); n != 1 {
+			t.Errorf("%s got %d prompts, want exactly 1", u, n)
+		}
+	}
+	t.Logf("replica A sent %d of 23 before it crashed; B sent the rest", sentByA)
+}
+
+func TestGoneUsersAreSkippedOnceAndNeverRetried(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+	w.clock.Advance(20 * time.Hour)
+	w.msg.mu.Lock()
+	delete(w.msg.people, kolkat)                                                     // unknown to Slack now
+	w.msg.people[la] = reminders.Person{Location: mustLoc(t, "UTC"), Active: false} // deactivated
+	w.msg.failFor[berlin] = []error{fmt.Errorf("cannot_dm: %w", reminders.ErrGone)}  // Slack refuses the DM
+	w.msg.mu.Unlock()
+	s := w.scheduler()
+	for range 5 {
+		s.Sweep(ctx)
+		w.clock.Advance(time.Hour)
+	}
+	if n := w.msg.count("", ""); n != 0 {
+		t.Errorf("%d messages to people who cannot get them", n)
+	}
+	if calls := w.msg.calls.Load(); calls != 1 {
+		t.Errorf("SendPrompt called %d times, want once (for Berlin, then never again)", calls)
+	}
+	if n := strings.Count(w.logs.String(), "skipping a deactivated or unknown Slack user"); n != 3 {
+		t.Errorf("skips logged %d times, want once per person:\n%s", n, w.logs.String())
+	}
+}
+
+func TestRateLimitsAndFailuresAreRetried(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+	w.clock.Advance(20 * time.Hour)
+	boom := errors.New("slack: internal_error")
+	w.msg.mu.Lock()
+	w.msg.failFor[la] = []error{&reminders.RateLimited{After: 10 * time.Millisecond}, &reminders.RateLimited{After: 10 * time.Millisecond}}
+	w.msg.failFor[berlin] = []error{boom, boom}                                   // recovers within one sweep
+	w.msg.failFor[kolkat] = []error{boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom} // never in time
+	w.msg.mu.Unlock()
+	s := w.scheduler()
+	for range 5 {
+		s.Sweep(ctx)
+	}
+	if w.msg.count(reminders.KindPrompt, la) != 1 || w.msg.count(reminders.KindPrompt, berlin) != 1 {
+		t.Errorf("rate-limited and flaky sends did not get through exactly once: %+v", w.msg.all())
+	}
+	if w.msg.count("", kolkat) != 0 {
+		t.Error("a send that always fails was recorded as sent")
+	}
+	// Kolkata: 4 tries in each of 3 sweeps, then given up and reported.
+	if !strings.Contains(w.logs.String(), "giving up on a prompt after repeated failures") {
+		t.Errorf("the failure was not reported:\n%s", w.logs.String())
+	}
+}
+
+func TestRemindNow(t *testing.T) {
+	start := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC) // Monday, before anyone's 10:00 (Sunday evening in LA)
+	w := newWorld(t, start)
+	s := w.scheduler()
+	w.checkIn(berlin)
+	w.clock.Advance(7 * time.Hour) // 08:00 UTC: Monday everywhere, before 10:00 in LA and Berlin
+	r, err := s.RemindNow(ctx, w.ws, w.team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Sent != 2 || r.CheckedIn != 1 {
+		t.Errorf("first remind: %+v, want 2 sent, 1 checked in", r)
+	}
+	// The scheduled prompt does not come again.
+	w.run(s, start.Add(27*time.Hour), 30*time.Minute, nil)
+	if n := w.msg.count(reminders.KindPrompt, la); n != 1 {
+		t.Errorf("LA got %d prompts, want 1 (the manager's)", n)
+	}
+	// A second remind reminds, once per hour however often asked.
+	r, _ = s.RemindNow(ctx, w.ws, w.team)
+	r2, _ := s.RemindNow(ctx, w.ws, w.team)
+	if r.Sent != 2 || r2.Sent != 0 || w.msg.count(reminders.KindRemind, "") != 2 {
+		t.Errorf("second remind %+v, third %+v; reminders %d", r, r2, w.msg.count(reminders.KindRemind, ""))
+	}
+}
+
+func TestRunSweepsOnTheFakeClockAndOnlyTheLeaderSends(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+	w.clock.Advance(20 * time.Hour)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var electors []*reminders.Elector
+	var wg sync.WaitGroup
+	for i := range 2 {
+		e := reminders.NewElector(w.st, "sched", fmt.Sprintf("replica-%d", i), 5*time.Second)
+		electors = append(electors, e)
+		s := w.scheduler(func(o *reminders.Options) { o.Elector = e })
+		wg.Go(func() { s.Run(runCtx) })
+	}
+	// gocron runs the first sweep at once, then every minute of the fake clock.
+	for range 30 {
+		if w.msg.count(reminders.KindPrompt, "") == 3 {
+			break
+		}
+		w.clock.Advance(time.Minute)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := w.msg.count(reminders.KindPrompt, ""); n != 3 {
+		t.Fatalf("%d prompts after sweeps on the fake clock, want 3", n)
+	}
+	leaders := 0
+	for _, e := range electors {
+		if e.Leader() {
+			leaders++
+		}
+	}
+	if leaders != 1 {
+		t.Errorf("%d leaders, want 1", leaders)
+	}
+	cancel()
+	wg.Wait()
+}
