@@ -472,9 +472,9 @@ func TestGoneUsersAreSkippedOnceAndNeverRetried(t *testing.T) {
 	w := newWorld(t, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
 	w.clock.Advance(20 * time.Hour)
 	w.msg.mu.Lock()
-	delete(w.msg.people, kolkat)                                                     // unknown to Slack now
+	delete(w.msg.people, kolkat)                                                    // unknown to Slack now
 	w.msg.people[la] = reminders.Person{Location: mustLoc(t, "UTC"), Active: false} // deactivated
-	w.msg.failFor[berlin] = []error{fmt.Errorf("cannot_dm: %w", reminders.ErrGone)}  // Slack refuses the DM
+	w.msg.failFor[berlin] = []error{fmt.Errorf("cannot_dm: %w", reminders.ErrGone)} // Slack refuses the DM
 	w.msg.mu.Unlock()
 	s := w.scheduler()
 	for range 5 {
@@ -498,7 +498,7 @@ func TestRateLimitsAndFailuresAreRetried(t *testing.T) {
 	boom := errors.New("slack: internal_error")
 	w.msg.mu.Lock()
 	w.msg.failFor[la] = []error{&reminders.RateLimited{After: 10 * time.Millisecond}, &reminders.RateLimited{After: 10 * time.Millisecond}}
-	w.msg.failFor[berlin] = []error{boom, boom}                                   // recovers within one sweep
+	w.msg.failFor[berlin] = []error{boom, boom}                                                                   // recovers within one sweep
 	w.msg.failFor[kolkat] = []error{boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom} // never in time
 	w.msg.mu.Unlock()
 	s := w.scheduler()
