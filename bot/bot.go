@@ -61,6 +61,7 @@ type Bot struct {
 	connects  atomic.Int64
 	inflight  sync.WaitGroup
 	home      HomeExtension
+	reminder  Reminder
 }
 
 // HomeExtension lets later features add blocks to App Home.

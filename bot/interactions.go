@@ -36,8 +36,11 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		actionNewObjective: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
 			b.openCreate(ctx, r, "")
 		},
-		actionCheckIn: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
-			b.say(ctx, r, "Checking in from here is coming soon.")
+		actionCheckIn: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.openCheckIn(ctx, r, promptTeam(a.Value))
+		},
+		actionCheckInSame: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.onCheckInSame(ctx, r, a.Value)
 		},
 	}
 }
@@ -47,6 +50,8 @@ func (b *Bot) submitRoutes() map[string]submitHandler {
 		callbackObjective: b.submitObjective,
 		callbackAddKR:     b.submitAddKR,
 		callbackArchive:   b.submitArchive,
+		callbackCheckIn:   b.submitCheckIn,
+		callbackSettings:  b.submitSettings,
 	}
 }
 

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -150,4 +152,11 @@ func isSlackTransient(err error) bool {
 	var ne net.Error
 	var se slack.StatusCodeError
 	return errors.As(err, &rl) || errors.As(err, &ne) || errors.As(err, &se) && se.Code >= 500
+}
+
+// randomToken is a short random string for claims.
+func randomToken() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

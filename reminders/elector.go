@@ -24,6 +24,9 @@ type Elector struct {
 	holder string
 	ttl    time.Duration
 	leader atomic.Bool
+	// OnChange, when set, hears when this replica becomes or stops being
+	// the leader.
+	OnChange func(leader bool)
 }
 
 // ErrNotLeader is IsLeader's answer on a replica that does not lead.
@@ -39,14 +42,20 @@ func NewElector(leases LeaseStore, name, holder string, ttl time.Duration) *Elec
 func (e *Elector) IsLeader(ctx context.Context) error {
 	ok, err := e.leases.AcquireLease(ctx, e.name, e.holder, e.ttl)
 	if err != nil {
-		e.leader.Store(false)
+		e.setLeader(false)
 		return err
 	}
-	e.leader.Store(ok)
+	e.setLeader(ok)
 	if !ok {
 		return ErrNotLeader
 	}
 	return nil
+}
+
+func (e *Elector) setLeader(v bool) {
+	if was := e.leader.Swap(v); was != v && e.OnChange != nil {
+		e.OnChange(v)
+	}
 }
 
 // Leader reports what the last IsLeader found.
@@ -54,7 +63,7 @@ func (e *Elector) Leader() bool { return e.leader.Load() }
 
 // Resign gives the lease up, so another replica takes over at once.
 func (e *Elector) Resign(ctx context.Context) error {
-	e.leader.Store(false)
+	e.setLeader(false)
 	return e.leases.ReleaseLease(ctx, e.name, e.holder)
 }
 

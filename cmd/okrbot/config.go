@@ -27,6 +27,10 @@ type Config struct {
 	DefaultTimezone string `envconfig:"OKRBOT_DEFAULT_TIMEZONE" default:"UTC" desc:"IANA timezone for teams that have not chosen one, e.g. Europe/Berlin."`
 	LogLevel        string `envconfig:"OKRBOT_LOG_LEVEL" default:"info" desc:"debug, info, warn or error."`
 	LogFormat       string `envconfig:"OKRBOT_LOG_FORMAT" default:"text" desc:"text (for people) or json (for log collectors)."`
+
+	SweepInterval     time.Duration `envconfig:"OKRBOT_SWEEP_INTERVAL" default:"1m" desc:"How often the scheduler looks for prompts, nudges and digests that are due (one replica at a time)."`
+	LeaderLease       time.Duration `envconfig:"OKRBOT_LEADER_LEASE" default:"2m" desc:"How long the scheduler's leader holds its Redis lease; another replica takes over within this after a crash. At least twice OKRBOT_SWEEP_INTERVAL."`
+	MessagesPerSecond float64       `envconfig:"OKRBOT_MESSAGES_PER_SECOND" default:"5" desc:"Pace of prompt DMs (Slack allows about 1 message a second per channel, with a workspace-wide ceiling); 429s are honoured on top."`
 }
 
 // ConfigError is a configuration mistake; okrbot exits with status 2 and
@@ -83,6 +87,15 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.level(); err != nil {
 		return err
+	}
+	if c.SweepInterval < time.Second || c.SweepInterval > time.Hour {
+		return &ConfigError{fmt.Sprintf("OKRBOT_SWEEP_INTERVAL must be between 1s and 1h, like 1m, not %v", c.SweepInterval)}
+	}
+	if c.LeaderLease < 2*c.SweepInterval {
+		return &ConfigError{fmt.Sprintf("OKRBOT_LEADER_LEASE (%v) must be at least twice OKRBOT_SWEEP_INTERVAL (%v)", c.LeaderLease, c.SweepInterval)}
+	}
+	if c.MessagesPerSecond <= 0 || c.MessagesPerSecond > 1000 {
+		return &ConfigError{fmt.Sprintf("OKRBOT_MESSAGES_PER_SECOND must be between 0 and 1000, like 5, not %v", c.MessagesPerSecond)}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return &ConfigError{fmt.Sprintf("OKRBOT_LOG_FORMAT must be text or json, not %q", c.LogFormat)}

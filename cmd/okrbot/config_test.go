@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func validConfig() Config {
@@ -11,6 +12,7 @@ func validConfig() Config {
 		SlackBotToken: "xoxb-1111-2222-abcdef", SlackAppToken: "xapp-1-A1-3333-abcdef",
 		SlackAPIURL: "https://slack.com/api/", RedisMode: "single", RedisPrefix: "okrbot",
 		DefaultTimezone: "UTC", LogLevel: "info", LogFormat: "text",
+		SweepInterval: time.Minute, LeaderLease: 2 * time.Minute, MessagesPerSecond: 5,
 	}
 }
 
@@ -36,6 +38,9 @@ func TestConfigValidate(t *testing.T) {
 		{"timezone", func(c *Config) { c.DefaultTimezone = "Mars/Base" }, "OKRBOT_DEFAULT_TIMEZONE"},
 		{"log level", func(c *Config) { c.LogLevel = "chatty" }, "OKRBOT_LOG_LEVEL"},
 		{"log format", func(c *Config) { c.LogFormat = "xml" }, "OKRBOT_LOG_FORMAT"},
+		{"sweep interval", func(c *Config) { c.SweepInterval = time.Millisecond }, "OKRBOT_SWEEP_INTERVAL"},
+		{"lease too short", func(c *Config) { c.LeaderLease = time.Minute }, "OKRBOT_LEADER_LEASE"},
+		{"message pace", func(c *Config) { c.MessagesPerSecond = 0 }, "OKRBOT_MESSAGES_PER_SECOND"},
 	}
 	for _, tt := range tests {
 		c := validConfig()
@@ -84,7 +89,8 @@ func TestUsageListsEveryVariable(t *testing.T) {
 	var buf bytes.Buffer
 	PrintUsage(&buf)
 	for _, v := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "REDIS_URL", "REDIS_MODE", "REDIS_PREFIX",
-		"OKRBOT_HTTP_ADDR", "OKRBOT_DEFAULT_TIMEZONE", "OKRBOT_LOG_LEVEL", "OKRBOT_LOG_FORMAT", "https://slack.com/api/"} {
+		"OKRBOT_HTTP_ADDR", "OKRBOT_DEFAULT_TIMEZONE", "OKRBOT_LOG_LEVEL", "OKRBOT_LOG_FORMAT", "OKRBOT_SWEEP_INTERVAL",
+		"OKRBOT_LEADER_LEASE", "OKRBOT_MESSAGES_PER_SECOND", "https://slack.com/api/"} {
 		if !strings.Contains(buf.String(), v) {
 			t.Errorf("usage does not mention %s:\n%s", v, buf.String())
 		}

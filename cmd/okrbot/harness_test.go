@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+	"github.com/slack-go/slack"
+
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/store/storetest"
 )
@@ -46,8 +49,7 @@ type env struct {
 	logs *syncBuffer
 	ctx  context.Context
 
-	mu        sync.Mutex
-	now       time.Time
+	fake      *clockwork.FakeClock
 	seenViews map[string]bool
 }
 
@@ -83,13 +85,14 @@ func newEnv(t testing.TB) *env {
 		SlackBotToken: srv.BotToken(), SlackAppToken: srv.AppToken(), SlackAPIURL: srv.APIURL(),
 		RedisURL: url, RedisMode: "single", RedisPrefix: prefix,
 		DefaultTimezone: "UTC", LogLevel: "debug", LogFormat: "text",
+		SweepInterval: time.Minute, LeaderLease: 2 * time.Minute, MessagesPerSecond: 200,
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, srv: srv, logs: &syncBuffer{}, ctx: testContext(t), now: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), seenViews: map[string]bool{}}
+	e := &env{t: t, srv: srv, logs: &syncBuffer{}, ctx: testContext(t), fake: clockwork.NewFakeClockAt(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)), seenViews: map[string]bool{}}
 	e.main = NewMain(cfg, NewLogger(cfg, e.logs))
-	e.main.Now = e.clock
+	e.main.Clock = e.fake
 	e.start()
 	t.Cleanup(func() {
 		storetest.DeletePrefix(storetest.Client(t), prefix)
@@ -126,17 +129,10 @@ func (e *env) start() {
 	}
 }
 
-func (e *env) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
+func (e *env) clock() time.Time { return e.fake.Now() }
 
-func (e *env) advance(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
-}
+// advance moves the clock: the scheduler's jobs due in between run.
+func (e *env) advance(d time.Duration) { e.fake.Advance(d) }
 
 // okr runs "/okr text" as user in channel and returns the ack.
 func (e *env) okr(team, user, channel, text string) *slacktest.Ack {
@@ -183,4 +179,20 @@ func (e *env) waitModal(user, callbackID string) *slacktest.View {
 		e.t.Fatalf("no %s modal for %s: %v", callbackID, user, err)
 	}
 	return v
+}
+
+// checkInCallback builds a check-in modal submission by hand (for forged
+// payloads), with plain values for text inputs, selects and radio buttons.
+func checkInCallback(user, meta string, values map[string]string) slack.InteractionCallback {
+	state := map[string]map[string]slack.BlockAction{}
+	for block, v := range values {
+		a := slack.BlockAction{Type: "plain_text_input", Value: v}
+		if strings.HasSuffix(block, "_conf") || v == "done" || v == "not_done" {
+			a = slack.BlockAction{Type: "radio_buttons", SelectedOption: slack.OptionBlockObject{Value: v}}
+		}
+		state[block] = map[string]slack.BlockAction{"v": a}
+	}
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, Team: slack.Team{ID: teamA}, User: slack.User{ID: user, TeamID: teamA}}
+	cb.View = slack.View{ID: "VHAND", CallbackID: "okr_checkin", PrivateMetadata: meta, State: &slack.ViewState{Values: state}}
+	return cb
 }

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -18,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot"
+	"github.com/okrbot/okrbot/reminders"
 	"github.com/okrbot/okrbot/store"
 )
 
@@ -29,12 +32,13 @@ const ShutdownTimeout = 10 * time.Second
 type Main struct {
 	Config   Config
 	Logger   *slog.Logger
-	Now      func() time.Time
+	Clock    clockwork.Clock // the schedule's clock; tests pass a fake
 	Registry *prometheus.Registry
 
 	// Set by Run once the store is open.
-	Store *store.Store
-	Bot   *bot.Bot
+	Store     *store.Store
+	Bot       *bot.Bot
+	Scheduler *reminders.Scheduler
 
 	ready     chan struct{}
 	readyOnce sync.Once
@@ -45,7 +49,7 @@ type Main struct {
 func NewMain(cfg Config, logger *slog.Logger) *Main {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return &Main{Config: cfg, Logger: logger, Now: time.Now, Registry: reg, ready: make(chan struct{})}
+	return &Main{Config: cfg, Logger: logger, Clock: clockwork.NewRealClock(), Registry: reg, ready: make(chan struct{})}
 }
 
 // NewLogger returns the structured logger cfg asks for, writing to w.
@@ -104,12 +108,34 @@ func (m *Main) Run(ctx context.Context) error {
 		slack.OptionLog(slackLog{log}),
 	)
 	m.Bot = bot.New(bot.Options{
-		API: api, Store: m.Store, Logger: log, Now: m.Now,
+		API: api, Store: m.Store, Logger: log, Now: m.Clock.Now,
 		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry,
 	})
+	host, _ := os.Hostname()
+	elector := reminders.NewElector(m.Store, "scheduler", fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()), m.Config.LeaderLease)
+	elector.OnChange = func(leader bool) {
+		if leader {
+			log.Info("this replica now leads the scheduler")
+		} else {
+			log.Info("this replica no longer leads the scheduler")
+		}
+	}
+	// Claims last as long as the lease: only a new leader can find one
+	// abandoned, and only after the old leader's lease has run out.
+	m.Scheduler = reminders.New(reminders.Options{
+		Store: m.Store, Messenger: m.Bot, Logger: log, Clock: m.Clock, Elector: elector, ClaimTTL: m.Config.LeaderLease,
+		DefaultTimezone: m.Config.DefaultTimezone, Interval: m.Config.SweepInterval,
+		MessagesPerSecond: m.Config.MessagesPerSecond, Registerer: m.Registry,
+	})
+	m.Bot.SetReminder(m.Scheduler)
 	wg.Go(func() {
 		if err := m.Bot.Run(runCtx); err != nil {
 			cancel(err)
+		}
+	})
+	wg.Go(func() {
+		if err := m.Scheduler.Run(runCtx); err != nil {
+			log.Warn("scheduler stopped", slog.Any("err", err))
 		}
 	})
 
