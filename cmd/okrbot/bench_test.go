@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -193,4 +194,77 @@ func createSubmission(who string) slack.InteractionCallback {
 	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, Team: slack.Team{ID: teamA}, User: slack.User{ID: who, TeamID: teamA}}
 	cb.View = slack.View{ID: "VBENCH", CallbackID: "okr_objective", PrivateMetadata: string(meta), State: &slack.ViewState{Values: values}}
 	return cb
+}
+
+// BenchmarkPromptFanOut sends the check-in prompts of 2,000 owners (in 40
+// teams) while the fake Slack allows chat.postMessage 50 times a second
+// (bursts of 5) and answers anything more with 429 and Retry-After. It
+// reports the achieved rate as a share of the allowed one, duplicates, drops
+// and 429s, with one replica and with three (only the lease holder sends),
+// and with one replica configured to go faster than Slack allows (it backs
+// off on 429s and settles under the limit).
+//
+//	go test ./cmd/okrbot -run '^$' -bench PromptFanOut -benchtime 1x
+func BenchmarkPromptFanOut(b *testing.B) {
+	const owners, limit = 2000, 50.0
+	for _, tc := range []struct {
+		replicas int
+		pace     float64
+	}{{1, limit}, {3, limit}, {1, 80}} {
+		replicas := tc.replicas
+		b.Run(fmt.Sprintf("replicas=%d/pace=%.0f", replicas, tc.pace), func(b *testing.B) {
+			for b.Loop() {
+				e := newEnvWith(b, func(c *Config) { c.MessagesPerSecond = tc.pace })
+				for i := 2; i <= replicas; i++ {
+					e.replica(i)
+				}
+				e.srv.RateLimit("chat.postMessage", limit, 5)
+				var teams []string
+				for i := range 40 {
+					id := fmt.Sprintf("CTEAM%02d", i)
+					e.srv.AddChannel(slacktest.Channel{ID: id, TeamID: teamA, Name: strings.ToLower(id), BotIsMember: true})
+					teams = append(teams, id)
+				}
+				users := seedOwnersIn(b, e.srv, e.main.Store, teams, owners, "UTC", e.clock().Add(-time.Hour))
+				e.advance(61 * time.Minute) // 10:01 UTC: the next sweep finds 2,000 prompts due
+				deadline := time.Now().Add(3 * time.Minute)
+				for len(promptsPerUser(e.srv)) < owners && time.Now().Before(deadline) {
+					time.Sleep(100 * time.Millisecond)
+				}
+				time.Sleep(2 * time.Second) // let any duplicate land
+				var first, last time.Time
+				limited := 0
+				for _, c := range e.srv.Calls("chat.postMessage") {
+					if c.Status == 429 {
+						limited++
+						continue
+					}
+					if !c.OK() {
+						continue
+					}
+					if first.IsZero() || c.Time.Before(first) {
+						first = c.Time
+					}
+					if c.Time.After(last) {
+						last = c.Time
+					}
+				}
+				got := promptsPerUser(e.srv)
+				total, drops := 0, 0
+				for _, u := range users {
+					total += got[e.srv.DMChannel(u)]
+					if got[e.srv.DMChannel(u)] == 0 {
+						drops++
+					}
+				}
+				rate := float64(total-1) / last.Sub(first).Seconds()
+				b.ReportMetric(rate, "msgs/s")
+				b.ReportMetric(100*rate/limit, "%-of-limit")
+				b.ReportMetric(float64(total-(owners-drops)), "duplicates")
+				b.ReportMetric(float64(drops), "drops")
+				b.ReportMetric(float64(limited), "429s")
+				b.ReportMetric(0, "ns/op")
+			}
+		})
+	}
 }

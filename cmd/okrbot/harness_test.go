@@ -46,6 +46,7 @@ type env struct {
 	t    testing.TB
 	srv  *slacktest.Server
 	main *Main
+	cfg  Config
 	logs *syncBuffer
 	ctx  context.Context
 
@@ -66,7 +67,10 @@ const (
 	globex = "CGLOB3" // Globex's channel
 )
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with a chance to change the configuration first.
+func newEnvWith(t testing.TB, change func(*Config)) *env {
 	t.Helper()
 	srv := slacktest.New(t)
 	srv.AddWorkspace(slacktest.Workspace{ID: teamA, Name: "Acme", Domain: "acme"})
@@ -87,13 +91,17 @@ func newEnv(t testing.TB) *env {
 		DefaultTimezone: "UTC", LogLevel: "debug", LogFormat: "text",
 		SweepInterval: time.Minute, LeaderLease: 2 * time.Minute, MessagesPerSecond: 200,
 	}
+	if change != nil {
+		change(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, srv: srv, logs: &syncBuffer{}, ctx: testContext(t), fake: clockwork.NewFakeClockAt(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)), seenViews: map[string]bool{}}
+	e.cfg = cfg
 	e.main = NewMain(cfg, NewLogger(cfg, e.logs))
 	e.main.Clock = e.fake
-	e.start()
+	e.start(e.main, 1)
 	t.Cleanup(func() {
 		storetest.DeletePrefix(storetest.Client(t), prefix)
 		if t.Failed() {
@@ -103,11 +111,21 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-// start runs Main until the test ends and waits for the socket.
-func (e *env) start() {
+// replica starts another okrbot on the same Redis, fake Slack and clock, as
+// a second replica of the deployment would be; it returns a function that
+// stops it.
+func (e *env) replica(n int) *Main {
+	m := NewMain(e.cfg, NewLogger(e.cfg, e.logs))
+	m.Clock = e.fake
+	e.start(m, n)
+	return m
+}
+
+// start runs m until the test ends and waits for the nth socket connection.
+func (e *env) start(m *Main, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- e.main.Run(ctx) }()
+	go func() { done <- m.Run(ctx) }()
 	e.t.Cleanup(func() {
 		cancel()
 		select {
@@ -120,11 +138,11 @@ func (e *env) start() {
 		}
 	})
 	select {
-	case <-e.main.Ready():
+	case <-m.Ready():
 	case err := <-done:
 		e.t.Fatalf("Main.Run: %v", err)
 	}
-	if err := e.srv.WaitConnected(e.ctx, 1); err != nil {
+	if err := e.srv.WaitConnected(e.ctx, n); err != nil {
 		e.t.Fatalf("okrbot did not connect: %v", err)
 	}
 }
