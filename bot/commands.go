@@ -34,7 +34,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "status", args: "[#channel | @person]", summary: "Post where the team (or a person) stands, for everyone in the channel.", example: "/okr status #growth", run: b.cmdStatus},
 		{name: "checkin", summary: "Check in on your key results: one short form for all of them.", example: "/okr checkin", run: b.cmdCheckIn},
 		{name: "remind", summary: "Send this team's check-in prompts now, to whoever has not checked in (managers).", example: "/okr remind", run: b.cmdRemind},
-		{name: "digest", args: "[preview]", summary: "Post the weekly digest now, or preview it.", example: "/okr digest preview", soon: true},
+		{name: "digest", args: "[preview]", summary: "Post this week's digest now (managers), or preview it (only you).", example: "/okr digest preview", run: b.cmdDigest},
 		{name: "settings", summary: "The team's check-in and digest schedule, and its managers.", example: "/okr settings", run: b.cmdSettings},
 		{name: "cycle", summary: "Close the cycle: grade key results and run a retrospective.", example: "/okr cycle", soon: true},
 		{name: "export", summary: "Export this team's OKRs as CSV.", example: "/okr export", soon: true},

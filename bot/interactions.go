@@ -30,6 +30,9 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		actionStatusMore: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onStatusMore(ctx, r, a.Value)
 		},
+		actionStatusChart: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
+			b.onStatusChart(ctx, r, cb, a.Value)
+		},
 		actionObjectiveMenu: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onObjectiveMenu(ctx, r, a.SelectedOption.Value)
 		},

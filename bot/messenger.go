@@ -58,11 +58,36 @@ func (b *Bot) SendPrompt(ctx context.Context, p reminders.Prompt) (reminders.Pos
 		return reminders.Posted{}, b.messengerErr(err)
 	}
 	m := promptMessage(p, b.now())
-	_, ts, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
+	_, ts, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...),
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: promptEvent, EventPayload: map[string]any{"key": p.Key}}))
 	if err != nil {
 		return reminders.Posted{}, b.messengerErr(b.slackErr("chat.postMessage", err))
 	}
 	return reminders.Posted{Channel: ch, TS: ts}, nil
+}
+
+// promptEvent tags prompt messages (Slack message metadata), so that a
+// retry can tell whether an earlier attempt landed.
+const promptEvent = "okrbot_prompt"
+
+// FindPrompt implements reminders.Messenger: it looks through the latest
+// messages of the person's DM (conversations.history, im:history) for one
+// tagged with the prompt's key.
+func (b *Bot) FindPrompt(ctx context.Context, p reminders.Prompt) (reminders.Posted, bool, error) {
+	ch, err := b.store.Get(ctx, p.Workspace, dmKey(p.User))
+	if err != nil || ch == "" {
+		return reminders.Posted{}, false, err // no DM yet: nothing was ever posted
+	}
+	h, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch, Limit: 20, IncludeAllMetadata: true})
+	if err != nil {
+		return reminders.Posted{}, false, b.messengerErr(b.slackErr("conversations.history", err))
+	}
+	for _, m := range h.Messages {
+		if m.Metadata.EventType == promptEvent && m.Metadata.EventPayload["key"] == p.Key {
+			return reminders.Posted{Channel: ch, TS: m.Timestamp}, true, nil
+		}
+	}
+	return reminders.Posted{}, false, nil
 }
 
 // messengerErr translates Slack's errors into the scheduler's: a person who

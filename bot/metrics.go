@@ -3,11 +3,12 @@ package bot
 import "github.com/prometheus/client_golang/prometheus"
 
 type metrics struct {
-	envelopes   *prometheus.CounterVec
-	ackSeconds  *prometheus.HistogramVec
-	panics      prometheus.Counter
-	connects    prometheus.Counter
-	slackErrors *prometheus.CounterVec
+	envelopes      *prometheus.CounterVec
+	ackSeconds     *prometheus.HistogramVec
+	panics         prometheus.Counter
+	connects       prometheus.Counter
+	slackErrors    *prometheus.CounterVec
+	uploadFailures prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -28,9 +29,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		slackErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "okrbot_slack_errors_total", Help: "Slack Web API calls that failed, by method and error.",
 		}, []string{"method", "error"}),
+		uploadFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "okrbot_chart_upload_failures_total", Help: "Chart uploads that failed (the message was posted without them).",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.envelopes, m.ackSeconds, m.panics, m.connects, m.slackErrors)
+		reg.MustRegister(m.envelopes, m.ackSeconds, m.panics, m.connects, m.slackErrors, m.uploadFailures)
 	}
 	return m
 }

@@ -20,6 +20,10 @@ const callbackSettings = "okr_settings"
 // implements it.
 type Reminder interface {
 	RemindNow(ctx context.Context, workspace, team string) (reminders.Report, error)
+	// Digest composes this week's digest of a team (for a preview).
+	Digest(ctx context.Context, workspace, team string) (reminders.Digest, error)
+	// PostDigestNow posts it at once.
+	PostDigestNow(ctx context.Context, workspace, team string) (reminders.Posted, error)
 }
 
 // SetReminder connects "/okr remind" to the scheduler.

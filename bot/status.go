@@ -85,7 +85,7 @@ func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName st
 		return
 	}
 	v := statusView{Scope: channelRef(team), Cycle: c, Now: b.now(), Objectives: objs, Offset: offset,
-		MoreValue: fmt.Sprintf("t|%s|%s", team, c.Name)}
+		MoreValue: fmt.Sprintf("t|%s|%s", team, c.Name), ChartValue: fmt.Sprintf("t|%s|%s", team, c.Name)}
 	m := v.message()
 	m.inChannel = true
 	if err := b.respond(ctx, r, m); err != nil {
@@ -105,7 +105,7 @@ func (b *Bot) postPersonStatus(ctx context.Context, r *request, user string, off
 		return
 	}
 	v := statusView{Scope: mention(user), Person: user, Cycle: c, Now: b.now(), Objectives: currentOnly(objs, c), Offset: offset,
-		MoreValue: "u|" + user}
+		MoreValue: "u|" + user, ChartValue: "u|" + user}
 	m := v.message()
 	m.inChannel = true
 	if err := b.respond(ctx, r, m); err != nil {
@@ -149,6 +149,7 @@ type statusView struct {
 	Objectives []okrs.Objective
 	Offset     int    // first objective of this page
 	MoreValue  string // "Show more" button value, without the offset
+	ChartValue string // "Show chart" button value; no button when empty
 }
 
 // message builds the status blocks for one page.
@@ -198,10 +199,16 @@ func (v statusView) message() message {
 		}
 		blocks = append(blocks, contextText(strings.Join(t, "\n")))
 	}
+	var buttons []slack.BlockElement
+	if v.ChartValue != "" && v.Offset == 0 {
+		buttons = append(buttons, slack.NewButtonBlockElement(actionStatusChart, v.ChartValue, plain("Show chart")))
+	}
 	if end < len(v.Objectives) {
-		more := slack.NewButtonBlockElement(actionStatusMore, fmt.Sprintf("%s|%d", v.MoreValue, end),
-			plain(fmt.Sprintf("Show more (%d of %d shown)", end, len(v.Objectives))))
-		blocks = append(blocks, slack.NewActionBlock("status_more", more))
+		buttons = append(buttons, slack.NewButtonBlockElement(actionStatusMore, fmt.Sprintf("%s|%d", v.MoreValue, end),
+			plain(fmt.Sprintf("Show more (%d of %d shown)", end, len(v.Objectives)))))
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("status_actions", buttons...))
 	}
 	return message{text: text, blocks: blocks}
 }

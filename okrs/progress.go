@@ -164,3 +164,46 @@ func PaceOf(progress, expected float64) Pace {
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// ValueAt returns the key result's value at t: its latest check-in at or
+// before t, or its start when it had none yet. It needs the key result's
+// CheckIns (newest first, as the store loads them); without them it
+// answers Current.
+func (kr *KeyResult) ValueAt(t time.Time) float64 {
+	if kr.CheckIns == nil {
+		return kr.Current
+	}
+	for _, c := range kr.CheckIns {
+		if !c.At.After(t) {
+			return c.Value
+		}
+	}
+	return kr.Start
+}
+
+// ProgressAt returns the key result's progress at t, from its history.
+func (kr *KeyResult) ProgressAt(t time.Time) float64 {
+	return min(achievement(kr.Kind, kr.Start, kr.Target, kr.ValueAt(t)), 1)
+}
+
+// ProgressAt returns the objective's progress at t, from its key results'
+// histories; key results created after t count as not started.
+func (o *Objective) ProgressAt(t time.Time) float64 {
+	var sum, weights float64
+	for i := range o.KeyResults {
+		kr := &o.KeyResults[i]
+		if kr.Archived {
+			continue
+		}
+		w := kr.Weight
+		if w <= 0 || !finite(w) {
+			w = 1
+		}
+		sum += w * kr.ProgressAt(t)
+		weights += w
+	}
+	if weights == 0 {
+		return 0
+	}
+	return sum / weights
+}

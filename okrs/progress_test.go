@@ -201,3 +201,33 @@ func TestQuarterAndParseCycle(t *testing.T) {
 		t.Errorf("QuarterOf(Nov 25) = %q, want 2026-Q4", got.Name)
 	}
 }
+
+func TestProgressAt(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 11, day, 12, 0, 0, 0, time.UTC) }
+	kr := okrs.KeyResult{Kind: okrs.Increase, Start: 0, Target: 100, Current: 60, CheckIns: []okrs.CheckIn{
+		{At: d(20), Value: 60}, {At: d(13), Value: 40}, {At: d(6), Value: 10},
+	}}
+	tests := []struct {
+		at   time.Time
+		want float64
+	}{
+		{d(1), 0}, {d(6), 10}, {d(10), 10}, {d(13), 40}, {d(19), 40}, {d(25), 60},
+	}
+	for _, tt := range tests {
+		if got := kr.ValueAt(tt.at); got != tt.want {
+			t.Errorf("ValueAt(%v) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+	dec := okrs.KeyResult{Kind: okrs.Decrease, Start: 400, Target: 280, CheckIns: []okrs.CheckIn{{At: d(10), Value: 340}}}
+	if got := dec.ProgressAt(d(11)); math.Abs(got-0.5) > 1e-9 {
+		t.Errorf("decrease ProgressAt = %v, want 0.5", got)
+	}
+	o := okrs.Objective{KeyResults: []okrs.KeyResult{kr, dec}}
+	if got := o.ProgressAt(d(14)); math.Abs(got-(0.4+0.5)/2) > 1e-9 {
+		t.Errorf("objective ProgressAt = %v, want 0.45", got)
+	}
+	noHistory := okrs.KeyResult{Kind: okrs.Increase, Start: 0, Target: 10, Current: 5}
+	if got := noHistory.ValueAt(d(1)); got != 5 {
+		t.Errorf("without loaded history ValueAt = %v, want Current", got)
+	}
+}

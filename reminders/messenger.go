@@ -14,11 +14,14 @@ type Messenger interface {
 	// Person tells where a Slack user is (their timezone) and whether they
 	// can be messaged at all. An unknown user is ErrGone.
 	Person(ctx context.Context, workspace, user string) (Person, error)
-	// SendPrompt sends one prompt, nudge or reminder as a DM and says where
-	// it landed. It returns ErrGone (wrapped) for a deactivated or unknown
-	// user, a *RateLimited when Slack asked to slow down, and any other error
-	// for failures worth retrying.
+	// SendPrompt sends one prompt, nudge or reminder as a DM, tagged with
+	// p.Key, and says where it landed. It returns ErrGone (wrapped) for a
+	// deactivated or unknown user, a *RateLimited when Slack asked to slow
+	// down, and any other error for failures worth retrying.
 	SendPrompt(ctx context.Context, p Prompt) (Posted, error)
+	// FindPrompt looks in the person's DM for a message tagged with p.Key:
+	// after a crash or a failed call, whether the earlier attempt landed.
+	FindPrompt(ctx context.Context, p Prompt) (Posted, bool, error)
 }
 
 // Person is what reminders knows about a Slack user.
@@ -49,6 +52,9 @@ type Prompt struct {
 	// each objective carries only the key results the person owns.
 	Objectives []okrs.Objective
 	Cycle      okrs.Cycle
+	// Key identifies this one message (kind, team, period, person): the
+	// messenger tags the message with it, so an attempt can be found later.
+	Key string
 }
 
 // Posted is where a prompt landed.

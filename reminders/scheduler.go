@@ -32,6 +32,7 @@ type Store interface {
 type Options struct {
 	Store     Store
 	Messenger Messenger
+	Digests   DigestPoster // nil: no digests
 	Logger    *slog.Logger
 	// Clock drives the schedule (gocron's and the sweep's idea of now).
 	// Tests pass a fake; nil means the real clock.
@@ -54,6 +55,7 @@ type Options struct {
 type Scheduler struct {
 	store     Store
 	msg       Messenger
+	digests   DigestPoster
 	log       *slog.Logger
 	clock     clockwork.Clock
 	elector   *Elector
@@ -82,7 +84,7 @@ const LatePromptAfter = 2 * time.Hour
 // New returns a Scheduler.
 func New(o Options) *Scheduler {
 	s := &Scheduler{
-		store: o.Store, msg: o.Messenger, log: o.Logger, clock: o.Clock, elector: o.Elector,
+		store: o.Store, msg: o.Messenger, digests: o.Digests, log: o.Logger, clock: o.Clock, elector: o.Elector,
 		defaultTZ: o.DefaultTimezone, interval: o.Interval, workers: o.Workers, claimTTL: o.ClaimTTL,
 		metrics: newMetrics(o.Registerer),
 	}
@@ -222,6 +224,13 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 		}
 	}
 	report.add(s.deliverAll(ctx, jobs))
+	for _, ws := range workspaces {
+		teams, err := s.store.Teams(ctx, ws)
+		if err != nil {
+			continue
+		}
+		report.add(s.sweepDigests(ctx, ws, teams, now))
+	}
 	s.mu.Lock()
 	extra := slices.Clone(s.extra)
 	s.mu.Unlock()
@@ -412,17 +421,53 @@ func (s *Scheduler) deliverAll(ctx context.Context, jobs []delivery) Report {
 // maxFailedSweeps bounds how many sweeps retry a send that keeps failing.
 const maxFailedSweeps = 3
 
-// deliver sends one delivery exactly once: it claims the marker, sends, and
-// settles the marker with where the message landed. A crash between claim
-// and send leaves a claim that expires after ClaimTTL, and a later sweep
-// sends it. A failure releases the claim for the next sweep, up to
-// maxFailedSweeps times, then it is recorded as failed and reported.
+// deliver sends one prompt, nudge or reminder exactly once (see deliverOnce)
+// and remembers where a prompt landed, so that a check-in can mark it done.
 func (s *Scheduler) deliver(ctx context.Context, d delivery) Report {
-	ws, kind := d.prompt.Workspace, string(d.prompt.Kind)
+	p := d.prompt
+	p.Key = d.key
+	return s.deliverOnce(ctx, p.Workspace, d.key, d.ttl, string(p.Kind),
+		slog.Group("prompt", slog.String("team", p.Team), slog.String("user", p.User), slog.String("period", p.Period.Key)),
+		func() (Posted, bool, error) {
+			posted, found, err := s.msg.FindPrompt(ctx, p)
+			if found {
+				s.rememberPrompt(ctx, p, posted)
+			}
+			return posted, found, err
+		},
+		func() (Posted, error) {
+			posted, err := s.msg.SendPrompt(ctx, p)
+			if err == nil {
+				s.rememberPrompt(ctx, p, posted)
+			}
+			return posted, err
+		})
+}
+
+// rememberPrompt records where a person's latest prompt in a team landed.
+func (s *Scheduler) rememberPrompt(ctx context.Context, p Prompt, posted Posted) {
+	if p.Kind != KindNudge {
+		s.store.Put(context.WithoutCancel(ctx), p.Workspace, LastPromptKey(p.Team, p.User),
+			p.Period.Key+"|"+posted.Channel+"|"+posted.TS, markerTTL)
+	}
+}
+
+// deliverOnce sends something exactly once: it claims key, sends, and
+// settles the key with where the message landed. A crash between claim and
+// send leaves a claim that expires after ClaimTTL, and a later sweep sends
+// it. A failure releases the claim for the next sweep, up to maxFailedSweeps
+// times, then it is recorded as failed and reported.
+//
+// With find, an attempt is recorded before each send; a later delivery of
+// the same key that finds the record first asks find whether the earlier
+// attempt landed after all (the sender died, or the call timed out, after
+// Slack accepted it), and settles instead of sending twice.
+func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Duration, kind string, about slog.Attr,
+	find func() (Posted, bool, error), send func() (Posted, error)) Report {
 	token := "claim:" + s.instance + ":" + randomHex(6)
-	ok, err := s.store.Claim(ctx, ws, d.key, token, s.claimTTL)
+	ok, err := s.store.Claim(ctx, ws, key, token, s.claimTTL)
 	if err != nil {
-		s.log.Warn("claiming a prompt failed; retrying on the next sweep", slog.String("key", d.key), slog.Any("err", err))
+		s.log.Warn("claiming a send failed; retrying on the next sweep", slog.String("key", key), slog.Any("err", err))
 		return Report{Failed: 1}
 	}
 	if !ok {
@@ -431,40 +476,62 @@ func (s *Scheduler) deliver(ctx context.Context, d delivery) Report {
 	// Settling must happen even if the sweep is being cancelled: the
 	// message may have gone out.
 	settleCtx := context.WithoutCancel(ctx)
-	posted, err := s.send(ctx, func() (Posted, error) { return s.msg.SendPrompt(ctx, d.prompt) })
-	log := s.log.With(slog.String("workspace", ws), slog.String("team", d.prompt.Team), slog.String("user", d.prompt.User),
-		slog.String("kind", kind), slog.String("period", d.prompt.Period.Key))
+	log := s.log.With(slog.String("workspace", ws), slog.String("kind", kind), about)
+	attemptKey := "attempt:" + key
+	tried, recovered := false, false // tried: an earlier attempt may have landed
+	if find != nil {
+		if v, err := s.store.Get(ctx, ws, attemptKey); err == nil && v != "" {
+			tried = true
+		}
+		if err := s.store.Put(ctx, ws, attemptKey, s.instance, ttl); err != nil {
+			s.store.Release(settleCtx, ws, key, token)
+			log.Warn("recording an attempt failed; retrying on the next sweep", slog.Any("err", err))
+			return Report{Failed: 1}
+		}
+	}
+	posted, err := s.send(ctx, func() (Posted, error) {
+		if find != nil && tried {
+			switch p, found, err := find(); {
+			case err != nil:
+				log.Warn("could not check whether an earlier attempt landed; sending again", slog.Any("err", err))
+			case found:
+				recovered = true
+				return p, nil
+			}
+		}
+		tried = true
+		return send()
+	})
+	if recovered {
+		log.Info("an earlier attempt had landed; not sending it twice")
+	}
 	switch {
 	case err == nil:
-		if _, err := s.store.Settle(settleCtx, ws, d.key, token, "sent|"+posted.Channel+"|"+posted.TS, d.ttl); err != nil {
-			log.Error("recording a sent prompt failed", slog.Any("err", err))
-		}
-		if d.prompt.Kind != KindNudge {
-			s.store.Put(settleCtx, ws, LastPromptKey(d.prompt.Team, d.prompt.User),
-				d.prompt.Period.Key+"|"+posted.Channel+"|"+posted.TS, markerTTL)
+		if _, err := s.store.Settle(settleCtx, ws, key, token, "sent|"+posted.Channel+"|"+posted.TS, ttl); err != nil {
+			log.Error("recording a sent message failed", slog.Any("err", err))
 		}
 		s.metrics.prompts.WithLabelValues(kind, "sent").Inc()
-		log.Debug("sent", slog.Bool("late", d.prompt.Late))
+		log.Debug("sent")
 		return Report{Sent: 1}
 	case errors.Is(err, ErrGone):
-		s.store.Settle(settleCtx, ws, d.key, token, "gone", d.ttl)
+		s.store.Settle(settleCtx, ws, key, token, "gone", ttl)
 		s.metrics.prompts.WithLabelValues(kind, "skipped").Inc()
-		log.Info("skipping a deactivated or unknown Slack user")
+		log.Info("skipping a deactivated or unknown Slack user or channel", slog.Any("err", err))
 		return Report{Skipped: 1}
 	}
-	failKey := "fail:" + d.key
+	failKey := "fail:" + key
 	n, _ := strconv.Atoi(must(s.store.Get(settleCtx, ws, failKey)))
 	n++
 	if n >= maxFailedSweeps {
-		s.store.Settle(settleCtx, ws, d.key, token, "failed", d.ttl)
+		s.store.Settle(settleCtx, ws, key, token, "failed", ttl)
 		s.metrics.prompts.WithLabelValues(kind, "failed").Inc()
-		log.Error("giving up on a prompt after repeated failures", slog.Int("sweeps", n), slog.Any("err", err))
+		log.Error("giving up after repeated failures", slog.Int("sweeps", n), slog.Any("err", err))
 		return Report{Failed: 1}
 	}
 	s.store.Put(settleCtx, ws, failKey, strconv.Itoa(n), markerTTL)
-	s.store.Release(settleCtx, ws, d.key, token)
+	s.store.Release(settleCtx, ws, key, token)
 	s.metrics.prompts.WithLabelValues(kind, "retry").Inc()
-	log.Warn("sending a prompt failed; retrying on the next sweep", slog.Int("sweeps", n), slog.Any("err", err))
+	log.Warn("sending failed; retrying on the next sweep", slog.Int("sweeps", n), slog.Any("err", err))
 	return Report{Failed: 1}
 }
 

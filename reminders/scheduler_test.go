@@ -31,6 +31,7 @@ type sent struct {
 	at     time.Time // on the scheduler's clock
 	late   bool
 	krs    int
+	key    string
 }
 
 // messenger is a fake Slack for the scheduler: people with timezones, a
@@ -41,8 +42,9 @@ type messenger struct {
 	mu      sync.Mutex
 	people  map[string]reminders.Person
 	sent    []sent
-	failFor map[string][]error // user → errors to return, in order
-	block   chan struct{}      // when set, sends wait on it
+	failFor map[string][]error          // user → errors to return, in order
+	block   chan struct{}               // when set, sends wait on it
+	lose    func(reminders.Prompt) bool // when true, the send lands but reports a failure
 	calls   atomic.Int64
 }
 
@@ -91,8 +93,23 @@ func (m *messenger) SendPrompt(ctx context.Context, p reminders.Prompt) (reminde
 	for _, o := range p.Objectives {
 		n += len(o.KeyResults)
 	}
-	m.sent = append(m.sent, sent{kind: p.Kind, user: p.User, team: p.Team, period: p.Period.Key, at: m.clock.Now(), late: p.Late, krs: n})
+	m.sent = append(m.sent, sent{kind: p.Kind, user: p.User, team: p.Team, period: p.Period.Key, at: m.clock.Now(), late: p.Late, krs: n, key: p.Key})
+	if m.lose != nil && m.lose(p) { // Slack took it, but the answer never came back
+		return reminders.Posted{}, errors.New("read tcp: i/o timeout")
+	}
 	return reminders.Posted{Channel: "D" + p.User, TS: fmt.Sprintf("%d.%06d", len(m.sent), len(m.sent))}, nil
+}
+
+// FindPrompt finds a message sent for p.Key.
+func (m *messenger) FindPrompt(_ context.Context, p reminders.Prompt) (reminders.Posted, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, s := range m.sent {
+		if s.key == p.Key {
+			return reminders.Posted{Channel: "D" + s.user, TS: fmt.Sprintf("%d.%06d", i+1, i+1)}, true, nil
+		}
+	}
+	return reminders.Posted{}, false, nil
 }
 
 func (m *messenger) all() []sent {
@@ -422,24 +439,18 @@ func TestCrashMidFanOutIsFinishedByAnotherReplica(t *testing.T) {
 	// claims it never settles.
 	crashCtx, crash := context.WithCancel(ctx)
 	a := w.scheduler(func(o *reminders.Options) { o.ClaimTTL = 300 * time.Millisecond; o.Workers = 2 })
-	var once sync.Once
-	go func() {
-		for w.msg.count("", "") < 7 {
-			time.Sleep(time.Millisecond)
-		}
-		once.Do(crash)
-	}()
 	gate := make(chan struct{})
 	w.msg.mu.Lock()
 	w.msg.block = gate
 	w.msg.mu.Unlock()
-	go func() { // let sends through one at a time
-		for crashCtx.Err() == nil {
-			select {
-			case gate <- struct{}{}:
-			case <-crashCtx.Done():
-			}
+	go func() { // let seven sends through, then crash
+		for range 7 {
+			gate <- struct{}{}
 		}
+		for w.msg.count("", "") < 7 {
+			time.Sleep(time.Millisecond)
+		}
+		crash()
 	}()
 	a.Sweep(crashCtx)
 	w.msg.mu.Lock()
@@ -512,7 +523,7 @@ func TestRateLimitsAndFailuresAreRetried(t *testing.T) {
 		t.Error("a send that always fails was recorded as sent")
 	}
 	// Kolkata: 4 tries in each of 3 sweeps, then given up and reported.
-	if !strings.Contains(w.logs.String(), "giving up on a prompt after repeated failures") {
+	if !strings.Contains(w.logs.String(), "giving up after repeated failures") {
 		t.Errorf("the failure was not reported:\n%s", w.logs.String())
 	}
 }
@@ -578,4 +589,29 @@ func TestRunSweepsOnTheFakeClockAndOnlyTheLeaderSends(t *testing.T) {
 	}
 	cancel()
 	wg.Wait()
+}
+
+func TestALandedAttemptIsNotSentTwice(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+	w.clock.Advance(20 * time.Hour) // everyone is due
+	// Berlin's first DM reaches Slack but the answer times out: a retry
+	// must find the message instead of sending it again.
+	var once sync.Once
+	w.msg.lose = func(p reminders.Prompt) bool {
+		lost := false
+		if p.User == berlin {
+			once.Do(func() { lost = true })
+		}
+		return lost
+	}
+	s := w.scheduler()
+	for range 3 {
+		s.Sweep(ctx)
+	}
+	if n := w.msg.count(reminders.KindPrompt, berlin); n != 1 {
+		t.Errorf("Berlin got %d prompts, want 1", n)
+	}
+	if !strings.Contains(w.logs.String(), "an earlier attempt had landed") {
+		t.Errorf("the recovery was not logged:\n%s", w.logs.String())
+	}
 }

@@ -110,6 +110,7 @@ func (s *Server) apiHandlers() map[string]apiHandler {
 		"conversations.open":    bot(s.conversationsOpen),
 		"conversations.info":    bot(s.conversationsInfo),
 		"conversations.members": bot(s.conversationsMembers),
+		"conversations.history": bot(s.conversationsHistory),
 
 		"chat.postMessage":   bot(s.chatPostMessage),
 		"chat.postEphemeral": bot(s.chatPostEphemeral),

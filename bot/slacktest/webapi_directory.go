@@ -358,3 +358,57 @@ func (s *Server) conversationsMembers(r *apiRequest) (jsonObject, *apiError) {
 		"response_metadata": jsonObject{"next_cursor": next},
 	}, nil
 }
+
+// conversationsHistory lists a conversation's messages, newest first, as
+// Slack does: not ephemerals, not thread replies (only their parents),
+// metadata only with include_all_metadata, paginated with limit and cursor.
+// The bot must be a member (DMs always are): not_in_channel otherwise.
+func (s *Server) conversationsHistory(r *apiRequest) (jsonObject, *apiError) {
+	id := r.str("channel")
+	d := &s.dir
+	d.mu.RLock()
+	e, ok := d.convs[id]
+	d.mu.RUnlock()
+	if !ok {
+		return nil, fail("channel_not_found")
+	}
+	if !e.isIM() && !e.ch.BotIsMember {
+		return nil, fail("not_in_channel")
+	}
+	all := s.Messages(id)
+	var msgs []map[string]any
+	for i := len(all) - 1; i >= 0; i-- {
+		m := all[i]
+		if m.Ephemeral || m.ThreadTS != "" && m.ThreadTS != m.TS {
+			continue
+		}
+		w := m.wire()
+		if r.str("include_all_metadata") != "true" && r.str("include_all_metadata") != "1" {
+			delete(w, "metadata")
+		}
+		msgs = append(msgs, w)
+	}
+	start := 0
+	if c := r.str("cursor"); c != "" {
+		v, ok := decodeCursor("history", c)
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil || n < 0 || n > len(msgs) {
+			return nil, fail("invalid_cursor")
+		}
+		start = n
+	}
+	limit := r.integer("limit", 100)
+	if limit <= 0 || limit > 999 {
+		limit = 100
+	}
+	end := min(start+limit, len(msgs))
+	next := ""
+	if end < len(msgs) {
+		next = encodeCursor("history", strconv.Itoa(end))
+	}
+	page := msgs[start:end]
+	if page == nil {
+		page = []map[string]any{}
+	}
+	return jsonObject{"messages": page, "has_more": next != "", "response_metadata": jsonObject{"next_cursor": next}}, nil
+}

@@ -387,3 +387,27 @@ func TestConcurrentPosts(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestConversationsHistory(t *testing.T) {
+	srv := New(t)
+	seed(srv)
+	api := newAPI(srv)
+	ctx := testCtx(t)
+	ch, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U1"}})
+	mustNoErr(t, err)
+	for i := range 3 {
+		_, _, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(fmt.Sprintf("m%d", i), false),
+			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "okr_prompt", EventPayload: map[string]any{"key": fmt.Sprintf("k%d", i)}}))
+		mustNoErr(t, err)
+	}
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch.ID, Limit: 2, IncludeAllMetadata: true})
+	mustNoErr(t, err)
+	if len(h.Messages) != 2 || h.Messages[0].Text != "m2" || h.Messages[0].Metadata.EventPayload["key"] != "k2" || !h.HasMore {
+		t.Fatalf("first page = %+v", h)
+	}
+	h2, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch.ID, Limit: 2, Cursor: h.ResponseMetaData.NextCursor})
+	mustNoErr(t, err)
+	if len(h2.Messages) != 1 || h2.Messages[0].Text != "m0" || h2.Messages[0].Metadata.EventType != "" {
+		t.Fatalf("second page (no metadata asked) = %+v", h2.Messages)
+	}
+}

@@ -214,3 +214,16 @@ func checkInCallback(user, meta string, values map[string]string) slack.Interact
 	cb.View = slack.View{ID: "VHAND", CallbackID: "okr_checkin", PrivateMetadata: meta, State: &slack.ViewState{Values: state}}
 	return cb
 }
+
+// waitLog waits until okrbot has logged want: work after an ack, or a
+// sweep the scheduler ran by itself as the clock moved, finishes later.
+func (e *env) waitLog(want string) {
+	e.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(e.logs.String(), want) {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("okrbot never logged %q", want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

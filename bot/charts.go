@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/charts"
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// chartFile is a rendered chart to upload.
+type chartFile struct {
+	name, title, alt string
+	png              []byte
+}
+
+// chartUnit is how the charts package writes a key result's unit.
+func chartUnit(kr *okrs.KeyResult) string {
+	switch kr.Unit {
+	case okrs.Percent:
+		return "%"
+	case okrs.Currency:
+		if kr.Currency != "" {
+			return kr.Currency
+		}
+		return okrs.DefaultCurrency
+	}
+	return kr.UnitLabel
+}
+
+// chartKeyResult turns a key result and its history into chart data.
+func chartKeyResult(kr *okrs.KeyResult) charts.KeyResult {
+	out := charts.KeyResult{Title: kr.Title, Unit: chartUnit(kr), Start: kr.Start, Target: kr.Target,
+		Decreasing: kr.Kind == okrs.Decrease || kr.Kind == okrs.StayBelow}
+	for _, c := range kr.CheckIns {
+		out.Points = append(out.Points, charts.Point{At: c.At, Value: c.Value})
+	}
+	if len(kr.CheckIns) == 0 && !kr.LastCheckIn.IsZero() {
+		out.Points = append(out.Points, charts.Point{At: kr.LastCheckIn, Value: kr.Current})
+	}
+	return out
+}
+
+// overviewChart draws objectives' progress against expected progress.
+func overviewChart(title string, objs []okrs.Objective, c okrs.Cycle, now time.Time) (chartFile, error) {
+	ov := charts.Overview{Title: title}
+	expected := c.Elapsed(now)
+	for i := range objs {
+		ov.Objectives = append(ov.Objectives, charts.Bar{Title: objs[i].Title, Progress: objs[i].Progress(), Expected: expected})
+	}
+	png, err := charts.OverviewChart(ov)
+	return chartFile{name: "okr-overview.png", title: title, png: png,
+		alt: fmt.Sprintf("Bar chart of %d objectives' progress against the %s expected by now", len(objs), okrs.FormatPercent(expected))}, err
+}
+
+// progressChart draws an objective's key results over the cycle.
+func progressChart(o *okrs.Objective, c okrs.Cycle, now time.Time) (chartFile, error) {
+	p := charts.Progress{Title: o.Title, CycleStart: c.Start, CycleEnd: c.End, Now: now}
+	for i := range o.KeyResults {
+		if kr := &o.KeyResults[i]; !kr.Archived {
+			p.KeyResults = append(p.KeyResults, chartKeyResult(kr))
+		}
+	}
+	png, err := charts.ProgressChart(p)
+	return chartFile{name: "okr-progress-" + o.ID + ".png", title: "Progress: " + o.Title, png: png,
+		alt: fmt.Sprintf("Line chart of %d key results of %q over %s against the ideal pace", len(p.KeyResults), o.Title, c.Name)}, err
+}
+
+// renderCharts renders charts concurrently, keeping their order; a chart
+// that fails is left out and its error returned.
+func renderCharts(jobs []func() (chartFile, error)) ([]chartFile, []error) {
+	out := make([]chartFile, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Go(func() { out[i], errs[i] = j() })
+	}
+	wg.Wait()
+	var files []chartFile
+	var failed []error
+	for i := range jobs {
+		if errs[i] != nil {
+			failed = append(failed, errs[i])
+			continue
+		}
+		files = append(files, out[i])
+	}
+	return files, failed
+}
+
+// upload shares a chart in channel (in thread ts when given) with Slack's
+// files v2 flow: files.getUploadURLExternal, the upload, then
+// files.completeUploadExternal.
+func (b *Bot) upload(ctx context.Context, channel, ts string, f chartFile) error {
+	_, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(f.png), FileSize: len(f.png), Filename: f.name, Title: f.title,
+		Channel: channel, ThreadTimestamp: ts, AltTxt: f.alt,
+	})
+	if err != nil {
+		b.metrics.uploadFailures.Inc()
+		return b.slackErr("files.upload", err)
+	}
+	return nil
+}
+
+// attention orders objectives for charts: the furthest behind pace first,
+// then the biggest movers.
+func attention(objs []okrs.Objective, c okrs.Cycle, now time.Time, change func(i int) float64) []int {
+	idx := make([]int, len(objs))
+	for i := range idx {
+		idx[i] = i
+	}
+	expected := c.Elapsed(now)
+	slices.SortStableFunc(idx, func(a, b int) int {
+		ga, gb := expected-objs[a].Progress(), expected-objs[b].Progress()
+		switch {
+		case ga > gb+1e-9:
+			return -1
+		case gb > ga+1e-9:
+			return 1
+		case change(a) > change(b):
+			return -1
+		case change(a) < change(b):
+			return 1
+		}
+		return 0
+	})
+	return idx
+}

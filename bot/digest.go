@@ -1,0 +1,299 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+	"github.com/okrbot/okrbot/reminders"
+)
+
+// The bot posts the scheduler's digests.
+var _ reminders.DigestPoster = (*Bot)(nil)
+
+// maxDigestProgressCharts is how many objectives get their own progress
+// chart under the digest, besides the overview.
+const maxDigestProgressCharts = 3
+
+// PostDigest implements reminders.DigestPoster: the digest's text in the
+// channel, then its charts in the thread. A chart that cannot be uploaded
+// is logged and counted; the digest stands without it.
+func (b *Bot) PostDigest(ctx context.Context, d reminders.Digest) (reminders.Posted, error) {
+	m := digestMessage(d)
+	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
+	if err != nil {
+		err = b.slackErr("chat.postMessage", err)
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && (se.Err == "not_in_channel" || se.Err == "channel_not_found" || se.Err == "is_archived") {
+			b.tellManagers(ctx, d, se.Err)
+			return reminders.Posted{}, fmt.Errorf("%w: %s", reminders.ErrGone, se.Err)
+		}
+		return reminders.Posted{}, b.messengerErr(err)
+	}
+	if !d.Empty() {
+		files, failed := renderCharts(digestCharts(d))
+		for _, err := range failed {
+			b.log.Error("drawing a digest chart failed", slog.String("team", d.Team), slog.Any("err", err))
+		}
+		for _, f := range files {
+			if err := b.upload(ctx, d.Channel, ts, f); err != nil {
+				b.log.Warn("uploading a digest chart failed; the digest is posted without it",
+					slog.String("team", d.Team), slog.String("chart", f.name), slog.Any("err", err))
+			}
+		}
+	}
+	return reminders.Posted{Channel: d.Channel, TS: ts}, nil
+}
+
+// tellManagers DMs a team's managers (or, without managers, its objective
+// owners) that the digest could not be posted, and why.
+func (b *Bot) tellManagers(ctx context.Context, d reminders.Digest, why string) {
+	st, _ := b.settings(ctx, d.Workspace, d.Team)
+	people := st.Managers
+	if len(people) == 0 {
+		for _, o := range d.Objectives {
+			people = append(people, o.Objective.Owner)
+		}
+	}
+	text := fmt.Sprintf("I couldn't post the weekly OKR digest in %s: %s", channelRef(d.Channel),
+		friendly(slack.SlackErrorResponse{Err: why}))
+	seen := map[string]bool{}
+	for _, u := range people {
+		if !seen[u] {
+			seen[u] = true
+			if err := b.dm(ctx, u, message{text: text}); err != nil {
+				b.logError("telling a manager about the digest", &request{workspace: d.Workspace, user: u}, err)
+			}
+		}
+	}
+}
+
+// digestCharts lists the digest's charts: the overview, then progress
+// charts of the objectives that most need attention.
+func digestCharts(d reminders.Digest) []func() (chartFile, error) {
+	objs := make([]okrs.Objective, len(d.Objectives))
+	for i, o := range d.Objectives {
+		objs[i] = o.Objective
+	}
+	jobs := []func() (chartFile, error){func() (chartFile, error) {
+		return overviewChart(d.Cycle.Name+" objectives", objs, d.Cycle, d.Now)
+	}}
+	for n, i := range attention(objs, d.Cycle, d.Now, func(i int) float64 { return d.Objectives[i].Change() }) {
+		if n == maxDigestProgressCharts {
+			break
+		}
+		o := &objs[i]
+		jobs = append(jobs, func() (chartFile, error) { return progressChart(o, d.Cycle, d.Now) })
+	}
+	return jobs
+}
+
+// change writes a weekly change in progress: "↑ 12 pts", "↓ 3 pts", "no change".
+func change(delta float64) string {
+	pts := math.Round(delta * 100)
+	switch {
+	case pts > 0:
+		return fmt.Sprintf("↑ %.0f pts", pts)
+	case pts < 0:
+		return fmt.Sprintf("↓ %.0f pts", -pts)
+	}
+	return "no change"
+}
+
+// packSections puts lines into as few sections as fit Slack's 3,000
+// characters each.
+func packSections(lines []string) []slack.Block {
+	var blocks []slack.Block
+	var cur []string
+	size := 0
+	for _, l := range lines {
+		l = shorten(l, maxSectionText)
+		if size+len([]rune(l))+1 > maxSectionText && len(cur) > 0 {
+			blocks = append(blocks, section(strings.Join(cur, "\n")))
+			cur, size = nil, 0
+		}
+		cur = append(cur, l)
+		size += len([]rune(l)) + 1
+	}
+	if len(cur) > 0 {
+		blocks = append(blocks, section(strings.Join(cur, "\n")))
+	}
+	return blocks
+}
+
+// digestMessage is the digest's text. Owners of missing check-ins are
+// counted, never @-mentioned: people dislike being called out.
+func digestMessage(d reminders.Digest) message {
+	title := fmt.Sprintf("Weekly OKR digest · week of %s", d.Period.Start.Format("Jan 2"))
+	if len(d.Objectives) == 0 {
+		text := fmt.Sprintf(":seedling: A new cycle (%s) has started and %s has no objectives yet. Pick one to three that matter, each with 3–5 measurable key results: `/okr new`.",
+			d.Cycle.Name, channelRef(d.Team))
+		return message{text: text, blocks: []slack.Block{header(title), section(text)}}
+	}
+	if d.Empty() {
+		text := fmt.Sprintf(":sunrise: A quiet week for %s: no check-ins yet. A two-minute update keeps everyone's picture true, and small corrections now beat big surprises in %s: `/okr checkin`.",
+			channelRef(d.Team), d.Cycle.End.Format("January"))
+		return message{text: text, blocks: []slack.Block{header(title), section(text)}}
+	}
+	var overall float64
+	for _, o := range d.Objectives {
+		overall += o.Progress
+	}
+	overall /= float64(len(d.Objectives))
+	expected := d.Cycle.Elapsed(d.Now)
+	blocks := []slack.Block{header(title), contextText(fmt.Sprintf("%s · %s · %s of the cycle gone · overall *%s* · %s · %d of %d people checked in this week",
+		channelRef(d.Team), d.Cycle.Name, okrs.FormatPercent(expected), okrs.FormatPercent(overall),
+		paceLabel(okrs.PaceOf(overall, expected)), d.CheckedIn, d.Owners))}
+	if d.Late {
+		blocks = append(blocks, contextText(":hourglass: This digest comes late: I was offline when it was due."))
+	}
+	lines := []string{"*Objectives*"}
+	for _, o := range d.Objectives {
+		lines = append(lines, fmt.Sprintf("• *%s* `%s` %s (%s) · %s", esc(shorten(o.Objective.Title, 100)), progressBar(o.Progress),
+			okrs.FormatPercent(o.Progress), change(o.Change()), paceLabel(o.Pace)))
+	}
+	blocks = append(blocks, packSections(lines)...)
+	if len(d.AtRisk) > 0 {
+		lines = []string{"*Needs attention*"}
+		for i, k := range d.AtRisk {
+			if i == 10 {
+				lines = append(lines, fmt.Sprintf("…and %d more.", len(d.AtRisk)-10))
+				break
+			}
+			lines = append(lines, fmt.Sprintf("• %s — %s (%s) · %s · %s", confidenceLabel(k.Confidence), esc(k.KeyResult.Title),
+				esc(shorten(k.Objective, 60)), valueText(&k.KeyResult), mention(k.KeyResult.Owner)))
+		}
+		blocks = append(blocks, packSections(lines)...)
+	}
+	if len(d.Missing) > 0 {
+		var titles []string
+		for i, k := range d.Missing {
+			if i == 8 {
+				titles = append(titles, fmt.Sprintf("and %d more", len(d.Missing)-8))
+				break
+			}
+			titles = append(titles, esc(shorten(k.KeyResult.Title, 60)))
+		}
+		blocks = append(blocks, section(fmt.Sprintf("*No check-in this week* (%d key result%s): %s", len(d.Missing), plural(len(d.Missing)), strings.Join(titles, ", "))))
+	}
+	if len(d.Highlights) > 0 {
+		lines = []string{"*Highlights*"}
+		for _, c := range d.Highlights {
+			lines = append(lines, fmt.Sprintf("> “%s” — %s on _%s_", esc(shorten(c.Text, 280)), mention(c.Author), esc(c.KeyResult)))
+		}
+		blocks = append(blocks, section(strings.Join(lines, "\n")))
+	}
+	if len(d.Blockers) > 0 {
+		lines = []string{"*Blockers*"}
+		for _, c := range d.Blockers {
+			lines = append(lines, fmt.Sprintf("> “%s” — %s on _%s_", esc(shorten(c.Text, 280)), mention(c.Author), esc(c.KeyResult)))
+		}
+		blocks = append(blocks, section(strings.Join(lines, "\n")))
+	}
+	blocks = append(blocks, contextText(":bulb: Charts are in the thread. Behind pace? Change the plan, not the target: that is what the weekly check-in is for."))
+	if len(blocks) > maxMessageBlocks {
+		blocks = blocks[:maxMessageBlocks]
+	}
+	text := fmt.Sprintf("Weekly OKR digest for %s: overall %s, %d of %d people checked in.", channelRef(d.Team), okrs.FormatPercent(overall), d.CheckedIn, d.Owners)
+	return message{text: text, blocks: blocks}
+}
+
+// cmdDigest posts the digest now (managers), or previews it for the caller.
+func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
+	if !isChannelID(r.channel) {
+		b.say(ctx, r, "Run `/okr digest` in the team's channel.")
+		return
+	}
+	if b.reminder == nil {
+		b.say(ctx, r, "Digests are not running on this okrbot.")
+		return
+	}
+	switch strings.ToLower(strings.TrimSpace(args)) {
+	case "preview":
+		d, err := b.reminder.Digest(ctx, r.workspace, r.channel)
+		if err != nil {
+			b.fail(ctx, r, "digest: composing", err)
+			return
+		}
+		m := digestMessage(d)
+		m.blocks = append([]slack.Block{contextText(":eyes: Preview, only for you. `/okr digest` posts it for everyone, with its charts.")}, m.blocks...)
+		if err := b.respond(ctx, r, m); err != nil {
+			b.fail(ctx, r, "digest: preview", err)
+		}
+		return
+	case "":
+	default:
+		b.say(ctx, r, "Use `/okr digest` to post this week's digest now, or `/okr digest preview` to see it first (only you).")
+		return
+	}
+	st, err := b.settings(ctx, r.workspace, r.channel)
+	if err != nil {
+		b.fail(ctx, r, "digest: settings", err)
+		return
+	}
+	if ok, err := b.mayManage(ctx, r, st); err != nil || !ok {
+		if err == nil {
+			err = errNotManager
+		}
+		b.fail(ctx, r, "digest: checking permission", err)
+		return
+	}
+	posted, err := b.reminder.PostDigestNow(ctx, r.workspace, r.channel)
+	if err != nil {
+		b.fail(ctx, r, "digest: posting", err)
+		return
+	}
+	if posted.Channel != r.channel {
+		b.say(ctx, r, ":newspaper: Posted this week's digest in %s.", channelRef(posted.Channel))
+	}
+}
+
+// Action id of the status message's chart button.
+const actionStatusChart = "okr_status_chart"
+
+// onStatusChart uploads the overview chart of a status message into its
+// thread.
+func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.InteractionCallback, value string) {
+	parts := strings.Split(value, "|")
+	var objs []okrs.Objective
+	var c okrs.Cycle
+	var err error
+	title := ""
+	switch {
+	case len(parts) == 3 && parts[0] == "t":
+		if c, err = cycleByName(parts[2]); err == nil {
+			objs, err = b.store.TeamObjectives(ctx, r.workspace, parts[1], c.Name, 0)
+		}
+		title = c.Name + " objectives"
+	case len(parts) == 2 && parts[0] == "u":
+		c = b.personCycle(ctx, parts[1])
+		objs, err = b.store.OwnedObjectives(ctx, r.workspace, parts[1])
+		objs = currentOnly(objs, c)
+		title = c.Name + " objectives with their key results"
+	default:
+		b.say(ctx, r, "That button is out of date. Run `/okr status` again.")
+		return
+	}
+	if err != nil {
+		b.fail(ctx, r, "status chart: loading", err)
+		return
+	}
+	f, err := overviewChart(title, objs, c, b.now())
+	if err != nil {
+		b.fail(ctx, r, "status chart: drawing", err)
+		return
+	}
+	ts := cb.Container.MessageTs
+	if ts == "" {
+		ts = cb.Message.Timestamp
+	}
+	if err := b.upload(ctx, r.channel, ts, f); err != nil {
+		b.fail(ctx, r, "status chart: uploading", err)
+	}
+}
