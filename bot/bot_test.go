@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
@@ -173,3 +174,5 @@ func TestSplitCommand(t *testing.T) {
 		}
 	}
 }
+
+func fakeClockAt(t time.Time) clockwork.Clock { return clockwork.NewFakeClockAt(t) }
