@@ -95,12 +95,12 @@ func TestProcessServesAndStopsOnSignal(t *testing.T) {
 			t.Fatal(err)
 		}
 		addr := make(chan string, 1)
-		var logs strings.Builder
+		logs := &syncBuffer{}
 		go func() {
 			sc := bufio.NewScanner(stderr)
 			for sc.Scan() {
 				line := sc.Text()
-				logs.WriteString(line + "\n")
+				logs.Write([]byte(line + "\n"))
 				if i := strings.Index(line, `"addr":"`); i >= 0 && strings.Contains(line, "serving health") {
 					addr <- strings.SplitN(line[i+8:], `"`, 2)[0]
 				}
@@ -115,6 +115,21 @@ func TestProcessServesAndStopsOnSignal(t *testing.T) {
 		}
 		if err := srv.WaitConnects(testContext(t), i+1); err != nil {
 			t.Fatalf("okrbot did not connect to the fake Slack: %v\n%s", err, logs.String())
+		}
+		// Ready once Redis answers and the socket is up (slack-go reports the
+		// connection a moment after the fake has it).
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			resp, err := http.Get("http://" + a + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never ready: %v %v\n%s", resp, err, logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 		for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "okrbot_socket_connects_total 1"} {
 			resp, err := http.Get("http://" + a + path)
