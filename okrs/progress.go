@@ -103,6 +103,11 @@ func (kr *KeyResult) Stale(now time.Time) bool {
 // results' progress, weighted by their weights (a weight of 0 counts as 1).
 // An objective with no key results has progress 0.
 func (o *Objective) Progress() float64 {
+	return o.weighted((*KeyResult).Progress)
+}
+
+// weighted is the weighted mean of f over the active key results.
+func (o *Objective) weighted(f func(*KeyResult) float64) float64 {
 	var sum, weights float64
 	for i := range o.KeyResults {
 		kr := &o.KeyResults[i]
@@ -113,7 +118,7 @@ func (o *Objective) Progress() float64 {
 		if w <= 0 || !finite(w) {
 			w = 1
 		}
-		sum += w * kr.Progress()
+		sum += w * f(kr)
 		weights += w
 	}
 	if weights == 0 {
@@ -187,23 +192,7 @@ func (kr *KeyResult) ProgressAt(t time.Time) float64 {
 }
 
 // ProgressAt returns the objective's progress at t, from its key results'
-// histories; key results created after t count as not started.
+// histories (weighted like Progress).
 func (o *Objective) ProgressAt(t time.Time) float64 {
-	var sum, weights float64
-	for i := range o.KeyResults {
-		kr := &o.KeyResults[i]
-		if kr.Archived {
-			continue
-		}
-		w := kr.Weight
-		if w <= 0 || !finite(w) {
-			w = 1
-		}
-		sum += w * kr.ProgressAt(t)
-		weights += w
-	}
-	if weights == 0 {
-		return 0
-	}
-	return sum / weights
+	return o.weighted(func(kr *KeyResult) float64 { return kr.ProgressAt(t) })
 }

@@ -325,31 +325,27 @@ func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([
 	for _, c := range idx {
 		ids = append(ids, c.Val()...)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	objKeys := make([]string, len(ids))
-	for i, id := range ids {
-		objKeys[i] = k.objective(id)
-	}
-	raws, err := s.rdb.MGet(ctx, objKeys...).Result()
+	objs, err := s.objectives(ctx, workspace, k, ids, noLive)
 	if err != nil {
-		return nil, unavailable("load objectives", err)
+		return nil, err
 	}
-	out := make([]okrs.Objective, 0, len(raws))
-	for _, r := range raws {
-		if str, ok := r.(string); ok {
-			if o, err := decodeObjective(workspace, []byte(str)); err == nil && !o.Archived && o.Cycle == cycle {
-				out = append(out, *o)
-			}
+	out := make([]okrs.Objective, 0, len(objs))
+	for _, o := range objs {
+		if !o.Archived && o.Cycle == cycle {
+			out = append(out, *o)
 		}
 	}
 	slices.SortFunc(out, func(a, b okrs.Objective) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, nil
 }
 
-// objectives loads objectives by id, with their key results, in two round
-// trips. Ids with no objective are skipped.
+// noLive asks objectives for the documents only, without the key results'
+// live state.
+const noLive = -2
+
+// objectives loads objectives by id, with their key results and up to
+// history check-ins each, in two round trips (one with history noLive).
+// Ids with no objective are skipped.
 func (s *Store) objectives(ctx context.Context, workspace string, k keys, ids []string, history int) ([]*okrs.Objective, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -373,6 +369,9 @@ func (s *Store) objectives(ctx context.Context, workspace string, k keys, ids []
 			return nil, err
 		}
 		objs = append(objs, o)
+	}
+	if history == noLive {
+		return objs, nil
 	}
 	if err := s.loadLive(ctx, s.rdb, k, objs, history); err != nil {
 		return nil, err
