@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,7 @@ import (
 // Options configure a Bot.
 type Options struct {
 	API             *slack.Client // Web API client with the bot and app tokens
+	APIURL          string        // its base URL: response_urls on its host are trusted too
 	Store           okrs.Store
 	Logger          *slog.Logger
 	Now             func() time.Time      // time.Now when nil
@@ -49,6 +51,7 @@ type Bot struct {
 	defaultTZ   string
 	workTimeout time.Duration
 	socketOpts  []socketmode.Option
+	apiHost     string
 	metrics     *metrics
 	users       *userCache
 	members     memberCache
@@ -78,6 +81,9 @@ func New(o Options) *Bot {
 		workTimeout: o.WorkTimeout,
 		socketOpts:  o.SocketOptions,
 		metrics:     newMetrics(o.Registerer),
+	}
+	if u, err := url.Parse(o.APIURL); err == nil {
+		b.apiHost = u.Host
 	}
 	if b.log == nil {
 		b.log = slog.Default()

@@ -45,7 +45,7 @@ func startBot(t *testing.T, tweak func(b *Bot)) (*slacktest.Server, *Bot, *locke
 	st, _ := storetest.Store(t)
 	logs := &lockedBuffer{}
 	api := slack.New(srv.BotToken(), slack.OptionAPIURL(srv.APIURL()), slack.OptionAppLevelToken(srv.AppToken()))
-	b := New(Options{API: api, Store: st, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	b := New(Options{API: api, APIURL: srv.APIURL(), Store: st, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if tweak != nil {
 		tweak(b)
 	}
@@ -176,3 +176,26 @@ func TestSplitCommand(t *testing.T) {
 }
 
 func fakeClockAt(t time.Time) clockwork.Clock { return clockwork.NewFakeClockAt(t) }
+
+func TestTrustedResponseURL(t *testing.T) {
+	b := New(Options{APIURL: "http://127.0.0.1:4567/api/"})
+	tests := []struct {
+		u    string
+		want bool
+	}{
+		{"https://hooks.slack.com/commands/T1/123/abc", true},
+		{"https://slack.com/x", true},
+		{"http://hooks.slack.com/commands/T1", false},
+		{"https://hooks.slack.com.evil.example/x", false},
+		{"https://evil.example/?u=hooks.slack.com", false},
+		{"http://127.0.0.1:4567/response/1", true},
+		{"http://127.0.0.1:9999/response/1", false},
+		{"http://169.254.169.254/latest/meta-data", false},
+		{"::not a url", false},
+	}
+	for _, tt := range tests {
+		if got := b.trustedResponseURL(tt.u); got != tt.want {
+			t.Errorf("trustedResponseURL(%q) = %v, want %v", tt.u, got, tt.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,6 +33,10 @@ var webhookClient = &http.Client{Timeout: 10 * time.Second}
 // response_url when it has one (this works in channels the bot is not in),
 // else ephemerally in the channel, else in a DM.
 func (b *Bot) respond(ctx context.Context, r *request, m message) error {
+	if r.responseURL != "" && !b.trustedResponseURL(r.responseURL) {
+		b.log.Warn("ignoring a response_url that is not Slack's", slog.String("url", r.responseURL))
+		r.responseURL = ""
+	}
 	if r.responseURL != "" {
 		wm := &slack.WebhookMessage{Text: m.text, ReplaceOriginal: m.replace, ResponseType: slack.ResponseTypeEphemeral}
 		if m.inChannel {
@@ -159,4 +165,19 @@ func randomToken() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// trustedResponseURL reports whether u is a response_url okrbot may post
+// to: Slack's (https, *.slack.com) or the configured API's host (the fake
+// Slack in tests). A URL carried in a form's private_metadata is never
+// followed elsewhere.
+func (b *Bot) trustedResponseURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return false
+	}
+	if p.Scheme == "https" && (p.Hostname() == "slack.com" || strings.HasSuffix(p.Hostname(), ".slack.com")) {
+		return true
+	}
+	return b.apiHost != "" && p.Host == b.apiHost
 }

@@ -17,6 +17,13 @@ const (
 	ModeCluster  = "cluster"  // Redis Cluster: REDIS_URL names a node, more nodes as addr=
 )
 
+// Retries of a failed command: a few, quickly, so that a person waiting on
+// Slack hears about an outage in about a second, not several.
+const (
+	maxRetries      = 2
+	maxRetryBackoff = 100 * time.Millisecond
+)
+
 // Options say how to reach Redis.
 type Options struct {
 	URL  string // see the modes; database 0 only
@@ -56,6 +63,8 @@ func NewClient(opts Options) (redis.UniversalClient, error) {
 		}
 		o.ContextTimeoutEnabled = true
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = dial, read, write
+		o.MaxRetries, o.MaxRetryBackoff = maxRetries, maxRetryBackoff
+		o.DialerRetries, o.DialerRetryTimeout = 1, 50*time.Millisecond
 		if opts.PoolSize > 0 {
 			o.PoolSize = opts.PoolSize
 		}
@@ -73,6 +82,8 @@ func NewClient(opts Options) (redis.UniversalClient, error) {
 		}
 		o.ContextTimeoutEnabled = true
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = dial, read, write
+		o.MaxRetries, o.MaxRetryBackoff = maxRetries, maxRetryBackoff
+		o.DialerRetries, o.DialerRetryTimeout = 1, 50*time.Millisecond
 		if opts.PoolSize > 0 {
 			o.PoolSize = opts.PoolSize
 		}
@@ -84,6 +95,8 @@ func NewClient(opts Options) (redis.UniversalClient, error) {
 		}
 		o.ContextTimeoutEnabled = true
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = dial, read, write
+		o.MaxRetries, o.MaxRetryBackoff = maxRetries, maxRetryBackoff
+		o.DialerRetries, o.DialerRetryTimeout = 1, 50*time.Millisecond
 		if opts.PoolSize > 0 {
 			o.PoolSize = opts.PoolSize
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
+	"github.com/okrbot/okrbot/store/storetest"
 )
 
 // pick runs /okr <cmd> in #growth as user and chooses objective id in the
@@ -306,5 +308,40 @@ func TestSlackRefusalsAreExplained(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), "not_in_channel") {
 		t.Error("the refusal was not logged")
+	}
+}
+
+// TestRedisOutageIsExplainedAndLogged stops okrbot's Redis mid-session: a
+// command answers with a clear message instead of hanging or crashing, the
+// failure is logged, /readyz says so, and a modal submission keeps what the
+// person typed.
+func TestRedisOutageIsExplainedAndLogged(t *testing.T) {
+	url, kill := storetest.Outage(t)
+	e := newEnvWith(t, func(c *Config) { c.RedisURL = url; c.HTTPAddr = "127.0.0.1:0" })
+	e.createObjective()
+	v := e.openCreateWithKRs("Survive the outage", 1)
+	kill()
+	start := time.Now()
+	e.okr(teamA, ana, growth, "status")
+	e.waitMessage(growth, "Storage is unavailable right now")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the answer took %v", d)
+	}
+	e.waitLog("connection refused") // logged with the cause
+	resp, err := http.Get("http://" + e.main.HTTPAddr().String() + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz during the outage: %v %v", resp, err)
+	}
+	// A submission during the outage: acknowledged, then the person gets
+	// back everything they typed.
+	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, merge(slacktest.Values{"title": {"v": "Survive the outage"}},
+		kr(0, "Keep answering", "increase", "1", "2", ana)))
+	if err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("%v %v", err, ack.Errors())
+	}
+	m := e.waitMessage(e.srv.DMChannel(ana), "couldn't save your objective", "Survive the outage", "Keep answering")
+	t.Logf("timeline: answered and DMd within %v of the outage", time.Since(start))
+	if !strings.Contains(m.AllText(), "Storage is unavailable") {
+		t.Errorf("the DM does not say why: %s", m.AllText())
 	}
 }

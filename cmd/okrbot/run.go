@@ -108,7 +108,7 @@ func (m *Main) Run(ctx context.Context) error {
 		slack.OptionLog(slackLog{log}),
 	)
 	m.Bot = bot.New(bot.Options{
-		API: api, Store: m.Store, Logger: log, Now: m.Clock.Now,
+		API: api, APIURL: m.Config.SlackAPIURL, Store: m.Store, Logger: log, Now: m.Clock.Now,
 		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry,
 	})
 	host, _ := os.Hostname()

@@ -50,7 +50,7 @@ func startCluster() (string, error) {
 			return "", err
 		}
 		conf := filepath.Join(dir, "nodes-"+strconv.Itoa(port)+".conf")
-		if err := startRedis(port, "--cluster-enabled", "yes", "--cluster-config-file", conf, "--dir", dir); err != nil {
+		if _, err := startRedis(port, "--cluster-enabled", "yes", "--cluster-config-file", conf, "--dir", dir); err != nil {
 			return "", err
 		}
 		addrs = append(addrs, "127.0.0.1:"+strconv.Itoa(port))

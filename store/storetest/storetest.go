@@ -139,35 +139,61 @@ func StartServer(extraArgs ...string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := startRedis(port, extraArgs...); err != nil {
+	if _, err := startRedis(port, extraArgs...); err != nil {
 		return "", err
 	}
 	return "redis://127.0.0.1:" + strconv.Itoa(port) + "/0", nil
 }
 
+// Outage starts a redis-server of t's own, to be stopped in the middle of
+// a test: it returns the server's URL and a function that kills it. It
+// skips t without redis-server.
+func Outage(t testing.TB) (string, func()) {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("storetest: redis-server not on PATH: no outage test")
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, err := startRedis(port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kill := func() { proc.Kill() }
+	t.Cleanup(kill)
+	return "redis://127.0.0.1:" + strconv.Itoa(port) + "/0", kill
+}
+
 // startRedis runs redis-server on port from a goroutine locked to its OS
 // thread, so that Pdeathsig (tied to the thread) kills the server when the
 // test process dies and not before.
-func startRedis(port int, extraArgs ...string) error {
+func startRedis(port int, extraArgs ...string) (*os.Process, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", os.TempDir()}, extraArgs...)
-	started := make(chan error, 1)
+	type result struct {
+		proc *os.Process
+		err  error
+	}
+	started := make(chan result, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread lives as long as the server
 		cmd := exec.Command(bin, args...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
-			started <- err
+			started <- result{err: err}
 			return
 		}
-		started <- nil
+		started <- result{proc: cmd.Process}
 		cmd.Wait()
 	}()
-	if err := <-started; err != nil {
-		return err
+	res := <-started
+	if res.err != nil {
+		return nil, res.err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(5 * time.Second)
@@ -176,11 +202,12 @@ func startRedis(port int, extraArgs ...string) error {
 		err := c.Ping(context.Background()).Err()
 		c.Close()
 		if err == nil {
-			return nil
+			return res.proc, nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return fmt.Errorf("redis-server on %s did not answer within 5s", addr)
+	res.proc.Kill()
+	return nil, fmt.Errorf("redis-server on %s did not answer within 5s", addr)
 }
 
 func freePort() (int, error) {
