@@ -335,23 +335,9 @@ func (s *Server) conversationsMembers(r *apiRequest) (jsonObject, *apiError) {
 	if e.ch.BotIsMember && !e.members[s.cfg.botUserID] {
 		members = append(members, s.cfg.botUserID)
 	}
-	start := 0
-	if c := r.str("cursor"); c != "" {
-		v, ok := decodeCursor("member", c)
-		n, err := strconv.Atoi(v)
-		if !ok || err != nil || n < 0 || n > len(members) {
-			return nil, fail("invalid_cursor")
-		}
-		start = n
-	}
-	limit := r.integer("limit", 100)
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
-	}
-	end := min(start+limit, len(members))
-	next := ""
-	if end < len(members) {
-		next = encodeCursor("member", strconv.Itoa(end))
+	start, end, next, aerr := page(r, "member", len(members), 100, 1000)
+	if aerr != nil {
+		return nil, aerr
 	}
 	return jsonObject{
 		"members":           members[start:end],
@@ -388,27 +374,36 @@ func (s *Server) conversationsHistory(r *apiRequest) (jsonObject, *apiError) {
 		}
 		msgs = append(msgs, w)
 	}
-	start := 0
+	start, end, next, aerr := page(r, "history", len(msgs), 100, 999)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out := msgs[start:end]
+	if out == nil {
+		out = []map[string]any{}
+	}
+	return jsonObject{"messages": out, "has_more": next != "", "response_metadata": jsonObject{"next_cursor": next}}, nil
+}
+
+// page reads the cursor and limit of a paginated method over n items: the
+// slice [start:end] to return and the next cursor ("" on the last page). A
+// limit out of (0, max] means def.
+func page(r *apiRequest, kind string, n, def, max int) (start, end int, next string, aerr *apiError) {
 	if c := r.str("cursor"); c != "" {
-		v, ok := decodeCursor("history", c)
-		n, err := strconv.Atoi(v)
-		if !ok || err != nil || n < 0 || n > len(msgs) {
-			return nil, fail("invalid_cursor")
+		v, ok := decodeCursor(kind, c)
+		i, err := strconv.Atoi(v)
+		if !ok || err != nil || i < 0 || i > n {
+			return 0, 0, "", fail("invalid_cursor")
 		}
-		start = n
+		start = i
 	}
-	limit := r.integer("limit", 100)
-	if limit <= 0 || limit > 999 {
-		limit = 100
+	limit := r.integer("limit", def)
+	if limit <= 0 || limit > max {
+		limit = def
 	}
-	end := min(start+limit, len(msgs))
-	next := ""
-	if end < len(msgs) {
-		next = encodeCursor("history", strconv.Itoa(end))
+	end = min(start+limit, n)
+	if end < n {
+		next = encodeCursor(kind, strconv.Itoa(end))
 	}
-	page := msgs[start:end]
-	if page == nil {
-		page = []map[string]any{}
-	}
-	return jsonObject{"messages": page, "has_more": next != "", "response_metadata": jsonObject{"next_cursor": next}}, nil
+	return start, end, next, nil
 }
