@@ -73,7 +73,8 @@ type krForm struct {
 	Owner         string
 	Due           string // YYYY-MM-DD
 	Archive       bool
-	Existing      bool // edit: an existing key result (can be archived)
+	Existing      bool     // edit: an existing key result (can be archived)
+	History       []string // edit: its target changes, for the record
 }
 
 func krBlock(i int, field string) string { return fmt.Sprintf("kr%d_%s", i, field) }
@@ -98,6 +99,10 @@ func krFormOf(kr *okrs.KeyResult) krForm {
 	}
 	if !kr.Due.IsZero() {
 		kf.Due = kr.Due.Format(time.DateOnly)
+	}
+	for _, h := range kr.TargetHistory {
+		kf.History = append(kf.History, fmt.Sprintf("target %s → %s by %s on %s",
+			kr.Format(h.From), kr.Format(h.To), mention(h.By), h.At.Format("Jan 2, 2006")))
 	}
 	return kf
 }
@@ -183,6 +188,13 @@ func addKRModal(o *okrs.Objective, kr krForm, m formMeta) slack.ModalViewRequest
 
 func krBlocks(i int, kr krForm, edit bool) []slack.Block {
 	blocks := []slack.Block{section(fmt.Sprintf("*Key result %d*", i+1))}
+	if len(kr.History) > 0 {
+		h := kr.History
+		if len(h) > 5 {
+			h = h[len(h)-5:]
+		}
+		blocks = append(blocks, contextText("Changed: "+strings.Join(h, "; ")))
+	}
 	blocks = append(blocks,
 		textInput(krBlock(i, "title"), "Key result", kr.Title, "e.g. Raise week-1 activation", okrs.MaxTitle, false, false),
 		kindInput(krBlock(i, "kind"), kr.Kind),

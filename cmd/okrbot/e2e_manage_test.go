@@ -65,6 +65,11 @@ func TestEditKeepsTargetHistory(t *testing.T) {
 	if !got.KeyResults[2].Archived || got.KeyResults[1].Archived || got.KeyResults[1].Target != 280 {
 		t.Errorf("archive flags / untouched KR: %+v", got.KeyResults)
 	}
+	// The history shows when the objective is edited again.
+	v = e.pick(ana, "edit", o.ID)
+	if !strings.Contains(v.AllText(), "target 60% → 70% by <@"+ana+">") {
+		t.Errorf("the edit modal does not show the target's history:\n%s", v.AllText())
+	}
 }
 
 func TestArchiveObjective(t *testing.T) {
