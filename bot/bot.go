@@ -55,6 +55,7 @@ type Bot struct {
 	metrics     *metrics
 	users       *userCache
 	members     memberCache
+	access      channelAccess
 	commands    []*command
 	actions     map[string]actionHandler
 	submissions map[string]submitHandler

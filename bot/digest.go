@@ -267,14 +267,21 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 	title := ""
 	switch {
 	case len(parts) == 3 && parts[0] == "t":
-		if c, err = cycleByName(parts[2]); err == nil {
+		var ok bool
+		if ok, err = b.canSee(ctx, r.user, parts[1]); err == nil && !ok {
+			err = errPrivateTeam
+		}
+		if err == nil {
+			c, err = cycleByName(parts[2])
+		}
+		if err == nil {
 			objs, err = b.store.TeamObjectives(ctx, r.workspace, parts[1], c.Name, 0)
 		}
 		title = c.Name + " objectives"
 	case len(parts) == 2 && parts[0] == "u":
 		c = b.personCycle(ctx, parts[1])
 		objs, err = b.store.OwnedObjectives(ctx, r.workspace, parts[1])
-		objs = currentOnly(objs, c)
+		objs = b.visible(ctx, r.user, currentOnly(objs, c))
 		title = c.Name + " objectives with their key results"
 	default:
 		b.say(ctx, r, "That button is out of date. Run `/okr status` again.")

@@ -43,6 +43,7 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 		b.logError("create: listing parent objectives", r, err)
 		parents = nil
 	}
+	parents = b.visible(ctx, r.user, parents)
 	f := objectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
 		KRs: []krForm{{Kind: okrs.Increase, Owner: r.user}}}
 	v := formView{Meta: formMeta{Mode: modeNew, Channel: r.channel, Response: r.responseURL},
@@ -68,6 +69,7 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 	}
 	now := b.now()
 	parents, _ := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
+	parents = b.visible(ctx, r.user, parents)
 	v := formView{Meta: m, Parents: parents, Cycles: cycleChoices(now, f.Cycle)}
 	if _, err := b.api.UpdateViewContext(ctx, objectiveModal(f, v), "", cb.View.Hash, cb.View.ID); err != nil {
 		b.logError("form: updating the modal", r, b.slackErr("views.update", err))
@@ -329,6 +331,7 @@ func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string)
 		}
 	}
 	parents, _ := b.store.CycleObjectives(ctx, r.workspace, o.Cycle)
+	parents = b.visible(ctx, r.user, parents)
 	return objectiveModal(f, formView{Meta: meta, Parents: parents, Cycles: cycleChoices(b.now(), o.Cycle)}), nil
 }
 

@@ -68,6 +68,17 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request, args string) {
 }
 
 func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName string, offset int) {
+	if team != r.channel {
+		ok, err := b.canSee(ctx, r.user, team)
+		if err != nil {
+			b.fail(ctx, r, "status: channel access", err)
+			return
+		}
+		if !ok {
+			b.say(ctx, r, "%s", friendly(errPrivateTeam))
+			return
+		}
+	}
 	var c okrs.Cycle
 	var err error
 	if cycleName == "" {
@@ -104,7 +115,7 @@ func (b *Bot) postPersonStatus(ctx context.Context, r *request, user string, off
 		b.fail(ctx, r, "status: cycle", err)
 		return
 	}
-	v := statusView{Scope: mention(user), Person: user, Cycle: c, Now: b.now(), Objectives: currentOnly(objs, c), Offset: offset,
+	v := statusView{Scope: mention(user), Person: user, Cycle: c, Now: b.now(), Objectives: b.visible(ctx, r.user, currentOnly(objs, c)), Offset: offset,
 		MoreValue: "u|" + user, ChartValue: "u|" + user}
 	m := v.message()
 	m.inChannel = true

@@ -1,0 +1,101 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// Private channels' OKRs are for their members: status, pickers and charts
+// show a private team's objectives only to people in its channel. Public
+// channels are open to the whole workspace, as in Slack.
+
+// channelAccess caches, for a few minutes, whether channels are private and
+// who their members are.
+type channelAccess struct {
+	mu      sync.Mutex
+	entries map[string]accessEntry
+}
+
+type accessEntry struct {
+	private bool
+	members []string // for private channels
+	at      time.Time
+}
+
+const accessTTL = 5 * time.Minute
+
+// canSee reports whether user may see the OKRs of the team channel.
+func (b *Bot) canSee(ctx context.Context, user, channel string) (bool, error) {
+	e, err := b.access.get(ctx, b, channel)
+	if err != nil {
+		return false, err
+	}
+	return !e.private || slices.Contains(e.members, user), nil
+}
+
+func (c *channelAccess) get(ctx context.Context, b *Bot, channel string) (accessEntry, error) {
+	now := b.now()
+	c.mu.Lock()
+	e, ok := c.entries[channel]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < accessTTL {
+		return e, nil
+	}
+	info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	if err != nil {
+		return accessEntry{}, b.slackErr("conversations.info", err)
+	}
+	e = accessEntry{private: info.IsPrivate, at: now}
+	if e.private {
+		params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
+		for {
+			members, next, err := b.api.GetUsersInConversationContext(ctx, params)
+			if err != nil {
+				return accessEntry{}, b.slackErr("conversations.members", err)
+			}
+			e.members = append(e.members, members...)
+			if next == "" {
+				break
+			}
+			params.Cursor = next
+		}
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) > 10000 {
+		c.entries = map[string]accessEntry{}
+	}
+	c.entries[channel] = e
+	c.mu.Unlock()
+	return e, nil
+}
+
+// visible keeps the objectives whose team user may see. A channel Slack will
+// not describe (deleted, or the bot was removed) is left out.
+func (b *Bot) visible(ctx context.Context, user string, objs []okrs.Objective) []okrs.Objective {
+	out := objs[:0:0]
+	seen := map[string]bool{}
+	for _, o := range objs {
+		ok, known := seen[o.Team]
+		if !known {
+			var err error
+			ok, err = b.canSee(ctx, user, o.Team)
+			if err != nil {
+				b.logError("checking who may see a team", &request{user: user}, err)
+			}
+			seen[o.Team] = ok
+		}
+		if ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// errPrivateTeam refuses a private team's OKRs to someone outside it.
+var errPrivateTeam = okrs.Errorf(okrs.EFORBIDDEN, "That team's channel is private, and you are not in it.")
