@@ -35,21 +35,34 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 			c = cc
 		}
 	}
-	// The trigger expires 3 s after the person acted: open first with what
-	// needs no lookup would be safer, but the parent list is one quick
-	// read; on any trouble the modal opens without it.
-	parents, err := b.store.CycleObjectives(ctx, r.workspace, c.Name)
-	if err != nil {
-		b.logError("create: listing parent objectives", r, err)
-		parents = nil
-	}
-	parents = b.visible(ctx, r.user, parents)
 	f := objectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
 		KRs: []krForm{{Kind: okrs.Increase, Owner: r.user}}}
-	v := formView{Meta: formMeta{Mode: modeNew, Channel: r.channel, Response: r.responseURL},
-		Parents: parents, Cycles: cycleChoices(now, c.Name)}
-	if _, err := b.api.OpenViewContext(ctx, r.triggerID, objectiveModal(f, v)); err != nil {
+	v := formView{Meta: formMeta{Mode: modeNew, Channel: r.channel, Response: r.responseURL}, Cycles: cycleChoices(now, c.Name)}
+	// The trigger expires 3 s after the person acted: open at once, then add
+	// the objectives it may align to, which takes Redis and Slack lookups.
+	resp, err := b.api.OpenViewContext(ctx, r.triggerID, objectiveModal(f, v))
+	if err != nil {
 		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
+		return
+	}
+	b.addParents(ctx, r, resp, f, v)
+}
+
+// addParents updates an open objective modal with the objectives of its
+// cycle that the person may align it to. What they typed meanwhile stays:
+// the update keeps every input's block and action ids.
+func (b *Bot) addParents(ctx context.Context, r *request, resp *slack.ViewResponse, f objectiveForm, v formView) {
+	parents, err := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
+	if err != nil {
+		b.logError("form: listing objectives to align to", r, err)
+		return
+	}
+	v.Parents = b.visible(ctx, r.user, parents)
+	if resp == nil || parentInput("", v.Parents, v.Meta.ObjID) == nil {
+		return
+	}
+	if _, err := b.api.UpdateViewContext(ctx, objectiveModal(f, v), "", resp.Hash, resp.ID); err != nil {
+		b.logError("form: adding objectives to align to", r, b.slackErr("views.update", err))
 	}
 }
 
@@ -67,10 +80,8 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 	for i := range f.KRs {
 		f.KRs[i].Existing = i < len(m.KRIDs)
 	}
-	now := b.now()
 	parents, _ := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
-	parents = b.visible(ctx, r.user, parents)
-	v := formView{Meta: m, Parents: parents, Cycles: cycleChoices(now, f.Cycle)}
+	v := formView{Meta: m, Parents: b.visible(ctx, r.user, parents), Cycles: cycleChoices(b.now(), f.Cycle)}
 	if _, err := b.api.UpdateViewContext(ctx, objectiveModal(f, v), "", cb.View.Hash, cb.View.ID); err != nil {
 		b.logError("form: updating the modal", r, b.slackErr("views.update", err))
 	}
@@ -287,42 +298,58 @@ func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
 // the caller's workspace and that they may change it, then shows the form.
 func (b *Bot) onPick(ctx context.Context, r *request, cb slack.InteractionCallback, objID string) {
 	m := decodeMeta(cb.View.PrivateMetadata)
-	view, err := b.formFor(ctx, r, m, objID)
+	form, err := b.formFor(ctx, r, m, objID)
 	if err != nil {
-		view = noticeModal("Can't do that", friendly(err))
+		form.view = noticeModal("Can't do that", friendly(err))
 		b.logError("picker: "+m.Mode, r, err)
 	}
-	if _, err := b.api.UpdateViewContext(ctx, view, "", cb.View.Hash, cb.View.ID); err != nil {
+	resp, err := b.api.UpdateViewContext(ctx, form.view, "", cb.View.Hash, cb.View.ID)
+	if err != nil {
 		b.logError("picker: updating the modal", r, b.slackErr("views.update", err))
+		return
+	}
+	if form.edit != nil {
+		b.addParents(ctx, r, resp, form.edit.f, form.edit.v)
+	}
+}
+
+// form is a modal to show, and for an objective's edit form what it needs
+// to add the objectives it may align to.
+type form struct {
+	view slack.ModalViewRequest
+	edit *struct {
+		f objectiveForm
+		v formView
 	}
 }
 
 // formFor loads an objective of the caller's workspace, checks permission
-// and returns the modal for mode.
-func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string) (slack.ModalViewRequest, error) {
+// and returns the modal for mode. An edit form comes without the
+// objectives it may align to: addParents adds them once it is open.
+func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string) (form, error) {
 	o, err := b.store.Objective(ctx, r.workspace, objID)
 	if err != nil {
-		return slack.ModalViewRequest{}, err
+		return form{}, err
 	}
 	if o.Archived {
-		return slack.ModalViewRequest{}, okrs.Errorf(okrs.ENOTFOUND, "That objective is archived.")
+		return form{}, okrs.Errorf(okrs.ENOTFOUND, "That objective is archived.")
 	}
 	ok, err := b.mayEdit(ctx, r, o)
 	if err != nil {
-		return slack.ModalViewRequest{}, err
+		return form{}, err
 	}
 	if !ok {
-		return slack.ModalViewRequest{}, errForbidden
+		return form{}, errForbidden
 	}
 	meta := formMeta{Mode: m.Mode, ObjID: o.ID, Channel: m.Channel, Response: m.Response}
 	switch m.Mode {
 	case modeAdd:
 		if len(o.Active()) >= okrs.MaxKeyResults {
-			return slack.ModalViewRequest{}, okrs.Errorf(okrs.EINVALID, "“%s” already has %d key results, the most an objective should have. Archive one first, or sharpen the ones you have.", o.Title, okrs.MaxKeyResults)
+			return form{}, okrs.Errorf(okrs.EINVALID, "“%s” already has %d key results, the most an objective should have. Archive one first, or sharpen the ones you have.", o.Title, okrs.MaxKeyResults)
 		}
-		return addKRModal(o, krForm{Kind: okrs.Increase, Owner: r.user}, meta), nil
+		return form{view: addKRModal(o, krForm{Kind: okrs.Increase, Owner: r.user}, meta)}, nil
 	case modeArchive:
-		return archiveModal(o, meta), nil
+		return form{view: archiveModal(o, meta)}, nil
 	}
 	f := formOf(o)
 	for _, kr := range o.KeyResults {
@@ -330,9 +357,13 @@ func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string)
 			meta.KRIDs = append(meta.KRIDs, kr.ID)
 		}
 	}
-	parents, _ := b.store.CycleObjectives(ctx, r.workspace, o.Cycle)
-	parents = b.visible(ctx, r.user, parents)
-	return objectiveModal(f, formView{Meta: meta, Parents: parents, Cycles: cycleChoices(b.now(), o.Cycle)}), nil
+	v := formView{Meta: meta, Cycles: cycleChoices(b.now(), o.Cycle)}
+	fm := form{view: objectiveModal(f, v)}
+	fm.edit = &struct {
+		f objectiveForm
+		v formView
+	}{f, v}
+	return fm, nil
 }
 
 // noticeModal is a modal that only says something.
@@ -489,13 +520,18 @@ func (b *Bot) onObjectiveMenu(ctx context.Context, r *request, value string) {
 	if !ok || (mode != modeEdit && mode != modeAdd && mode != modeArchive) {
 		return
 	}
-	view, err := b.formFor(ctx, r, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
+	fm, err := b.formFor(ctx, r, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
 	if err != nil {
 		b.fail(ctx, r, "menu: "+mode, err)
 		return
 	}
-	if _, err := b.api.OpenViewContext(ctx, r.triggerID, view); err != nil {
+	resp, err := b.api.OpenViewContext(ctx, r.triggerID, fm.view)
+	if err != nil {
 		b.fail(ctx, r, "menu: opening", b.slackErr("views.open", err))
+		return
+	}
+	if fm.edit != nil {
+		b.addParents(ctx, r, resp, fm.edit.f, fm.edit.v)
 	}
 }
 

@@ -149,6 +149,15 @@ func TestCreateObjectiveWithThreeKeyResults(t *testing.T) {
 			t.Errorf("KR %d = %+v, want %+v", i, got, w)
 		}
 	}
+	// A second objective can align to the first: the picker appears in the
+	// open modal once the lookups are done.
+	e.okr(teamA, ben, growth, "new Faster checkout")
+	second := e.waitModal(ben, "okr_objective")
+	if _, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+		return v.ID == second.ID && strings.Contains(v.AllText()+string(v.RawBlocks), "Aligns to") && strings.Contains(string(v.RawBlocks), o.ID)
+	}); err != nil {
+		t.Errorf("the create modal never offered the first objective to align to: %v", err)
+	}
 	// Owners' App Homes were refreshed with their key results.
 	for _, u := range []string{ana, ben} {
 		h, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
