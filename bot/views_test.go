@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/okrs"
+	"github.com/okrbot/okrbot/reminders"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -214,4 +215,44 @@ func TestFormatHelpers(t *testing.T) {
 			t.Errorf("case %d: got %q, want %q", i, tt.got, tt.want)
 		}
 	}
+}
+
+func TestPromptMessageGolden(t *testing.T) {
+	objs := sampleObjectives()
+	p := reminders.Prompt{Kind: reminders.KindPrompt, Workspace: "T1", Team: "C1", User: "U1",
+		Period: reminders.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period, Objectives: objs, Cycle: viewCycle}
+	m := promptMessage(p, viewNow)
+	golden(t, "prompt", map[string]any{"text": m.text, "blocks": m.blocks})
+	p.Kind, p.Late = reminders.KindNudge, true
+	n := promptMessage(p, viewNow)
+	if !strings.Contains(n.text, "Reminder") || !strings.Contains(string(mustJSON(t, n.blocks)), "Sorry this comes late") {
+		t.Errorf("late nudge = %s %s", n.text, mustJSON(t, n.blocks))
+	}
+}
+
+func TestCheckInModalGolden(t *testing.T) {
+	objs := sampleObjectives()
+	var krs []*okrs.KeyResult
+	for i := range objs[0].KeyResults {
+		objs[0].KeyResults[i].ObjectiveID = objs[0].ID
+		krs = append(krs, &objs[0].KeyResults[i])
+	}
+	v := checkInModal(objs, krs, checkinMeta{Team: "C1"})
+	golden(t, "checkin_modal", v)
+	if len(v.Blocks.BlockSet) > maxViewBlocks || !slack.ValidateUniqueBlockID(v) {
+		t.Errorf("%d blocks, unique ids %v", len(v.Blocks.BlockSet), slack.ValidateUniqueBlockID(v))
+	}
+	// Many key results stay within 100 blocks.
+	for len(krs) < 30 {
+		krs = append(krs, krs[0])
+	}
+	if big := checkInModal(objs, krs, checkinMeta{}); len(big.Blocks.BlockSet) > maxViewBlocks {
+		t.Errorf("30 key results: %d blocks", len(big.Blocks.BlockSet))
+	}
+}
+
+func TestSettingsModalGolden(t *testing.T) {
+	st := okrs.DefaultSettings("Europe/Berlin")
+	st.Managers = []string{"U1"}
+	golden(t, "settings_modal", settingsModal("C1", st, formMeta{Channel: "C1"}))
 }
