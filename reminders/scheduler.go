@@ -67,13 +67,7 @@ type Scheduler struct {
 	pacer     *pacer
 	retry     retryPolicy
 	metrics   *metrics
-
-	mu    sync.Mutex
-	extra []Job // more jobs for every sweep (the digest adds one)
 }
-
-// Job is extra work for the sweep: it is called with the sweep's now.
-type Job func(ctx context.Context, now time.Time)
 
 // markerTTL keeps "sent" markers for longer than any period.
 const markerTTL = 40 * 24 * time.Hour
@@ -119,13 +113,6 @@ func New(o Options) *Scheduler {
 	host, _ := os.Hostname()
 	s.instance = host + "-" + randomHex(4)
 	return s
-}
-
-// AddJob runs j on every sweep, after the prompts.
-func (s *Scheduler) AddJob(j Job) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.extra = append(s.extra, j)
 }
 
 // Run sweeps every interval (starting at once, so that a restarted replica
@@ -207,12 +194,14 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 	var jobs []delivery
 	var report Report
 	var errs []error
+	teamsOf := map[string][]string{}
 	for _, ws := range workspaces {
 		teams, err := s.store.Teams(ctx, ws)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		teamsOf[ws] = teams
 		for _, team := range teams {
 			due, r, err := s.due(ctx, ws, team, now, false)
 			report.add(r)
@@ -225,17 +214,7 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 	}
 	report.add(s.deliverAll(ctx, jobs))
 	for _, ws := range workspaces {
-		teams, err := s.store.Teams(ctx, ws)
-		if err != nil {
-			continue
-		}
-		report.add(s.sweepDigests(ctx, ws, teams, now))
-	}
-	s.mu.Lock()
-	extra := slices.Clone(s.extra)
-	s.mu.Unlock()
-	for _, j := range extra {
-		j(ctx, now)
+		report.add(s.sweepDigests(ctx, ws, teamsOf[ws], now))
 	}
 	if report.Sent+report.Failed+report.Skipped > 0 {
 		s.log.Info("sweep", slog.Int("sent", report.Sent), slog.Int("failed", report.Failed),
