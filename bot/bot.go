@@ -200,13 +200,12 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 // envelope is one request from Slack being handled: it acknowledges exactly
 // once and remembers how to answer the person if something goes wrong later.
 type envelope struct {
-	b       *Bot
-	req     *socketmode.Request
-	kind    string
-	start   time.Time
-	once    sync.Once
-	reply   func(ctx context.Context, text string) // how to tell the person about a failure
-	started time.Time
+	b     *Bot
+	req   *socketmode.Request
+	kind  string
+	start time.Time
+	once  sync.Once
+	reply func(ctx context.Context, text string) // how to tell the person about a failure
 }
 
 // ack acknowledges the envelope with payload (nil for an empty ack). Only

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -486,13 +487,12 @@ func (b *Bot) cmdList(ctx context.Context, r *request, _ string) {
 		b.fail(ctx, r, "list: loading", err)
 		return
 	}
-	if err := b.respond(ctx, r, listMessage(objs, r.channel, c, b)); err != nil {
+	if err := b.respond(ctx, r, listMessage(objs, r.channel, c, b.now())); err != nil {
 		b.fail(ctx, r, "list: answering", err)
 	}
 }
 
-func listMessage(objs []okrs.Objective, team string, c okrs.Cycle, b *Bot) message {
-	now := b.now()
+func listMessage(objs []okrs.Objective, team string, c okrs.Cycle, now time.Time) message {
 	if len(objs) == 0 {
 		text := fmt.Sprintf("%s has no objectives in %s yet. Create one with `/okr new`.", channelRef(team), c.Name)
 		return message{text: text, blocks: []slack.Block{section(text)}}

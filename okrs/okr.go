@@ -1,7 +1,6 @@
 package okrs
 
 import (
-	"strings"
 	"time"
 )
 
@@ -269,5 +268,3 @@ type Team struct {
 	Channel   string // Slack channel id
 	Settings  Settings
 }
-
-func trimmed(s string) string { return strings.TrimSpace(s) }

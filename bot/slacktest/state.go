@@ -168,10 +168,7 @@ func elementState(e jsonObject, v any, given bool) (jsonObject, bool, error) {
 		return st, true, nil
 
 	case "multi_static_select", "checkboxes", "multi_external_select":
-		opts := []any{}
-		for _, o := range arr(e, "initial_options") {
-			opts = append(opts, o)
-		}
+		opts := append([]any{}, arr(e, "initial_options")...)
 		if given {
 			list, err := stringList(v)
 			if err != nil {
