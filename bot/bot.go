@@ -64,12 +64,9 @@ type Bot struct {
 	connected atomic.Bool
 	connects  atomic.Int64
 	inflight  sync.WaitGroup
-	home      HomeExtension
 	reminder  Reminder
 }
 
-// HomeExtension lets later features add blocks to App Home.
-type HomeExtension func(ctx context.Context, workspace, user string) []slack.Block
 
 // New returns a Bot.
 func New(o Options) *Bot {

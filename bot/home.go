@@ -17,7 +17,7 @@ const actionCheckIn = "okr_checkin"
 // homeView builds a person's App Home: their key results with progress and a
 // "Check in" button, the teams they belong to, and a button to create an
 // objective. It stays within Slack's 100 blocks.
-func homeView(user string, objs []okrs.Objective, c okrs.Cycle, now time.Time, extra []slack.Block) slack.HomeTabViewRequest {
+func homeView(user string, objs []okrs.Objective, c okrs.Cycle, now time.Time) slack.HomeTabViewRequest {
 	blocks := []slack.Block{
 		header("Your OKRs · " + c.Name),
 		contextText(fmt.Sprintf("%s of the cycle gone · %d days left", okrs.FormatPercent(c.Elapsed(now)), c.DaysLeft(now))),
@@ -62,9 +62,12 @@ func homeView(user string, objs []okrs.Objective, c okrs.Cycle, now time.Time, e
 		}
 		blocks = append(blocks, section("*Your teams:* "+joinWords(refs)))
 	}
-	blocks = append(blocks, extra...)
-	blocks = append(blocks, slack.NewActionBlock("home_actions",
-		slack.NewButtonBlockElement(actionNewObjective, "new", plain("New objective")).WithStyle(slack.StylePrimary)))
+	actions := []slack.BlockElement{slack.NewButtonBlockElement(actionNewObjective, "new", plain("New objective"))}
+	if total > 0 {
+		all := slack.NewButtonBlockElement(actionCheckIn, "all", plain("Check in on all")).WithStyle(slack.StylePrimary)
+		actions = append([]slack.BlockElement{all}, actions...)
+	}
+	blocks = append(blocks, slack.NewActionBlock("home_actions", actions...))
 	blocks = append(blocks, contextText("Good key results measure outcomes, not tasks. Check in every week: a small correction now beats a big surprise at the end of the quarter."))
 	if len(blocks) > maxViewBlocks {
 		blocks = blocks[:maxViewBlocks]
@@ -106,9 +109,6 @@ func joinWords(ws []string) string {
 	return s
 }
 
-// SetHomeExtension adds blocks to every App Home (later features use it).
-func (b *Bot) SetHomeExtension(h HomeExtension) { b.home = h }
-
 // publishHome publishes a person's App Home.
 func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	objs, err := b.store.OwnedObjectives(ctx, workspace, user)
@@ -121,11 +121,7 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 			c = okrs.QuarterOf(b.now().In(loc))
 		}
 	}
-	var extra []slack.Block
-	if b.home != nil {
-		extra = b.home(ctx, workspace, user)
-	}
-	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(user, currentOnly(objs, c), c, b.now(), extra)})
+	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(user, currentOnly(objs, c), c, b.now())})
 	return b.slackErr("views.publish", err)
 }
 

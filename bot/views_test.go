@@ -96,8 +96,8 @@ func TestStatusStaysWithinBlockKitLimits(t *testing.T) {
 }
 
 func TestHomeViewGolden(t *testing.T) {
-	golden(t, "home", homeView("U1", sampleObjectives(), viewCycle, viewNow, nil))
-	empty := homeView("U9", nil, viewCycle, viewNow, nil)
+	golden(t, "home", homeView("U1", sampleObjectives(), viewCycle, viewNow))
+	empty := homeView("U9", nil, viewCycle, viewNow)
 	if n := len(empty.Blocks.BlockSet); n == 0 || n > maxViewBlocks {
 		t.Errorf("empty home has %d blocks", n)
 	}
