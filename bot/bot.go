@@ -67,7 +67,6 @@ type Bot struct {
 	reminder  Reminder
 }
 
-
 // New returns a Bot.
 func New(o Options) *Bot {
 	b := &Bot{
