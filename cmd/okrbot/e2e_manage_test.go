@@ -272,6 +272,13 @@ func TestAppHome(t *testing.T) {
 	if !strings.Contains(ids, "okr_checkin") || !strings.Contains(ids, "okr_new") {
 		t.Errorf("home buttons = %s", ids)
 	}
+	// "Check in" opens the check-in modal for ben's key results.
+	if _, err := e.srv.PressButton(e.ctx, ben, h, "okr_checkin"); err != nil {
+		t.Fatal(err)
+	}
+	if v := e.waitModal(ben, "okr_checkin"); !strings.Contains(v.AllText(), "Cut P99 checkout latency") {
+		t.Errorf("check-in modal from App Home: %s", v.AllText())
+	}
 	// The "New objective" button opens the create modal.
 	if _, err := e.srv.PressButton(e.ctx, ben, h, "okr_new"); err != nil {
 		t.Fatal(err)
