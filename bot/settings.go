@@ -16,6 +16,10 @@ import (
 
 const callbackSettings = "okr_settings"
 
+// remindTimeout bounds "/okr remind": at the default 5 messages a second,
+// time for about 3,000 people.
+const remindTimeout = 10 * time.Minute
+
 // Reminder sends a team's prompts on demand ("/okr remind"); the scheduler
 // implements it.
 type Reminder interface {
@@ -296,7 +300,11 @@ func (b *Bot) cmdRemind(ctx context.Context, r *request, _ string) {
 		b.fail(ctx, r, "remind: checking permission", err)
 		return
 	}
-	rep, err := b.reminder.RemindNow(ctx, r.workspace, r.channel)
+	// A big team's reminders are paced within Slack's limits and may take
+	// longer than a command's usual budget.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remindTimeout)
+	defer cancel()
+	rep, err := b.reminder.RemindNow(rctx, r.workspace, r.channel)
 	if err != nil {
 		b.fail(ctx, r, "remind: sending", err)
 		return
