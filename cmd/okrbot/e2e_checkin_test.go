@@ -222,7 +222,11 @@ func TestRemindCommand(t *testing.T) {
 	}
 	// Carla, an admin but not a manager, may remind too.
 	e.okr(teamA, carla, growth, "remind")
-	e.waitMessage(growth, "Sent 2 reminders")
+	if _, err := e.srv.WaitForMessage(e.ctx, func(m slacktest.Message) bool {
+		return m.EphemeralTo == carla && strings.Contains(m.AllText(), "Sent 2 reminders")
+	}); err != nil {
+		t.Errorf("carla's reminder: %v", err)
+	}
 }
 
 func TestSettingsModalAndSharedCheckIns(t *testing.T) {

@@ -101,13 +101,16 @@ func newEnvWith(t testing.TB, change func(*Config)) *env {
 	e.cfg = cfg
 	e.main = NewMain(cfg, NewLogger(cfg, e.logs))
 	e.main.Clock = e.fake
-	e.start(e.main, 1)
+	// Cleanups run last-registered first: okrbot stops (start's cleanup)
+	// before its keys are deleted, so nothing it still writes is left behind.
+	rdb := storetest.Client(t)
 	t.Cleanup(func() {
-		storetest.DeletePrefix(storetest.Client(t), prefix)
+		storetest.DeletePrefix(rdb, prefix)
 		if t.Failed() {
 			t.Logf("okrbot logs:\n%s", e.logs.String())
 		}
 	})
+	e.start(e.main, 1)
 	return e
 }
 
