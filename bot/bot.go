@@ -54,7 +54,6 @@ type Bot struct {
 	apiHost     string
 	metrics     *metrics
 	users       *userCache
-	members     memberCache
 	access      channelAccess
 	commands    []*command
 	actions     map[string]actionHandler

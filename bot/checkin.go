@@ -239,16 +239,14 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, e
 		return
 	}
 	// Which teams are now fully checked in, and what the check-ins say.
-	checked := map[string]bool{}
+	byKR := map[string]okrs.CheckIn{}
 	for _, c := range cis {
-		checked[c.KeyResultID] = true
+		byKR[c.KeyResultID] = c
 	}
 	byTeam := map[string][]*okrs.KeyResult{}
 	for _, kr := range krs {
-		for _, o := range objs {
-			if o.ID == kr.ObjectiveID {
-				byTeam[o.Team] = append(byTeam[o.Team], kr)
-			}
+		if o := objectiveOf(objs, kr); o != nil {
+			byTeam[o.Team] = append(byTeam[o.Team], kr)
 		}
 	}
 	updatedPrompt := false
@@ -256,11 +254,10 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, e
 		all := true
 		var mineHere []okrs.CheckIn
 		for _, kr := range teamKRs {
-			all = all && checked[kr.ID]
-			for _, c := range cis {
-				if c.KeyResultID == kr.ID {
-					mineHere = append(mineHere, c)
-				}
+			c, ok := byKR[kr.ID]
+			all = all && ok
+			if ok {
+				mineHere = append(mineHere, c)
 			}
 		}
 		if all && b.markPromptDone(ctx, r, team, teamKRs, cis, noChange) && team == promptTeam {

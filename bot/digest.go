@@ -26,7 +26,7 @@ const maxDigestProgressCharts = 3
 // is logged and counted; the digest stands without it.
 func (b *Bot) PostDigest(ctx context.Context, d reminders.Digest) (reminders.Posted, error) {
 	m := digestMessage(d)
-	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
+	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, m.options()...)
 	if err != nil {
 		err = b.slackErr("chat.postMessage", err)
 		var se slack.SlackErrorResponse
@@ -272,7 +272,7 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 			err = errPrivateTeam
 		}
 		if err == nil {
-			c, err = cycleByName(parts[2])
+			c, err = okrs.ParseCycle(parts[2])
 		}
 		if err == nil {
 			objs, err = b.store.TeamObjectives(ctx, r.workspace, parts[1], c.Name, 0)

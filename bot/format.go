@@ -132,17 +132,7 @@ func checkInAge(kr *okrs.KeyResult, now time.Time) string {
 // krLine is one key result in a list: title, current / target, progress,
 // confidence, owner and check-in age.
 func krLine(kr *okrs.KeyResult, c okrs.Cycle, now time.Time) string {
-	var value string
-	switch kr.Kind {
-	case okrs.Milestone:
-		value = kr.Format(kr.Current)
-	case okrs.StayAbove:
-		value = fmt.Sprintf("%s (stay ≥ %s)", kr.Format(kr.Current), kr.Format(kr.Target))
-	case okrs.StayBelow:
-		value = fmt.Sprintf("%s (stay ≤ %s)", kr.Format(kr.Current), kr.Format(kr.Target))
-	default:
-		value = fmt.Sprintf("%s / %s", kr.Format(kr.Current), kr.Format(kr.Target))
-	}
+	value := valueText(kr)
 	progress := okrs.FormatPercent(kr.Achievement()) + " done"
 	return fmt.Sprintf("• %s — *%s* · %s · %s · %s · %s · %s",
 		esc(shorten(kr.Title, okrs.MaxTitle)), value, progress, paceLabel(kr.Pace(c, now)), confidenceLabel(kr.Confidence),

@@ -58,8 +58,8 @@ func (b *Bot) SendPrompt(ctx context.Context, p reminders.Prompt) (reminders.Pos
 		return reminders.Posted{}, b.messengerErr(err)
 	}
 	m := promptMessage(p, b.now())
-	_, ts, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...),
-		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: promptEvent, EventPayload: map[string]any{"key": p.Key}}))
+	_, ts, err := b.api.PostMessageContext(ctx, ch, m.options(
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: promptEvent, EventPayload: map[string]any{"key": p.Key}}))...)
 	if err != nil {
 		return reminders.Posted{}, b.messengerErr(b.slackErr("chat.postMessage", err))
 	}

@@ -135,15 +135,8 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.
 // membershipNote asks the person to invite the bot when it is not in the
 // team channel (digests and status need it there).
 func (b *Bot) membershipNote(ctx context.Context, channel string) string {
-	if b.members.isMember(channel, b.now()) {
-		return ""
-	}
-	ch, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
-	if err != nil {
-		return ""
-	}
-	if ch.IsMember {
-		b.members.remember(channel, b.now())
+	e, err := b.access.get(ctx, b, channel)
+	if err != nil || e.botIn {
 		return ""
 	}
 	return fmt.Sprintf(":information_source: I'm not in %s yet: invite me with `/invite @okrbot` so I can post the weekly digest there.", channelRef(channel))

@@ -27,6 +27,15 @@ type message struct {
 	replace   bool // replace the message a button was pressed on
 }
 
+// options are m's chat.postMessage / postEphemeral / update options.
+func (m message) options(extra ...slack.MsgOption) []slack.MsgOption {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
+	if len(m.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
+	}
+	return append(opts, extra...)
+}
+
 var webhookClient = &http.Client{Timeout: 10 * time.Second}
 
 // respond answers the person who made the request: through its
@@ -51,10 +60,7 @@ func (b *Bot) respond(ctx context.Context, r *request, m message) error {
 		}
 		b.log.Warn("answering through response_url failed; trying chat.postEphemeral", slog.Any("err", err))
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
-	if len(m.blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
-	}
+	opts := m.options()
 	if r.channel != "" && !m.inChannel {
 		if _, err := b.api.PostEphemeralContext(ctx, r.channel, r.user, opts...); err == nil {
 			return nil
@@ -87,11 +93,7 @@ func (b *Bot) dm(ctx context.Context, user string, m message) error {
 	if err != nil {
 		return b.slackErr("conversations.open", err)
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
-	if len(m.blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
-	}
-	_, _, err = b.api.PostMessageContext(ctx, ch.ID, opts...)
+	_, _, err = b.api.PostMessageContext(ctx, ch.ID, m.options()...)
 	return b.slackErr("chat.postMessage", err)
 }
 

@@ -42,9 +42,6 @@ func (b *Bot) currentCycle(ctx context.Context, workspace, team string) (okrs.Cy
 	return okrs.QuarterOf(b.now().In(s.Location())), nil
 }
 
-// cycleByName returns a named cycle: a quarter or half-year name.
-func cycleByName(name string) (okrs.Cycle, error) { return okrs.ParseCycle(name) }
-
 var (
 	channelArg = regexp.MustCompile(`^<#([CGD][A-Z0-9]+)(\|[^>]*)?>$`)
 	userArg    = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(\|[^>]*)?>$`)
@@ -84,7 +81,7 @@ func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName st
 	if cycleName == "" {
 		c, err = b.currentCycle(ctx, r.workspace, team)
 	} else {
-		c, err = cycleByName(cycleName)
+		c, err = okrs.ParseCycle(cycleName)
 	}
 	if err != nil {
 		b.fail(ctx, r, "status: cycle", err)

@@ -84,28 +84,3 @@ func (b *Bot) isAdmin(ctx context.Context, user string) (bool, error) {
 	}
 	return u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, nil
 }
-
-// memberCache remembers channels the bot was found to be a member of, for a
-// few minutes, to spare conversations.info calls.
-type memberCache struct {
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-const memberCacheTTL = 5 * time.Minute
-
-func (c *memberCache) isMember(channel string, now time.Time) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	at, ok := c.seen[channel]
-	return ok && now.Sub(at) < memberCacheTTL
-}
-
-func (c *memberCache) remember(channel string, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil || len(c.seen) > 10000 {
-		c.seen = map[string]time.Time{}
-	}
-	c.seen[channel] = now
-}

@@ -24,6 +24,7 @@ type channelAccess struct {
 
 type accessEntry struct {
 	private bool
+	botIn   bool     // the bot is a member
 	members []string // for private channels
 	at      time.Time
 }
@@ -51,7 +52,7 @@ func (c *channelAccess) get(ctx context.Context, b *Bot, channel string) (access
 	if err != nil {
 		return accessEntry{}, b.slackErr("conversations.info", err)
 	}
-	e = accessEntry{private: info.IsPrivate, at: now}
+	e = accessEntry{private: info.IsPrivate, botIn: info.IsMember, at: now}
 	if e.private {
 		params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
 		for {

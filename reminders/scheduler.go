@@ -499,7 +499,8 @@ func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Du
 		return Report{Skipped: 1}
 	}
 	failKey := "fail:" + key
-	n, _ := strconv.Atoi(must(s.store.Get(settleCtx, ws, failKey)))
+	prev, _ := s.store.Get(settleCtx, ws, failKey) // unreadable counts as 0
+	n, _ := strconv.Atoi(prev)
 	n++
 	if n >= maxFailedSweeps {
 		s.store.Settle(settleCtx, ws, key, token, "failed", ttl)
@@ -513,8 +514,6 @@ func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Du
 	log.Warn("sending failed; retrying on the next sweep", slog.Int("sweeps", n), slog.Any("err", err))
 	return Report{Failed: 1}
 }
-
-func must(s string, _ error) string { return s }
 
 // RemindNow is "/okr remind": it sends the team's prompts now to everyone
 // who has not checked in this period (a reminder to those already prompted).

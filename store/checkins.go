@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -127,7 +128,7 @@ func (s *Store) CheckInsBy(ctx context.Context, workspace, user string, limit in
 	lists := map[string]*redis.StringSliceCmd{}
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, r := range refs {
-			kr, _, _ := cutSlash(r)
+			kr, _, _ := strings.Cut(r, "/")
 			if lists[kr] == nil {
 				lists[kr] = p.LRange(ctx, k.krCheckIns(kr), 0, -1)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -388,7 +389,7 @@ func (s *Store) OwnedObjectives(ctx context.Context, workspace, user string) ([]
 	}
 	var ids []string
 	for _, m := range members {
-		oid, _, _ := cutSlash(m)
+		oid, _, _ := strings.Cut(m, "/")
 		if !slices.Contains(ids, oid) {
 			ids = append(ids, oid)
 		}
@@ -414,12 +415,3 @@ func (s *Store) OwnedObjectives(ctx context.Context, workspace, user string) ([]
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-func cutSlash(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '/' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
-}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ func Connect(ctx context.Context, opts Options) (redis.UniversalClient, error) {
 	}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("store: connecting to Redis (%s): %w", redactURL(opts.URL), err)
+		return nil, fmt.Errorf("store: connecting to Redis (%s): %w", RedactURL(opts.URL), err)
 	}
 	return rdb, nil
 }
@@ -124,14 +125,19 @@ func or(d, def time.Duration) time.Duration {
 	return def
 }
 
-// redactURL hides the password of a Redis URL for messages.
-func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
+// RedactURL hides the passwords of a Redis URL (user info and a
+// password= parameter) for messages and logs.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
 		return "(unparseable URL)"
 	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = "***@" + rest[at+1:]
+	if u.User != nil {
+		u.User = url.User("***")
 	}
-	return scheme + "://" + rest
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "***")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -424,22 +425,13 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 	wg.Wait()
 	got, _ := s.Objective(ctx, ws, o.ID)
 	for i := range n {
-		if want := fmt.Sprintf("[%d]", i); !contains(got.Description, want) {
+		if want := fmt.Sprintf("[%d]", i); !strings.Contains(got.Description, want) {
 			t.Errorf("description %q lost edit %s", got.Description, want)
 		}
 	}
 	if got.KeyResults[0].Current != n-1 {
 		t.Errorf("current = %v, want %d", got.KeyResults[0].Current, n-1)
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestTeamObjectives(t *testing.T) {

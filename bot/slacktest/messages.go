@@ -275,25 +275,7 @@ func (s *Server) WaitForMessage(ctx context.Context, match func(Message) bool) (
 	}
 }
 
-func (s *Server) summarizeMessages() string {
-	msgs := s.Messages("")
-	if len(msgs) == 0 {
-		return "none"
-	}
-	const maxShown = 10
-	var b strings.Builder
-	if len(msgs) > maxShown {
-		fmt.Fprintf(&b, "%d, last %d: ", len(msgs), maxShown)
-		msgs = msgs[len(msgs)-maxShown:]
-	}
-	for i, m := range msgs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(m.String())
-	}
-	return b.String()
-}
+func (s *Server) summarizeMessages() string { return summarize(s.Messages(""), "") }
 
 // parseBlocks parses raw blocks with slack-go; failures leave them empty.
 func parseBlocks(raw json.RawMessage) slack.Blocks {

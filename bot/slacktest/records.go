@@ -164,21 +164,24 @@ func orAny(method string) string {
 	return method
 }
 
-func summarizeCalls(calls []Call) string {
-	if len(calls) == 0 {
+func summarizeCalls(calls []Call) string { return summarize(calls, "calls, ") }
+
+// summarize lists the last few records for an error message.
+func summarize[T fmt.Stringer](items []T, unit string) string {
+	if len(items) == 0 {
 		return "none"
 	}
 	const maxShown = 10
 	var b strings.Builder
-	if len(calls) > maxShown {
-		fmt.Fprintf(&b, "%d calls, last %d: ", len(calls), maxShown)
-		calls = calls[len(calls)-maxShown:]
+	if len(items) > maxShown {
+		fmt.Fprintf(&b, "%d %slast %d: ", len(items), unit, maxShown)
+		items = items[len(items)-maxShown:]
 	}
-	for i, c := range calls {
+	for i, it := range items {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(c.String())
+		b.WriteString(it.String())
 	}
 	return b.String()
 }

@@ -312,24 +312,30 @@ func (s *Server) channelObject(e *convEntry, full bool) jsonObject {
 	}
 }
 
-func (s *Server) conversationsInfo(r *apiRequest) (jsonObject, *apiError) {
+// conv looks a conversation up, channel_not_found when unknown.
+func (s *Server) conv(id string) (*convEntry, *apiError) {
 	d := &s.dir
 	d.mu.RLock()
-	e, ok := d.convs[r.str("channel")]
+	e, ok := d.convs[id]
 	d.mu.RUnlock()
 	if !ok {
 		return nil, fail("channel_not_found")
+	}
+	return e, nil
+}
+
+func (s *Server) conversationsInfo(r *apiRequest) (jsonObject, *apiError) {
+	e, aerr := s.conv(r.str("channel"))
+	if aerr != nil {
+		return nil, aerr
 	}
 	return jsonObject{"channel": s.channelObject(e, true)}, nil
 }
 
 func (s *Server) conversationsMembers(r *apiRequest) (jsonObject, *apiError) {
-	d := &s.dir
-	d.mu.RLock()
-	e, ok := d.convs[r.str("channel")]
-	d.mu.RUnlock()
-	if !ok {
-		return nil, fail("channel_not_found")
+	e, aerr := s.conv(r.str("channel"))
+	if aerr != nil {
+		return nil, aerr
 	}
 	members := slices.Clone(e.ch.Members)
 	if e.ch.BotIsMember && !e.members[s.cfg.botUserID] {
@@ -351,12 +357,9 @@ func (s *Server) conversationsMembers(r *apiRequest) (jsonObject, *apiError) {
 // The bot must be a member (DMs always are): not_in_channel otherwise.
 func (s *Server) conversationsHistory(r *apiRequest) (jsonObject, *apiError) {
 	id := r.str("channel")
-	d := &s.dir
-	d.mu.RLock()
-	e, ok := d.convs[id]
-	d.mu.RUnlock()
-	if !ok {
-		return nil, fail("channel_not_found")
+	e, aerr := s.conv(id)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if !e.isIM() && !e.ch.BotIsMember {
 		return nil, fail("not_in_channel")

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/okrbot/okrbot/store"
 )
 
 // Config is okrbot's configuration, read from the environment.
@@ -126,7 +128,7 @@ func (c Config) level() (slog.Level, error) {
 func (c Config) LogValue() slog.Value {
 	redis := "embedded (in memory)"
 	if c.RedisURL != "" {
-		redis = c.RedisMode + " " + redactURL(c.RedisURL)
+		redis = c.RedisMode + " " + store.RedactURL(c.RedisURL)
 	}
 	return slog.GroupValue(
 		slog.String("slack_api_url", c.SlackAPIURL),
@@ -136,22 +138,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("default_timezone", c.DefaultTimezone),
 		slog.String("log_level", c.LogLevel),
 	)
-}
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparseable)"
-	}
-	if u.User != nil {
-		u.User = url.User("***")
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "***")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 // PrintUsage writes every variable with its default and description.
