@@ -31,7 +31,7 @@ import (
 type Options struct {
 	API             *slack.Client // Web API client with the bot and app tokens
 	APIURL          string        // its base URL: response_urls on its host are trusted too
-	Store           okrs.Store
+	Store           Store
 	Logger          *slog.Logger
 	Now             func() time.Time      // time.Now when nil
 	DefaultTimezone string                // for teams without settings; UTC when empty
@@ -45,7 +45,7 @@ type Options struct {
 // Bot is okrbot's Slack front end. Create it with New and start it with Run.
 type Bot struct {
 	api         *slack.Client
-	store       okrs.Store
+	store       Store
 	log         *slog.Logger
 	now         func() time.Time
 	defaultTZ   string
@@ -60,10 +60,11 @@ type Bot struct {
 	submissions map[string]submitHandler
 
 	socket    *socketmode.Client
+	lifetime  atomic.Pointer[context.Context] // Run's context: background work ends with it
 	connected atomic.Bool
 	connects  atomic.Int64
 	inflight  sync.WaitGroup
-	reminder  Reminder
+	scheduler Scheduler
 }
 
 // New returns a Bot.
@@ -109,6 +110,7 @@ func (b *Bot) Connected() bool { return b.connected.Load() }
 func (b *Bot) Run(ctx context.Context) error {
 	opts := append([]socketmode.Option{socketmode.OptionLog(slogAdapter{b.log})}, b.socketOpts...)
 	b.socket = socketmode.New(b.api, opts...)
+	b.lifetime.Store(&ctx)
 	runErr := make(chan error, 1)
 	go func() { runErr <- b.socket.RunContext(ctx) }()
 	defer b.connected.Store(false)
@@ -249,6 +251,29 @@ func (b *Bot) handleEnvelope(ctx context.Context, evt socketmode.Event) {
 	}
 }
 
+// background runs fn outside the envelope's handler, so that a long job (a
+// big team's "/okr remind") holds no handler and is not bound by the work
+// timeout. It ends when okrbot stops (Run waits for it like for a
+// handler), and a panic in it is recovered, logged and counted.
+func (b *Bot) background(ctx context.Context, what string, fn func(ctx context.Context)) {
+	life := context.WithoutCancel(ctx)
+	if p := b.lifetime.Load(); p != nil {
+		life = *p
+	}
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				b.metrics.panics.Inc()
+				b.log.Error("background work panicked", slog.String("what", what),
+					slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			}
+		}()
+		fn(life)
+	}()
+}
+
 // slogAdapter lets slack-go's socketmode log through slog (at debug level,
 // since okrbot logs the events that matter itself).
 type slogAdapter struct{ l *slog.Logger }
@@ -258,7 +283,8 @@ func (a slogAdapter) Output(_ int, s string) error {
 	return nil
 }
 
-// errorf logs err for the operation with the request's identity.
+// logError logs err for the operation with the request's identity: a
+// person's mistake at info, an outage at warn, a bug at error.
 func (b *Bot) logError(msg string, r *request, err error) {
 	attrs := []any{slog.Any("err", err)}
 	if r != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/okrs"
-	"github.com/okrbot/okrbot/reminders"
 )
 
 // callbackCheckIn is the check-in modal.
@@ -33,15 +32,34 @@ type checkinMeta struct {
 
 func ciBlock(i int, field string) string { return fmt.Sprintf("ci%d_%s", i, field) }
 
-// myKeyResults returns the person's open key results of the current cycle,
-// those of team first, then by objective.
-func (b *Bot) myKeyResults(ctx context.Context, r *request, team string) ([]okrs.Objective, []*okrs.KeyResult, error) {
+// mine is a person's open key results of their teams' current cycles,
+// with the objectives they belong to.
+type mine struct {
+	objs []okrs.Objective
+	krs  []*okrs.KeyResult
+}
+
+// byID returns the person's key result with id, or nil.
+func (m mine) byID(id string) *okrs.KeyResult {
+	for _, kr := range m.krs {
+		if kr.ID == id {
+			return kr
+		}
+	}
+	return nil
+}
+
+// myKeyResults returns the person's open key results of the current cycle
+// (each team's, okrs.CurrentCycle), those of team first, then by objective.
+func (b *Bot) myKeyResults(ctx context.Context, r *request, team string) (mine, error) {
 	objs, err := b.store.OwnedObjectives(ctx, r.workspace, r.user)
 	if err != nil {
-		return nil, nil, err
+		return mine{}, err
 	}
-	c := b.personCycle(ctx, r.user)
-	objs = currentOnly(objs, c)
+	objs, _, err = b.currentObjectives(ctx, r.workspace, objs)
+	if err != nil {
+		return mine{}, err
+	}
 	slices.SortStableFunc(objs, func(a, b okrs.Objective) int {
 		switch {
 		case a.Team == team && b.Team != team:
@@ -51,44 +69,34 @@ func (b *Bot) myKeyResults(ctx context.Context, r *request, team string) ([]okrs
 		}
 		return 0
 	})
-	var krs []*okrs.KeyResult
+	m := mine{objs: objs}
 	for oi := range objs {
 		for ki := range objs[oi].KeyResults {
 			kr := &objs[oi].KeyResults[ki]
 			if kr.Owner == r.user && !kr.Archived {
-				krs = append(krs, kr)
+				m.krs = append(m.krs, kr)
 			}
 		}
 	}
-	return objs, krs, nil
+	return m, nil
 }
 
-// personCycle is the current quarter in the person's timezone.
-func (b *Bot) personCycle(ctx context.Context, user string) okrs.Cycle {
-	now := b.now()
-	if u, err := b.users.get(ctx, user); err == nil && u.TZ != "" {
-		if loc, err := time.LoadLocation(u.TZ); err == nil {
-			now = now.In(loc)
-		}
-	}
-	return okrs.QuarterOf(now)
-}
+// errNothingToCheckIn answers someone with no open key results.
+var errNothingToCheckIn = okrs.Errorf(okrs.ENOTFOUND, "You don't own any open key results this cycle, so there is nothing to check in on.")
 
-// openCheckIn opens the check-in modal for all of the person's key results.
+// openCheckIn opens the check-in modal for all of the person's key results:
+// at once, then filled.
 func (b *Bot) openCheckIn(ctx context.Context, r *request, team string) {
-	objs, krs, err := b.myKeyResults(ctx, r, team)
-	if err != nil {
-		b.fail(ctx, r, "check-in: loading key results", err)
-		return
-	}
-	if len(krs) == 0 {
-		b.say(ctx, r, "You don't own any open key results this cycle, so there is nothing to check in on.")
-		return
-	}
-	view := checkInModal(objs, krs, checkinMeta{Team: team, Channel: r.channel, Response: r.responseURL})
-	if _, err := b.api.OpenViewContext(ctx, r.triggerID, view); err != nil {
-		b.fail(ctx, r, "check-in: opening the modal", b.slackErr("views.open", err))
-	}
+	b.openModal(ctx, r, "Weekly check-in", func(ctx context.Context) (slack.ModalViewRequest, error) {
+		m, err := b.myKeyResults(ctx, r, team)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		if len(m.krs) == 0 {
+			return slack.ModalViewRequest{}, errNothingToCheckIn
+		}
+		return checkInModal(m.objs, m.krs, checkinMeta{Team: team, Channel: r.channel, Response: r.responseURL}), nil
+	})
 }
 
 func checkInModal(objs []okrs.Objective, krs []*okrs.KeyResult, m checkinMeta) slack.ModalViewRequest {
@@ -199,26 +207,22 @@ func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb sla
 	}
 	e.ack(nil)
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response, teamID: r.teamID}
-	b.saveCheckIns(ctx, reply, m.Team, entries, false)
+	mk, err := b.myKeyResults(ctx, reply, m.Team)
+	if err != nil {
+		b.failCheckIn(ctx, reply, entries, err)
+		return
+	}
+	b.saveCheckIns(ctx, reply, m.Team, mk, entries, false)
 }
 
 // saveCheckIns records the entries for the person, after checking each key
-// result is theirs, then marks their prompts done, refreshes App Home and
-// shares the check-ins with the team if it wants that.
-func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, entries []checkInEntry, noChange bool) {
-	objs, krs, err := b.myKeyResults(ctx, r, promptTeam)
-	if err != nil {
-		b.failCheckIn(ctx, r, entries, err)
-		return
-	}
-	mine := map[string]*okrs.KeyResult{}
-	for _, kr := range krs {
-		mine[kr.ID] = kr
-	}
+// result is theirs (m, loaded by the caller), then marks their prompts done,
+// refreshes App Home and shares the check-ins with the team if it wants that.
+func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m mine, entries []checkInEntry, noChange bool) {
 	now := b.now()
 	var cis []okrs.CheckIn
 	for _, en := range entries {
-		kr := mine[en.id]
+		kr := m.byID(en.id)
 		if kr == nil {
 			continue // not theirs (any more): never trust the form's ids
 		}
@@ -244,8 +248,8 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, e
 		byKR[c.KeyResultID] = c
 	}
 	byTeam := map[string][]*okrs.KeyResult{}
-	for _, kr := range krs {
-		if o := objectiveOf(objs, kr); o != nil {
+	for _, kr := range m.krs {
+		if o := objectiveOf(m.objs, kr); o != nil {
 			byTeam[o.Team] = append(byTeam[o.Team], kr)
 		}
 	}
@@ -260,11 +264,11 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, e
 				mineHere = append(mineHere, c)
 			}
 		}
-		if all && b.markPromptDone(ctx, r, team, teamKRs, cis, noChange) && team == promptTeam {
+		if all && b.markPromptDone(ctx, r, team, teamKRs, byKR, noChange) && team == promptTeam {
 			updatedPrompt = true
 		}
 		if len(mineHere) > 0 {
-			b.shareCheckIns(ctx, r, team, mineHere, mine)
+			b.shareCheckIns(ctx, r, team, mineHere, m)
 		}
 	}
 	b.refreshHomes(ctx, r.workspace, r.user)
@@ -286,15 +290,14 @@ func (b *Bot) failCheckIn(ctx context.Context, r *request, entries []checkInEntr
 
 // markPromptDone turns the person's latest prompt in a team into "Checked
 // in ✓" and reports whether there was one.
-func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs []*okrs.KeyResult, cis []okrs.CheckIn, noChange bool) bool {
-	v, err := b.store.Get(ctx, r.workspace, reminders.LastPromptKey(team, r.user))
-	parts := strings.Split(v, "|")
-	if err != nil || len(parts) != 3 {
+func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs []*okrs.KeyResult, byKR map[string]okrs.CheckIn, noChange bool) bool {
+	ref, err := b.store.LastPrompt(ctx, r.workspace, team, r.user)
+	if err != nil {
+		b.logError("check-in: finding the prompt", r, err)
 		return false
 	}
-	byKR := map[string]okrs.CheckIn{}
-	for _, c := range cis {
-		byKR[c.KeyResultID] = c
+	if ref.Posted.Zero() {
+		return false
 	}
 	var lines []string
 	for _, kr := range krs {
@@ -306,7 +309,7 @@ func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs [
 		head = ":white_check_mark: *Checked in: no change this week.* Thank you!"
 	}
 	blocks := []slack.Block{section(head), section(strings.Join(lines, "\n")), contextText(channelRef(team) + " · see where the team stands with `/okr status`")}
-	_, _, _, err = b.api.UpdateMessageContext(ctx, parts[1], parts[2], slack.MsgOptionText("Checked in ✓", false), slack.MsgOptionBlocks(blocks...))
+	_, _, _, err = b.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, slack.MsgOptionText("Checked in ✓", false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		b.logError("check-in: updating the prompt", r, b.slackErr("chat.update", err))
 		return false
@@ -315,22 +318,23 @@ func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs [
 }
 
 // onCheckInSame records "no change" for the person's key results in the
-// prompt's team: same value, same confidence. Without an earlier check-in to
-// repeat, it opens the modal instead.
+// prompt's team: same value, same confidence. Without an earlier check-in
+// to repeat it opens no modal (its trigger may have expired while loading):
+// it asks the person to use "Check in".
 func (b *Bot) onCheckInSame(ctx context.Context, r *request, value string) {
 	team := promptTeam(value)
-	objs, krs, err := b.myKeyResults(ctx, r, team)
+	m, err := b.myKeyResults(ctx, r, team)
 	if err != nil {
 		b.fail(ctx, r, "check-in: loading key results", err)
 		return
 	}
 	var entries []checkInEntry
-	for _, kr := range krs {
-		if o := objectiveOf(objs, kr); o == nil || o.Team != team {
+	for _, kr := range m.krs {
+		if o := objectiveOf(m.objs, kr); o == nil || o.Team != team {
 			continue
 		}
 		if kr.Confidence.Level == "" {
-			b.openCheckIn(ctx, r, team) // nothing to repeat yet
+			b.say(ctx, r, "“%s” has no check-in yet to repeat. Press *Check in* to give this week's values.", esc(kr.Title))
 			return
 		}
 		entries = append(entries, checkInEntry{id: kr.ID, value: kr.Current, level: kr.Confidence.Level})
@@ -340,7 +344,7 @@ func (b *Bot) onCheckInSame(ctx context.Context, r *request, value string) {
 		return
 	}
 	r.responseURL = "" // the prompt itself is updated
-	b.saveCheckIns(ctx, r, team, entries, true)
+	b.saveCheckIns(ctx, r, team, m, entries, true)
 }
 
 func objectiveOf(objs []okrs.Objective, kr *okrs.KeyResult) *okrs.Objective {
@@ -372,12 +376,16 @@ func (b *Bot) cmdCheckIn(ctx context.Context, r *request, _ string) {
 
 // shareCheckIns posts the person's check-ins as short lines in the team
 // channel's weekly thread, when the team's settings ask for it.
-func (b *Bot) shareCheckIns(ctx context.Context, r *request, team string, cis []okrs.CheckIn, krs map[string]*okrs.KeyResult) {
+func (b *Bot) shareCheckIns(ctx context.Context, r *request, team string, cis []okrs.CheckIn, m mine) {
 	st, err := b.settings(ctx, r.workspace, team)
-	if err != nil || !st.PostCheckIns {
+	if err != nil {
+		b.logError("check-in: team settings", r, err)
 		return
 	}
-	period := reminders.PlanAt(st, st.Location(), b.now()).Period
+	if !st.PostCheckIns {
+		return
+	}
+	period := okrs.PlanAt(st, st.Location(), b.now()).Period
 	thread, err := b.weeklyThread(ctx, r.workspace, team, period)
 	if err != nil {
 		b.logError("check-in: weekly thread", r, err)
@@ -385,7 +393,7 @@ func (b *Bot) shareCheckIns(ctx context.Context, r *request, team string, cis []
 	}
 	var lines []string
 	for _, c := range cis {
-		kr := krs[c.KeyResultID]
+		kr := m.byID(c.KeyResultID)
 		line := fmt.Sprintf("• %s: *%s* (%s)", esc(kr.Title), kr.Format(c.Value), confidenceLabel(c.Confidence))
 		if c.Comment != "" {
 			line += " — " + esc(shorten(c.Comment, 300))
@@ -398,36 +406,53 @@ func (b *Bot) shareCheckIns(ctx context.Context, r *request, team string, cis []
 	}
 }
 
+// threadTTL keeps a weekly thread's ts for longer than any period.
+const threadTTL = 40 * 24 * time.Hour
+
 // weeklyThread returns the ts of the team's thread for a period, posting it
-// once (across replicas) the first time.
-func (b *Bot) weeklyThread(ctx context.Context, workspace, team string, p reminders.Period) (string, error) {
+// exactly once across replicas the first time: whoever claims it posts it;
+// the others wait (within ctx) for its ts.
+func (b *Bot) weeklyThread(ctx context.Context, workspace, team string, p okrs.Period) (string, error) {
 	key := "thread:" + team + ":" + p.Key
-	token := "claim:" + randomToken()
-	for range 30 {
-		v, err := b.store.Get(ctx, workspace, key)
+	token := randomToken()
+	wait := 50 * time.Millisecond
+	for {
+		claimed, cur, err := b.store.ClaimDelivery(ctx, workspace, key, token, time.Minute)
 		if err != nil {
 			return "", err
 		}
-		if v != "" && !strings.HasPrefix(v, "claim:") {
-			return v, nil
+		switch {
+		case claimed:
+			return b.postWeeklyThread(ctx, workspace, team, key, token, p)
+		case cur.State == okrs.DeliverySent && cur.Posted.TS != "":
+			return cur.Posted.TS, nil
+		case cur.State != okrs.DeliveryClaimed:
+			return "", fmt.Errorf("weekly thread for %s: %s", team, cur.State)
 		}
-		if v == "" {
-			ok, err := b.store.Claim(ctx, workspace, key, token, time.Minute)
-			if err != nil {
-				return "", err
-			}
-			if ok {
-				text := fmt.Sprintf(":spiral_calendar_pad: Check-ins for the week of %s", p.Start.Format("January 2"))
-				_, ts, err := b.api.PostMessageContext(ctx, team, slack.MsgOptionText(text, false))
-				if err != nil {
-					b.store.Release(ctx, workspace, key, token)
-					return "", b.slackErr("chat.postMessage", err)
-				}
-				b.store.Settle(ctx, workspace, key, token, ts, 40*24*time.Hour)
-				return ts, nil
-			}
+		// Another replica is posting it.
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("weekly thread for %s: still being posted elsewhere: %w", team, ctx.Err())
+		case <-time.After(wait):
 		}
-		time.Sleep(100 * time.Millisecond) // another replica is posting it
+		wait = min(2*wait, time.Second)
 	}
-	return "", fmt.Errorf("weekly thread for %s: still being posted elsewhere", team)
+}
+
+func (b *Bot) postWeeklyThread(ctx context.Context, workspace, team, key, token string, p okrs.Period) (string, error) {
+	text := fmt.Sprintf(":spiral_calendar_pad: Check-ins for the week of %s", p.Start.Format("January 2"))
+	_, ts, err := b.api.PostMessageContext(ctx, team, slack.MsgOptionText(text, false))
+	settleCtx := context.WithoutCancel(ctx)
+	if err != nil {
+		if _, rerr := b.store.ReleaseDelivery(settleCtx, workspace, key, token); rerr != nil {
+			b.logError("weekly thread: releasing the claim", &request{workspace: workspace}, rerr)
+		}
+		return "", b.slackErr("chat.postMessage", err)
+	}
+	sent := okrs.Delivery{State: okrs.DeliverySent, Posted: okrs.Posted{Channel: team, TS: ts}}
+	if ok, err := b.store.SettleDelivery(settleCtx, workspace, key, token, sent, threadTTL); err != nil || !ok {
+		// The thread is posted; another check-in may start a second one.
+		b.logError("weekly thread: recording it", &request{workspace: workspace}, fmt.Errorf("claim held: %v: %w", ok, err))
+	}
+	return ts, nil
 }

@@ -117,6 +117,14 @@ func (b *Bot) helpMessage(unknown string) map[string]any {
 	return map[string]any{"response_type": "ephemeral", "text": text, "blocks": blocks}
 }
 
+// dmHelp answers a message someone wrote to okrbot: what it can do, and
+// that it speaks through /okr and the buttons on its messages.
+func (b *Bot) dmHelp() message {
+	help := b.helpMessage("")
+	text := "Hi! I don't read messages yet: I work through `/okr` (type it here or in your team's channel) and the buttons on my messages.\n\n" + help["text"].(string)
+	return message{text: text, blocks: append([]slack.Block{section("Hi! I don't read messages yet: I work through `/okr` (type it here or in your team's channel) and the buttons on my messages.")}, help["blocks"].([]slack.Block)...)}
+}
+
 // suggest returns the command nearest to an unknown name, if any is near.
 func (b *Bot) suggest(name string) string {
 	best, bestDist := "", 3

@@ -21,10 +21,10 @@ var _ reminders.DigestPoster = (*Bot)(nil)
 // chart under the digest, besides the overview.
 const maxDigestProgressCharts = 3
 
-// PostDigest implements reminders.DigestPoster: the digest's text in the
+// PostDigest, for the scheduler, posts a digest: the digest's text in the
 // channel, then its charts in the thread. A chart that cannot be uploaded
 // is logged and counted; the digest stands without it.
-func (b *Bot) PostDigest(ctx context.Context, d reminders.Digest) (reminders.Posted, error) {
+func (b *Bot) PostDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, error) {
 	m := digestMessage(d)
 	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, m.options()...)
 	if err != nil {
@@ -32,9 +32,9 @@ func (b *Bot) PostDigest(ctx context.Context, d reminders.Digest) (reminders.Pos
 		var se slack.SlackErrorResponse
 		if errors.As(err, &se) && (se.Err == "not_in_channel" || se.Err == "channel_not_found" || se.Err == "is_archived") {
 			b.tellManagers(ctx, d, se.Err)
-			return reminders.Posted{}, fmt.Errorf("%w: %s", reminders.ErrGone, se.Err)
+			return okrs.Posted{}, fmt.Errorf("%w: %s", okrs.ErrGone, se.Err)
 		}
-		return reminders.Posted{}, b.messengerErr(err)
+		return okrs.Posted{}, b.messengerErr(err)
 	}
 	if !d.Empty() {
 		files, failed := renderCharts(digestCharts(d))
@@ -48,12 +48,12 @@ func (b *Bot) PostDigest(ctx context.Context, d reminders.Digest) (reminders.Pos
 			}
 		}
 	}
-	return reminders.Posted{Channel: d.Channel, TS: ts}, nil
+	return okrs.Posted{Channel: d.Channel, TS: ts}, nil
 }
 
 // tellManagers DMs a team's managers (or, without managers, its objective
 // owners) that the digest could not be posted, and why.
-func (b *Bot) tellManagers(ctx context.Context, d reminders.Digest, why string) {
+func (b *Bot) tellManagers(ctx context.Context, d okrs.Digest, why string) {
 	st, _ := b.settings(ctx, d.Workspace, d.Team)
 	people := st.Managers
 	if len(people) == 0 {
@@ -76,7 +76,7 @@ func (b *Bot) tellManagers(ctx context.Context, d reminders.Digest, why string) 
 
 // digestCharts lists the digest's charts: the overview, then progress
 // charts of the objectives that most need attention.
-func digestCharts(d reminders.Digest) []func() (chartFile, error) {
+func digestCharts(d okrs.Digest) []func() (chartFile, error) {
 	objs := make([]okrs.Objective, len(d.Objectives))
 	for i, o := range d.Objectives {
 		objs[i] = o.Objective
@@ -129,7 +129,7 @@ func packSections(lines []string) []slack.Block {
 
 // digestMessage is the digest's text. Owners of missing check-ins are
 // counted, never @-mentioned: people dislike being called out.
-func digestMessage(d reminders.Digest) message {
+func digestMessage(d okrs.Digest) message {
 	title := fmt.Sprintf("Weekly OKR digest · week of %s", d.Period.Start.Format("Jan 2"))
 	if len(d.Objectives) == 0 {
 		text := fmt.Sprintf(":seedling: A new cycle (%s) has started and %s has no objectives yet. Pick one to three that matter, each with 3–5 measurable key results: `/okr new`.",
@@ -210,13 +210,13 @@ func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 		b.say(ctx, r, "Run `/okr digest` in the team's channel.")
 		return
 	}
-	if b.reminder == nil {
+	if b.scheduler == nil {
 		b.say(ctx, r, "Digests are not running on this okrbot.")
 		return
 	}
 	switch strings.ToLower(strings.TrimSpace(args)) {
 	case "preview":
-		d, err := b.reminder.Digest(ctx, r.workspace, r.channel)
+		d, err := b.scheduler.Digest(ctx, r.workspace, r.channel)
 		if err != nil {
 			b.fail(ctx, r, "digest: composing", err)
 			return
@@ -237,28 +237,46 @@ func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 		b.fail(ctx, r, "digest: settings", err)
 		return
 	}
-	if ok, err := b.mayManage(ctx, r, st); err != nil || !ok {
+	if ok, err := b.isManager(ctx, r, st); err != nil || !ok {
 		if err == nil {
 			err = errNotManager
 		}
 		b.fail(ctx, r, "digest: checking permission", err)
 		return
 	}
-	posted, err := b.reminder.PostDigestNow(ctx, r.workspace, r.channel)
-	if err != nil {
+	d, posted, err := b.scheduler.PostDigestNow(ctx, r.workspace, r.channel)
+	switch {
+	case err != nil:
 		b.fail(ctx, r, "digest: posting", err)
-		return
+	case !posted && d.State == okrs.DeliveryClaimed:
+		b.say(ctx, r, ":newspaper: This week's digest is being posted right now.")
+	case !posted:
+		b.say(ctx, r, ":newspaper: This week's digest is already posted%s: it goes out once a week. `/okr digest preview` shows how it reads now.", b.where(ctx, d.Posted))
+	case d.Posted.Channel != r.channel:
+		b.say(ctx, r, ":newspaper: Posted this week's digest in %s.", channelRef(d.Posted.Channel))
 	}
-	if posted.Channel != r.channel {
-		b.say(ctx, r, ":newspaper: Posted this week's digest in %s.", channelRef(posted.Channel))
+}
+
+// where says where a message is, as " in #channel (link)", or "" when Slack
+// cannot give a link.
+func (b *Bot) where(ctx context.Context, p okrs.Posted) string {
+	if p.Zero() {
+		return ""
 	}
+	link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: p.Channel, Ts: p.TS})
+	if err != nil {
+		b.logError("linking to a message", nil, b.slackErr("chat.getPermalink", err))
+		return " in " + channelRef(p.Channel)
+	}
+	return fmt.Sprintf(" in %s (<%s|see it>)", channelRef(p.Channel), link)
 }
 
 // Action id of the status message's chart button.
 const actionStatusChart = "okr_status_chart"
 
-// onStatusChart uploads the overview chart of a status message into its
-// thread.
+// onStatusChart uploads the overview chart of a status message: into the
+// message's thread when everyone in the channel may see all of it (and the
+// message is not ephemeral), else into the caller's DM.
 func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.InteractionCallback, value string) {
 	parts := strings.Split(value, "|")
 	var objs []okrs.Objective
@@ -279,9 +297,10 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 		}
 		title = c.Name + " objectives"
 	case len(parts) == 2 && parts[0] == "u":
-		c = b.personCycle(ctx, parts[1])
 		objs, err = b.store.OwnedObjectives(ctx, r.workspace, parts[1])
-		objs = b.visible(ctx, r.user, currentOnly(objs, c))
+		if err == nil {
+			objs, c, err = b.currentObjectives(ctx, r.workspace, b.visible(ctx, r.user, objs))
+		}
 		title = c.Name + " objectives with their key results"
 	default:
 		b.say(ctx, r, "That button is out of date. Run `/okr status` again.")
@@ -294,6 +313,22 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 	f, err := overviewChart(title, objs, c, b.now())
 	if err != nil {
 		b.fail(ctx, r, "status chart: drawing", err)
+		return
+	}
+	teams := teamsOf(objs)
+	if len(parts) == 3 {
+		teams = []string{parts[1]}
+	}
+	if cb.Container.IsEphemeral || !b.everyoneMaySee(ctx, r, r.channel, teams) {
+		dm, err := b.dmChannel(ctx, r.workspace, r.user)
+		if err == nil {
+			err = b.upload(ctx, dm, "", f)
+		}
+		if err != nil {
+			b.fail(ctx, r, "status chart: uploading", err)
+			return
+		}
+		b.say(ctx, r, ":bar_chart: Not everyone here may see all of it, so I sent you the chart in our DM.")
 		return
 	}
 	ts := cb.Container.MessageTs

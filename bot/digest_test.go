@@ -15,7 +15,7 @@ import (
 	"github.com/okrbot/okrbot/store/storetest"
 )
 
-func sampleDigest() reminders.Digest {
+func sampleDigest() okrs.Digest {
 	objs := sampleObjectives()
 	for i := range objs[0].KeyResults {
 		kr := &objs[0].KeyResults[i]
@@ -23,8 +23,8 @@ func sampleDigest() reminders.Digest {
 			Comment: "Moved " + kr.Title}}
 		kr.LastCheckIn = viewNow.Add(-time.Hour)
 	}
-	week := reminders.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
-	return reminders.ComposeDigest("C1", objs, viewCycle, week, viewNow)
+	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
+	return okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow)
 }
 
 func TestDigestMessageGolden(t *testing.T) {
@@ -48,8 +48,8 @@ func TestDigestWithinBlockKitLimits(t *testing.T) {
 		}
 		objs = append(objs, o)
 	}
-	week := reminders.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
-	m := digestMessage(reminders.ComposeDigest("C1", objs, viewCycle, week, viewNow))
+	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
+	m := digestMessage(okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow))
 	if len(m.blocks) > maxMessageBlocks {
 		t.Errorf("%d blocks", len(m.blocks))
 	}
@@ -61,17 +61,17 @@ func TestDigestWithinBlockKitLimits(t *testing.T) {
 }
 
 func TestDigestEmptyAndNewCycle(t *testing.T) {
-	week := reminders.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
+	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
 	objs := sampleObjectives()
 	for i := range objs[0].KeyResults {
 		objs[0].KeyResults[i].LastCheckIn = time.Time{}
 		objs[0].KeyResults[i].CheckIns = []okrs.CheckIn{}
 	}
-	quiet := digestMessage(reminders.ComposeDigest("C1", objs, viewCycle, week, viewNow))
+	quiet := digestMessage(okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow))
 	if !strings.Contains(quiet.text, "A quiet week") {
 		t.Errorf("quiet week: %s", quiet.text)
 	}
-	fresh := digestMessage(reminders.ComposeDigest("C1", nil, viewCycle, week, viewNow))
+	fresh := digestMessage(okrs.ComposeDigest("C1", nil, viewCycle, week, viewNow))
 	if !strings.Contains(fresh.text, "new cycle") || !strings.Contains(fresh.text, "/okr new") {
 		t.Errorf("new cycle: %s", fresh.text)
 	}

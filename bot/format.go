@@ -87,9 +87,6 @@ func confidenceLabel(c okrs.Confidence) string {
 	default:
 		return ":white_circle: No check-in yet"
 	}
-	if c.HasScore {
-		s += fmt.Sprintf(" (%d/10)", c.Score)
-	}
 	return s
 }
 

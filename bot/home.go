@@ -115,13 +115,11 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	if err != nil {
 		return err
 	}
-	c := okrs.QuarterOf(b.now())
-	if u, err := b.users.get(ctx, user); err == nil && u.TZ != "" {
-		if loc, err := time.LoadLocation(u.TZ); err == nil {
-			c = okrs.QuarterOf(b.now().In(loc))
-		}
+	objs, c, err := b.currentObjectives(ctx, workspace, objs)
+	if err != nil {
+		return err
 	}
-	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(user, currentOnly(objs, c), c, b.now())})
+	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(user, objs, c, b.now())})
 	return b.slackErr("views.publish", err)
 }
 
@@ -129,8 +127,6 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 // who opened it: views.publish is rate limited (about 100 a minute per
 // workspace), so homes nobody looks at are not rebuilt.
 const homeSeenTTL = 90 * 24 * time.Hour
-
-func homeKey(user string) string { return "home:" + user }
 
 // refreshHomes republishes App Home for each distinct user who has opened
 // it, after a change that shows there. Failures are logged, not shown: the
@@ -142,7 +138,12 @@ func (b *Bot) refreshHomes(ctx context.Context, workspace string, users ...strin
 			continue
 		}
 		seen[u] = true
-		if opened, err := b.store.Get(ctx, workspace, homeKey(u)); err == nil && opened == "" {
+		opened, err := b.store.HomeOpened(ctx, workspace, u)
+		if err != nil {
+			b.logError("refreshing App Home", &request{workspace: workspace, user: u}, err)
+			continue
+		}
+		if !opened {
 			continue // they will get a fresh one when they open it
 		}
 		if err := b.publishHome(ctx, workspace, u); err != nil {

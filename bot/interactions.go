@@ -89,7 +89,8 @@ func (b *Bot) onInteraction(ctx context.Context, e *envelope, cb slack.Interacti
 // retries for up to about five minutes.
 const eventDedupeTTL = 10 * time.Minute
 
-// onEvent handles Events API events: app_home_opened.
+// onEvent handles Events API events: app_home_opened, and messages people
+// send okrbot in its Messages tab (message.im).
 func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPIEvent) {
 	e.ack(nil)
 	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
@@ -99,17 +100,43 @@ func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPI
 			return
 		}
 		r := eventRequest(ev, inner.User)
-		if cb != nil && cb.EventID != "" {
-			first, err := b.store.Mark(ctx, r.workspace, "event:"+cb.EventID, eventDedupeTTL)
-			if err == nil && !first {
-				return // a retry of an event already handled
-			}
+		if !b.firstDelivery(ctx, r, cb) {
+			return // a retry of an event already handled
 		}
-		if err := b.store.Put(ctx, r.workspace, homeKey(inner.User), "1", homeSeenTTL); err != nil {
+		if err := b.store.MarkHomeOpened(ctx, r.workspace, inner.User, homeSeenTTL); err != nil {
 			b.logError("remembering an opened App Home", r, err)
 		}
 		if err := b.publishHome(ctx, r.workspace, inner.User); err != nil {
 			b.logError("publishing App Home", r, err)
 		}
+	case *slackevents.MessageEvent:
+		// Someone wrote to okrbot in its Messages tab. Only people's own
+		// new messages in a DM are answered: not okrbot's, not edits.
+		if inner.ChannelType != "im" || inner.User == "" || inner.BotID != "" || inner.SubType != "" {
+			return
+		}
+		r := eventRequest(ev, inner.User)
+		if !b.firstDelivery(ctx, r, cb) {
+			return
+		}
+		m := b.dmHelp()
+		if _, _, err := b.api.PostMessageContext(ctx, inner.Channel, m.options()...); err != nil {
+			b.logError("answering a DM", r, b.slackErr("chat.postMessage", err))
+		}
 	}
+}
+
+// firstDelivery reports whether an event is seen for the first time: Slack
+// retries events it thinks were not handled. When Redis cannot tell, the
+// event is handled (a first delivery is never dropped).
+func (b *Bot) firstDelivery(ctx context.Context, r *request, cb *slackevents.EventsAPICallbackEvent) bool {
+	if cb == nil || cb.EventID == "" {
+		return true
+	}
+	first, err := b.store.Once(ctx, r.workspace, "event:"+cb.EventID, eventDedupeTTL)
+	if err != nil {
+		b.logError("remembering an event", r, err)
+		return true
+	}
+	return first
 }

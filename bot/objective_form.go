@@ -388,8 +388,6 @@ func fieldBlock(field string, blocks map[string]bool) string {
 		switch f {
 		case okrs.FieldCurrent:
 			f = okrs.FieldStart
-		case okrs.FieldWeight:
-			f = okrs.FieldTitle
 		}
 		id = "kr" + idx + "_" + f
 	}
@@ -538,7 +536,12 @@ func (f objectiveForm) draftText() string {
 		fmt.Fprintf(&sb, "Description: %s\n", f.Description)
 	}
 	for i, kr := range f.KRs {
-		fmt.Fprintf(&sb, "Key result %d: %s (%s, from %s to %s)\n", i+1, kr.Title, kr.Kind.Label(), kr.Start, kr.Target)
+		fmt.Fprintf(&sb, "Key result %d: %s\n", i+1, kr.draftText())
 	}
 	return sb.String()
+}
+
+// draftText writes one key result as typed.
+func (kf krForm) draftText() string {
+	return fmt.Sprintf("%s (%s, from %s to %s)", kf.Title, kf.Kind.Label(), kf.Start, kf.Target)
 }

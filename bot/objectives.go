@@ -114,8 +114,7 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.
 	}
 	if err != nil {
 		b.logError("create: saving", r, err)
-		b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't save your objective: %s\nHere is what you entered, so nothing is lost:\n```%s```",
-			friendly(err), f.draftText())})
+		b.dmDraft(ctx, r, fmt.Sprintf("I couldn't save your objective: %s", friendly(err)), f.draftText())
 		return
 	}
 	b.log.Info("objective created", slog.String("workspace", r.workspace), slog.String("objective", o.ID),
@@ -163,8 +162,33 @@ func owners(o *okrs.Objective) []string {
 // errForbidden is the refusal for editing someone else's objective.
 var errForbidden = okrs.Errorf(okrs.EFORBIDDEN, "Only the objective's owner, its creator or a workspace admin can change it.")
 
-// mayEdit reports whether the requester may edit o, asking Slack whether they
-// are an admin only when they are not its owner or creator.
+// editCheck returns the check, made inside a store update against the
+// objective it replaces, of whether the requester may edit it: its owner,
+// its creator or a workspace admin (okrs.Objective.CanEdit). Slack is asked
+// whether they are an admin only when the objective alone does not allow
+// it, and once.
+func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective) error {
+	var admin *bool
+	return func(ctx context.Context, o *okrs.Objective) error {
+		if o.CanEdit(r.user, false) {
+			return nil
+		}
+		if admin == nil {
+			a, err := b.isAdmin(ctx, r.user)
+			if err != nil {
+				return err
+			}
+			admin = &a
+		}
+		if !o.CanEdit(r.user, *admin) {
+			return errForbidden
+		}
+		return nil
+	}
+}
+
+// mayEdit reports whether the requester may edit o, for showing a form;
+// saving checks again, inside the write.
 func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool, error) {
 	if o.CanEdit(r.user, false) {
 		return true, nil
@@ -177,23 +201,14 @@ func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool,
 }
 
 func (b *Bot) saveEdit(ctx context.Context, r *request, m formMeta, f objectiveForm, edited *okrs.Objective) {
-	cur, err := b.store.Objective(ctx, r.workspace, m.ObjID)
-	if err != nil {
-		b.fail(ctx, r, "edit: loading", err)
-		return
-	}
-	ok, err := b.mayEdit(ctx, r, cur)
-	if err != nil {
-		b.fail(ctx, r, "edit: checking permission", err)
-		return
-	}
-	if !ok {
-		b.say(ctx, r, "%s", friendly(errForbidden))
-		return
-	}
+	may := b.editCheck(r)
 	now := b.now()
-	before := owners(cur)
+	var before []string
 	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
+		if err := may(ctx, o); err != nil {
+			return err
+		}
+		before = owners(o)
 		o.Title, o.Description, o.Owner, o.ParentID = edited.Title, edited.Description, edited.Owner, edited.ParentID
 		o.Team, o.Cycle, o.UpdatedAt = edited.Team, edited.Cycle, now
 		for i, in := range edited.KeyResults {
@@ -222,14 +237,27 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m formMeta, f objectiveF
 		o.Normalize()
 		return o.Validate(c)
 	})
-	if err != nil {
+	switch {
+	case okrs.ErrorCode(err) == okrs.EFORBIDDEN:
+		b.say(ctx, r, "%s", friendly(err))
+		return
+	case err != nil:
 		b.logError("edit: saving", r, err)
-		b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't save your changes: %s\nHere is what you entered, so nothing is lost:\n```%s```",
-			friendly(err), f.draftText())})
+		b.dmDraft(ctx, r, fmt.Sprintf("I couldn't save your changes: %s", friendly(err)), f.draftText())
 		return
 	}
 	b.say(ctx, r, ":white_check_mark: Saved *%s*.", esc(saved.Title))
 	b.refreshHomes(ctx, r.workspace, append(append(before, owners(saved)...), r.user)...)
+}
+
+// dmDraft tells the person something could not be saved and gives them
+// back what they typed, so that nothing is lost. A DM that fails too is
+// logged.
+func (b *Bot) dmDraft(ctx context.Context, r *request, why, draft string) {
+	text := fmt.Sprintf("%s\nHere is what you entered, so nothing is lost:\n```%s```", why, draft)
+	if err := b.dm(ctx, r.user, message{text: text}); err != nil {
+		b.logError("sending back an unsaved draft", r, err)
+	}
 }
 
 // cmdEdit, cmdAdd and cmdArchive open a picker of this channel's objectives
@@ -258,15 +286,21 @@ func (b *Bot) pickable(ctx context.Context, r *request) ([]okrs.Objective, strin
 }
 
 func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
-	objs, scope, err := b.pickable(ctx, r)
-	if err != nil {
-		b.fail(ctx, r, "picker: listing objectives", err)
-		return
-	}
-	if len(objs) == 0 {
-		b.say(ctx, r, "There are no objectives here yet. Create one with `/okr new`.")
-		return
-	}
+	title := map[string]string{modeEdit: "Edit objective", modeAdd: "Add a key result", modeArchive: "Archive objective"}[mode]
+	b.openModal(ctx, r, title, func(ctx context.Context) (slack.ModalViewRequest, error) {
+		objs, scope, err := b.pickable(ctx, r)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		if len(objs) == 0 {
+			return slack.ModalViewRequest{}, okrs.Errorf(okrs.ENOTFOUND, "There are no objectives here yet. Create one with `/okr new`.")
+		}
+		return pickerModal(objs, scope, title, mode, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}), nil
+	})
+}
+
+// pickerModal asks which of objs to act on.
+func pickerModal(objs []okrs.Objective, scope, title, mode string, m formMeta) slack.ModalViewRequest {
 	var opts []*slack.OptionBlockObject
 	for _, o := range objs {
 		if len(opts) < maxOptions {
@@ -276,15 +310,11 @@ func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
 	verb := map[string]string{modeEdit: "edit", modeAdd: "add a key result to", modeArchive: "archive"}[mode]
 	// A select in an actions block acts at once: no submit button needed.
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose an objective"), actionPick, opts...)
-	in := slack.NewActionBlock("pick", sel)
-	title := map[string]string{modeEdit: "Edit objective", modeAdd: "Add a key result", modeArchive: "Archive objective"}[mode]
-	view := slack.ModalViewRequest{
+	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: callbackPick, Title: plain(title), Close: plain("Cancel"),
-		PrivateMetadata: formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}.encode(),
-		Blocks:          slack.Blocks{BlockSet: []slack.Block{section(fmt.Sprintf("Which objective (of %s) do you want to %s?", scope, verb)), in}},
-	}
-	if _, err := b.api.OpenViewContext(ctx, r.triggerID, view); err != nil {
-		b.fail(ctx, r, "picker: opening", b.slackErr("views.open", err))
+		PrivateMetadata: m.encode(),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(fmt.Sprintf("Which objective (of %s) do you want to %s?", scope, verb)),
+			slack.NewActionBlock("pick", sel)}},
 	}
 }
 
@@ -380,22 +410,15 @@ func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb sla
 	e.ack(nil)
 	m := decodeMeta(cb.View.PrivateMetadata)
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
-	o, err := b.store.Objective(ctx, r.workspace, m.ObjID)
-	if err != nil {
-		b.fail(ctx, reply, "archive: loading", err)
-		return
-	}
-	ok, err := b.mayEdit(ctx, r, o)
-	if err != nil {
-		b.fail(ctx, reply, "archive: checking permission", err)
-		return
-	}
-	if !ok {
-		b.say(ctx, reply, "%s", friendly(errForbidden))
-		return
-	}
+	may := b.editCheck(r)
 	now := b.now()
-	saved, err := b.store.UpdateObjective(ctx, r.workspace, o.ID, func(o *okrs.Objective) error {
+	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
+		if err := may(ctx, o); err != nil {
+			return err
+		}
+		if o.Archived {
+			return okrs.Errorf(okrs.ENOTFOUND, "“%s” is already archived.", o.Title)
+		}
 		o.Archived, o.ArchivedBy, o.ArchivedAt, o.UpdatedAt = true, r.user, now, now
 		return nil
 	})
@@ -426,19 +449,11 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 	}
 	e.ack(nil)
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
-	o, err := b.store.Objective(ctx, r.workspace, m.ObjID)
-	if err != nil {
-		b.fail(ctx, reply, "add: loading", err)
-		return
-	}
-	if ok, err := b.mayEdit(ctx, r, o); err != nil || !ok {
-		if err == nil {
-			err = errForbidden
+	may := b.editCheck(r)
+	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
+		if err := may(ctx, o); err != nil {
+			return err
 		}
-		b.fail(ctx, reply, "add: checking permission", err)
-		return
-	}
-	saved, err := b.store.UpdateObjective(ctx, r.workspace, o.ID, func(o *okrs.Objective) error {
 		o.KeyResults = append(o.KeyResults, kr)
 		o.UpdatedAt = kr.CreatedAt
 		c, err := okrs.ParseCycle(o.Cycle)
@@ -455,8 +470,12 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 		return nil
 	})
 	if err != nil {
+		if okrs.ErrorCode(err) == okrs.EFORBIDDEN {
+			b.say(ctx, reply, "%s", friendly(err))
+			return
+		}
 		b.logError("add: saving", r, err)
-		b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't add the key result “%s”: %s", kf.Title, friendly(err))})
+		b.dmDraft(ctx, r, fmt.Sprintf("I couldn't add the key result “%s”: %s", kf.Title, friendly(err)), kf.draftText())
 		return
 	}
 	b.say(ctx, reply, ":white_check_mark: Added *%s* to *%s*.", esc(kr.Title), esc(saved.Title))
@@ -513,17 +532,14 @@ func (b *Bot) onObjectiveMenu(ctx context.Context, r *request, value string) {
 	if !ok || (mode != modeEdit && mode != modeAdd && mode != modeArchive) {
 		return
 	}
-	fm, err := b.formFor(ctx, r, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
-	if err != nil {
-		b.fail(ctx, r, "menu: "+mode, err)
-		return
-	}
-	resp, err := b.api.OpenViewContext(ctx, r.triggerID, fm.view)
-	if err != nil {
-		b.fail(ctx, r, "menu: opening", b.slackErr("views.open", err))
-		return
-	}
-	if fm.edit != nil {
+	title := map[string]string{modeEdit: "Edit objective", modeAdd: "Add a key result", modeArchive: "Archive objective"}[mode]
+	var fm form
+	resp := b.openModal(ctx, r, title, func(ctx context.Context) (slack.ModalViewRequest, error) {
+		var err error
+		fm, err = b.formFor(ctx, r, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
+		return fm.view, err
+	})
+	if resp != nil && fm.edit != nil {
 		b.addParents(ctx, r, resp, fm.edit.f, fm.edit.v)
 	}
 }
@@ -537,12 +553,12 @@ func (b *Bot) postMine(ctx context.Context, r *request, offset int) {
 		b.fail(ctx, r, "mine: loading", err)
 		return
 	}
-	c, err := b.currentCycle(ctx, r.workspace, "")
+	objs, c, err := b.currentObjectives(ctx, r.workspace, objs)
 	if err != nil {
 		b.fail(ctx, r, "mine: cycle", err)
 		return
 	}
-	v := statusView{Scope: "you", Person: r.user, Cycle: c, Now: b.now(), Objectives: currentOnly(objs, c), Offset: offset, MoreValue: "m|" + r.user}
+	v := statusView{Scope: "you", Person: r.user, Cycle: c, Now: b.now(), Objectives: objs, Offset: offset, MoreValue: "m|" + r.user}
 	m := v.message()
 	if len(v.Objectives) == 0 {
 		m = message{text: "You don't own any key results this cycle. `/okr new` creates an objective; owners are chosen per key result."}

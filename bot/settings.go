@@ -11,68 +11,67 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/okrs"
-	"github.com/okrbot/okrbot/reminders"
 )
 
 const callbackSettings = "okr_settings"
 
-// remindTimeout bounds "/okr remind": at the default 5 messages a second,
-// time for about 3,000 people.
-const remindTimeout = 10 * time.Minute
-
-// Reminder sends a team's prompts on demand ("/okr remind"); the scheduler
-// implements it.
-type Reminder interface {
-	RemindNow(ctx context.Context, workspace, team string) (reminders.Report, error)
+// Scheduler is what the Slack side asks of the scheduler (package
+// reminders implements it): a manager's "/okr remind" and "/okr digest".
+type Scheduler interface {
+	// RemindNow sends a team's prompts now; started hears, before the
+	// first is sent, how many will go out and how long that should take.
+	RemindNow(ctx context.Context, workspace, team string, started func(sending int, eta time.Duration)) (okrs.SendReport, error)
 	// Digest composes this week's digest of a team (for a preview).
-	Digest(ctx context.Context, workspace, team string) (reminders.Digest, error)
-	// PostDigestNow posts it at once.
-	PostDigestNow(ctx context.Context, workspace, team string) (reminders.Posted, error)
+	Digest(ctx context.Context, workspace, team string) (okrs.Digest, error)
+	// PostDigestNow posts this week's digest unless it went out already
+	// (or is going out on another replica): it reports whether this call
+	// posted it, and otherwise where the week's digest stands.
+	PostDigestNow(ctx context.Context, workspace, team string) (okrs.Delivery, bool, error)
 }
 
-// SetReminder connects "/okr remind" to the scheduler.
-func (b *Bot) SetReminder(r Reminder) { b.reminder = r }
+// SetScheduler connects "/okr remind" and "/okr digest" to the scheduler.
+func (b *Bot) SetScheduler(s Scheduler) { b.scheduler = s }
 
-// mayManage reports whether the requester may change a team's settings or
-// send its reminders: its managers and workspace admins. A team that has
-// named no managers yet may be set up by anyone (who is then offered as its
-// first manager).
-func (b *Bot) mayManage(ctx context.Context, r *request, st okrs.Settings) (bool, error) {
-	if len(st.Managers) == 0 || st.IsManager(r.user) {
+// isManager reports whether the requester may manage a team whose settings
+// are st (okrs.Settings.MayManage), asking Slack whether they are an admin
+// only when the settings alone do not say yes.
+func (b *Bot) isManager(ctx context.Context, r *request, st okrs.Settings) (bool, error) {
+	if st.MayManage(r.user, false) {
 		return true, nil
 	}
-	return b.isAdmin(ctx, r.user)
+	admin, err := b.isAdmin(ctx, r.user)
+	if err != nil {
+		return false, err
+	}
+	return st.MayManage(r.user, admin), nil
 }
 
 var errNotManager = okrs.Errorf(okrs.EFORBIDDEN, "Only this team's managers or a workspace admin can do that. `/okr settings` shows who the managers are.")
 
-// cmdSettings opens the team's settings.
+// cmdSettings opens the team's settings: at once, then filled once the
+// settings are loaded and the caller is known to manage the team.
 func (b *Bot) cmdSettings(ctx context.Context, r *request, _ string) {
 	if !isChannelID(r.channel) {
 		b.say(ctx, r, "Run `/okr settings` in the team's channel: each channel is a team with its own schedule.")
 		return
 	}
-	st, err := b.settings(ctx, r.workspace, r.channel)
-	if err != nil {
-		b.fail(ctx, r, "settings: loading", err)
-		return
-	}
-	ok, err := b.mayManage(ctx, r, st)
-	if err != nil {
-		b.fail(ctx, r, "settings: checking permission", err)
-		return
-	}
-	if !ok {
-		b.say(ctx, r, "%s Managers of %s: %s.", friendly(errNotManager), channelRef(r.channel), mentions(st.Managers))
-		return
-	}
-	if len(st.Managers) == 0 {
-		st.Managers = []string{r.user}
-	}
-	view := settingsModal(r.channel, st, formMeta{Channel: r.channel, Response: r.responseURL})
-	if _, err := b.api.OpenViewContext(ctx, r.triggerID, view); err != nil {
-		b.fail(ctx, r, "settings: opening", b.slackErr("views.open", err))
-	}
+	b.openModal(ctx, r, "Team settings", func(ctx context.Context) (slack.ModalViewRequest, error) {
+		st, err := b.settings(ctx, r.workspace, r.channel)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		ok, err := b.isManager(ctx, r, st)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		if !ok {
+			return slack.ModalViewRequest{}, okrs.Errorf(okrs.EFORBIDDEN, "%s Managers of %s: %s.", errNotManager.Message, channelRef(r.channel), mentions(st.Managers))
+		}
+		if len(st.Managers) == 0 {
+			st.Managers = []string{r.user}
+		}
+		return settingsModal(r.channel, st, formMeta{Channel: r.channel, Response: r.responseURL}), nil
+	})
 }
 
 func mentions(users []string) string {
@@ -232,28 +231,35 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 		b.say(ctx, reply, "Those settings belong to no team channel; run `/okr settings` in the team's channel.")
 		return
 	}
-	cur, err := b.settings(ctx, r.workspace, team)
+	// Whether the caller is an admin is asked once, up front; whether they
+	// manage the team is judged inside the update, against the settings it
+	// replaces.
+	admin, err := b.isAdmin(ctx, r.user)
 	if err != nil {
-		b.fail(ctx, reply, "settings: loading", err)
-		return
-	}
-	if ok, err := b.mayManage(ctx, r, cur); err != nil || !ok {
-		if err == nil {
-			err = errNotManager
-		}
 		b.fail(ctx, reply, "settings: checking permission", err)
 		return
 	}
-	st.Anchor = cur.Anchor
-	if st.Cadence == okrs.Biweekly && cur.Cadence != okrs.Biweekly {
-		st.Anchor = okrs.DateOf(b.now().In(st.Location())) // fortnights start this week
-	}
-	st.UpdatedBy, st.UpdatedAt = r.user, b.now()
-	if err := b.store.SaveSettings(ctx, r.workspace, team, st); err != nil {
+	now := b.now()
+	saved, err := b.store.UpdateSettings(ctx, r.workspace, team, func(cur okrs.Settings, found bool) (okrs.Settings, error) {
+		if !found {
+			cur = okrs.DefaultSettings(b.defaultTZ)
+		}
+		if !cur.MayManage(r.user, admin) {
+			return cur, errNotManager
+		}
+		next := st
+		next.Anchor = cur.Anchor
+		if next.Cadence == okrs.Biweekly && cur.Cadence != okrs.Biweekly {
+			next.Anchor = okrs.DateOf(now.In(next.Location())) // fortnights start this week
+		}
+		next.UpdatedBy, next.UpdatedAt = r.user, now
+		return next, nil
+	})
+	if err != nil {
 		b.fail(ctx, reply, "settings: saving", err)
 		return
 	}
-	b.say(ctx, reply, ":white_check_mark: Saved. %s", describeSettings(st, team))
+	b.say(ctx, reply, ":white_check_mark: Saved. %s", describeSettings(saved, team))
 }
 
 // describeSettings says a team's schedule in a sentence.
@@ -278,13 +284,16 @@ func describeSettings(st okrs.Settings, team string) string {
 		every, st.PromptTime, whose, nudge, channelRef(digest), st.DigestDay, st.DigestTime, st.Timezone)
 }
 
-// cmdRemind sends this team's prompts now to everyone who has not checked in.
+// cmdRemind sends this team's prompts now to everyone who has not checked
+// in. A big team's reminders are paced within Slack's limits and can take
+// minutes, so they are sent in the background: the caller hears at once how
+// many are going out and how long it should take, then the result.
 func (b *Bot) cmdRemind(ctx context.Context, r *request, _ string) {
 	if !isChannelID(r.channel) {
 		b.say(ctx, r, "Run `/okr remind` in the team's channel.")
 		return
 	}
-	if b.reminder == nil {
+	if b.scheduler == nil {
 		b.say(ctx, r, "Reminders are not running on this okrbot.")
 		return
 	}
@@ -293,22 +302,38 @@ func (b *Bot) cmdRemind(ctx context.Context, r *request, _ string) {
 		b.fail(ctx, r, "remind: settings", err)
 		return
 	}
-	if ok, err := b.mayManage(ctx, r, st); err != nil || !ok {
+	if ok, err := b.isManager(ctx, r, st); err != nil || !ok {
 		if err == nil {
 			err = errNotManager
 		}
 		b.fail(ctx, r, "remind: checking permission", err)
 		return
 	}
-	// A big team's reminders are paced within Slack's limits and may take
-	// longer than a command's usual budget.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remindTimeout)
+	b.background(ctx, "remind", func(ctx context.Context) { b.remind(ctx, r) })
+}
+
+// remindTimeout bounds a "/okr remind" in the background: at the default 5
+// messages a second, time for about 3,000 people.
+const remindTimeout = 10 * time.Minute
+
+// remind runs "/okr remind" and reports to the caller, twice.
+func (b *Bot) remind(ctx context.Context, r *request) {
+	ctx, cancel := context.WithTimeout(ctx, remindTimeout)
 	defer cancel()
-	rep, err := b.reminder.RemindNow(rctx, r.workspace, r.channel)
+	rep, err := b.scheduler.RemindNow(ctx, r.workspace, r.channel, func(n int, eta time.Duration) {
+		if n > 0 && eta >= 5*time.Second {
+			b.say(ctx, r, ":mega: Sending %d reminder%s over about %s. I'll tell you here when they are out.", n, plural(n), roughly(eta))
+		}
+	})
 	if err != nil {
 		b.fail(ctx, r, "remind: sending", err)
 		return
 	}
+	b.say(ctx, r, ":mega: %s.", remindSummary(rep))
+}
+
+// remindSummary says what a remind did, in a sentence.
+func remindSummary(rep okrs.SendReport) string {
 	parts := []string{fmt.Sprintf("Sent %d reminder%s", rep.Sent, plural(rep.Sent))}
 	if rep.CheckedIn > 0 {
 		parts = append(parts, fmt.Sprintf("%d already checked in", rep.CheckedIn))
@@ -320,7 +345,15 @@ func (b *Bot) cmdRemind(ctx context.Context, r *request, _ string) {
 		parts = append(parts, fmt.Sprintf("%d skipped (deactivated in Slack)", rep.Skipped))
 	}
 	if rep.Failed > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed (retried by the scheduler)", rep.Failed))
+		parts = append(parts, fmt.Sprintf("%d could not be sent (Slack failed; they were not reminded)", rep.Failed))
 	}
-	b.say(ctx, r, ":mega: %s.", strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
+}
+
+// roughly writes a duration for people: "40 seconds", "3 minutes".
+func roughly(d time.Duration) string {
+	if d < 90*time.Second {
+		return fmt.Sprintf("%d seconds", int(d.Round(time.Second).Seconds()))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Round(time.Minute).Minutes()))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,26 +22,6 @@ const statusPageSize = 10
 
 // Action ids of status messages.
 const actionStatusMore = "okr_status_more"
-
-// settings returns a team's settings, or the defaults for a team that has
-// saved none.
-func (b *Bot) settings(ctx context.Context, workspace, team string) (okrs.Settings, error) {
-	s, err := b.store.Settings(ctx, workspace, team)
-	if okrs.ErrorCode(err) == okrs.ENOTFOUND {
-		return okrs.DefaultSettings(b.defaultTZ), nil
-	}
-	return s, err
-}
-
-// currentCycle returns the cycle a team is in now: the calendar quarter in
-// the team's timezone.
-func (b *Bot) currentCycle(ctx context.Context, workspace, team string) (okrs.Cycle, error) {
-	s, err := b.settings(ctx, workspace, team)
-	if err != nil {
-		return okrs.Cycle{}, err
-	}
-	return okrs.QuarterOf(b.now().In(s.Location())), nil
-}
 
 var (
 	channelArg = regexp.MustCompile(`^<#([CGD][A-Z0-9]+)(\|[^>]*)?>$`)
@@ -95,7 +76,7 @@ func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName st
 	v := statusView{Scope: channelRef(team), Cycle: c, Now: b.now(), Objectives: objs, Offset: offset,
 		MoreValue: fmt.Sprintf("t|%s|%s", team, c.Name), ChartValue: fmt.Sprintf("t|%s|%s", team, c.Name)}
 	m := v.message()
-	m.inChannel = true
+	m.inChannel = b.everyoneMaySee(ctx, r, r.channel, []string{team})
 	if err := b.respond(ctx, r, m); err != nil {
 		b.fail(ctx, r, "status: posting", err)
 	}
@@ -107,29 +88,29 @@ func (b *Bot) postPersonStatus(ctx context.Context, r *request, user string, off
 		b.fail(ctx, r, "status: loading objectives", err)
 		return
 	}
-	c, err := b.currentCycle(ctx, r.workspace, "")
+	objs, c, err := b.currentObjectives(ctx, r.workspace, b.visible(ctx, r.user, objs))
 	if err != nil {
 		b.fail(ctx, r, "status: cycle", err)
 		return
 	}
-	v := statusView{Scope: mention(user), Person: user, Cycle: c, Now: b.now(), Objectives: b.visible(ctx, r.user, currentOnly(objs, c)), Offset: offset,
+	v := statusView{Scope: mention(user), Person: user, Cycle: c, Now: b.now(), Objectives: objs, Offset: offset,
 		MoreValue: "u|" + user, ChartValue: "u|" + user}
 	m := v.message()
-	m.inChannel = true
+	m.inChannel = b.everyoneMaySee(ctx, r, r.channel, teamsOf(objs))
 	if err := b.respond(ctx, r, m); err != nil {
 		b.fail(ctx, r, "status: posting", err)
 	}
 }
 
-// currentOnly keeps the objectives of cycle c.
-func currentOnly(objs []okrs.Objective, c okrs.Cycle) []okrs.Objective {
-	out := objs[:0:0]
+// teamsOf returns the distinct teams of objs.
+func teamsOf(objs []okrs.Objective) []string {
+	var teams []string
 	for _, o := range objs {
-		if o.Cycle == c.Name {
-			out = append(out, o)
+		if !slices.Contains(teams, o.Team) {
+			teams = append(teams, o.Team)
 		}
 	}
-	return out
+	return teams
 }
 
 // onStatusMore posts the next page of a status message.

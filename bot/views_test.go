@@ -13,7 +13,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/okrs"
-	"github.com/okrbot/okrbot/reminders"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -53,7 +52,7 @@ func sampleObjectives() []okrs.Objective {
 		ID: "o1", Team: "C1", Cycle: viewCycle.Name, Title: "Delight new customers <fast> & well", Owner: "U1",
 		KeyResults: []okrs.KeyResult{
 			{ID: "k1", Title: "Raise week-1 activation", Owner: "U1", Kind: okrs.Increase, Unit: okrs.Percent, Start: 40, Target: 60, Current: 52,
-				Confidence: okrs.Confidence{Level: okrs.AtRisk, Score: 6, HasScore: true}, LastCheckIn: viewNow.Add(-3 * 24 * time.Hour)},
+				Confidence: okrs.Confidence{Level: okrs.AtRisk}, LastCheckIn: viewNow.Add(-3 * 24 * time.Hour)},
 			{ID: "k2", Title: "Cut P99 checkout latency", Owner: "U2", Kind: okrs.Decrease, Unit: okrs.Number, UnitLabel: "ms", Start: 400, Target: 280, Current: 300,
 				Confidence: okrs.Confidence{Level: okrs.OnTrack}, LastCheckIn: viewNow.Add(-10 * 24 * time.Hour)},
 			{ID: "k3", Title: "Onboarding guide live", Owner: "U1", Kind: okrs.Milestone, Unit: okrs.Number, Target: 1, CreatedAt: viewNow.Add(-2 * time.Hour)},
@@ -219,11 +218,11 @@ func TestFormatHelpers(t *testing.T) {
 
 func TestPromptMessageGolden(t *testing.T) {
 	objs := sampleObjectives()
-	p := reminders.Prompt{Kind: reminders.KindPrompt, Workspace: "T1", Team: "C1", User: "U1",
-		Period: reminders.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period, Objectives: objs, Cycle: viewCycle}
+	p := okrs.Prompt{Kind: okrs.KindPrompt, Workspace: "T1", Team: "C1", User: "U1",
+		Period: okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period, Objectives: objs, Cycle: viewCycle}
 	m := promptMessage(p, viewNow)
 	golden(t, "prompt", map[string]any{"text": m.text, "blocks": m.blocks})
-	p.Kind, p.Late = reminders.KindNudge, true
+	p.Kind, p.Late = okrs.KindNudge, true
 	n := promptMessage(p, viewNow)
 	if !strings.Contains(n.text, "Reminder") || !strings.Contains(string(mustJSON(t, n.blocks)), "Sorry this comes late") {
 		t.Errorf("late nudge = %s %s", n.text, mustJSON(t, n.blocks))

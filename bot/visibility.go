@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,6 +75,57 @@ func (c *channelAccess) get(ctx context.Context, b *Bot, channel string) (access
 	c.entries[channel] = e
 	c.mu.Unlock()
 	return e, nil
+}
+
+// everyoneMaySee reports whether an answer about teams may be posted in
+// channel where, for all to see: only if every member of where may see the
+// OKRs of every one of the teams. A public team's OKRs are open to the
+// workspace; a private team's only to its members, so it is shown in where
+// only when where is that team, or is itself private with no member outside
+// the team. A public channel's history is open to the whole workspace, so a
+// private team is never shown there. In a DM with okrbot only the caller,
+// whose own access was checked, reads it. When Slack cannot tell, the answer
+// is no: the caller gets the answer only for themselves.
+func (b *Bot) everyoneMaySee(ctx context.Context, r *request, where string, teams []string) bool {
+	if strings.HasPrefix(where, "D") {
+		return true
+	}
+	var dst *accessEntry
+	for _, t := range teams {
+		if t == where {
+			continue
+		}
+		e, err := b.access.get(ctx, b, t)
+		if err != nil {
+			b.logError("checking who may see a team", r, err)
+			return false
+		}
+		if !e.private {
+			continue
+		}
+		if dst == nil {
+			d, err := b.access.get(ctx, b, where)
+			if err != nil {
+				b.logError("checking who is in a channel", r, err)
+				return false
+			}
+			dst = &d
+		}
+		if !dst.private || !subset(dst.members, e.members) {
+			return false
+		}
+	}
+	return true
+}
+
+// subset reports whether every element of a is in b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // visible keeps the objectives whose team user may see. A channel Slack will

@@ -12,9 +12,8 @@ const (
 	MaxComment       = 2000
 	MaxUnitLabel     = 20
 	MaxCycleName     = 40
-	MaxKeyResults    = 5 // per objective; the method asks for 3–5
-	MinKeyResults    = 1 // to create an objective
-	MaxScore         = 10
+	MaxKeyResults    = 5                  // per objective; the method asks for 3–5
+	MinKeyResults    = 1                  // to create an objective
 	StaleAfter       = 8 * 24 * time.Hour // a key result with no check-in for longer is stale
 	PaceTolerance    = 0.10               // progress within 10 points of expected is on pace
 	DefaultCurrency  = "$"
@@ -36,11 +35,9 @@ const (
 	FieldStart       = "start"
 	FieldTarget      = "target"
 	FieldCurrent     = "current"
-	FieldWeight      = "weight"
 	FieldDue         = "due"
 	FieldValue       = "value"
 	FieldConfidence  = "confidence"
-	FieldScore       = "score"
 	FieldComment     = "comment"
 )
 
@@ -144,12 +141,10 @@ func (l Level) Label() string {
 	return "No check-in yet"
 }
 
-// Confidence is an owner's view of a key result at a check-in: a level, and
-// an optional score from 0 (no chance) to 10 (certain).
+// Confidence is an owner's view, at a check-in, of whether a key result will
+// be met by the end of the cycle.
 type Confidence struct {
-	Level    Level
-	Score    int
-	HasScore bool
+	Level Level
 }
 
 // TargetChange records an edit of a key result's target.
@@ -172,7 +167,6 @@ type KeyResult struct {
 	Currency    string // symbol for Currency, DefaultCurrency when empty
 	Start       float64
 	Target      float64
-	Weight      float64   // relative weight in its objective; 0 counts as 1
 	Due         time.Time // optional date; the cycle end when zero
 	Archived    bool
 	CreatedAt   time.Time
@@ -258,8 +252,7 @@ type CheckIn struct {
 	At          time.Time
 	Value       float64
 	Confidence  Confidence
-	Comment     string // progress notes
-	Blockers    string // what is in the way, if anything
+	Comment     string // progress notes, and what is in the way
 }
 
 // Team is a Slack channel that owns objectives, with its settings.

@@ -100,31 +100,27 @@ func (kr *KeyResult) Stale(now time.Time) bool {
 }
 
 // Progress returns the objective's progress: the mean of its active key
-// results' progress, weighted by their weights (a weight of 0 counts as 1).
-// An objective with no key results has progress 0.
+// results' progress. An objective with no key results has progress 0.
 func (o *Objective) Progress() float64 {
-	return o.weighted((*KeyResult).Progress)
+	return o.mean((*KeyResult).Progress)
 }
 
-// weighted is the weighted mean of f over the active key results.
-func (o *Objective) weighted(f func(*KeyResult) float64) float64 {
-	var sum, weights float64
+// mean is the mean of f over the active key results.
+func (o *Objective) mean(f func(*KeyResult) float64) float64 {
+	var sum float64
+	n := 0
 	for i := range o.KeyResults {
 		kr := &o.KeyResults[i]
 		if kr.Archived {
 			continue
 		}
-		w := kr.Weight
-		if w <= 0 || !finite(w) {
-			w = 1
-		}
-		sum += w * f(kr)
-		weights += w
+		sum += f(kr)
+		n++
 	}
-	if weights == 0 {
+	if n == 0 {
 		return 0
 	}
-	return sum / weights
+	return sum / float64(n)
 }
 
 // Pace returns the objective's pace at now: its progress against the share
@@ -192,7 +188,7 @@ func (kr *KeyResult) ProgressAt(t time.Time) float64 {
 }
 
 // ProgressAt returns the objective's progress at t, from its key results'
-// histories (weighted like Progress).
+// histories (averaged like Progress).
 func (o *Objective) ProgressAt(t time.Time) float64 {
-	return o.weighted(func(kr *KeyResult) float64 { return kr.ProgressAt(t) })
+	return o.mean(func(kr *KeyResult) float64 { return kr.ProgressAt(t) })
 }

@@ -49,8 +49,8 @@ func TestKeyResultAchievement(t *testing.T) {
 }
 
 func TestObjectiveProgress(t *testing.T) {
-	kr := func(current, weight float64, archived bool) okrs.KeyResult {
-		return okrs.KeyResult{Kind: okrs.Increase, Start: 0, Target: 100, Current: current, Weight: weight, Archived: archived}
+	kr := func(current float64, archived bool) okrs.KeyResult {
+		return okrs.KeyResult{Kind: okrs.Increase, Start: 0, Target: 100, Current: current, Archived: archived}
 	}
 	tests := []struct {
 		name string
@@ -58,11 +58,10 @@ func TestObjectiveProgress(t *testing.T) {
 		want float64
 	}{
 		{"no key results", nil, 0},
-		{"mean", []okrs.KeyResult{kr(50, 0, false), kr(100, 0, false), kr(0, 0, false)}, 0.5},
-		{"over-achievement is capped in the mean", []okrs.KeyResult{kr(200, 0, false), kr(0, 0, false)}, 0.5},
-		{"weights", []okrs.KeyResult{kr(100, 3, false), kr(0, 1, false)}, 0.75},
-		{"archived left out", []okrs.KeyResult{kr(100, 0, false), kr(0, 0, true)}, 1},
-		{"only archived", []okrs.KeyResult{kr(100, 0, true)}, 0},
+		{"mean", []okrs.KeyResult{kr(50, false), kr(100, false), kr(0, false)}, 0.5},
+		{"over-achievement is capped in the mean", []okrs.KeyResult{kr(200, false), kr(0, false)}, 0.5},
+		{"archived left out", []okrs.KeyResult{kr(100, false), kr(0, true)}, 1},
+		{"only archived", []okrs.KeyResult{kr(100, true)}, 0},
 	}
 	for _, tt := range tests {
 		o := okrs.Objective{KeyResults: tt.krs}

@@ -3,6 +3,7 @@ package okrs
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -77,11 +78,24 @@ func DefaultSettings(tz string) Settings {
 }
 
 // Location returns the team's timezone, UTC when it cannot be loaded.
-func (s Settings) Location() *time.Location {
-	if loc, err := time.LoadLocation(s.Timezone); err == nil {
-		return loc
+func (s Settings) Location() *time.Location { return Location(s.Timezone) }
+
+// locations caches loaded timezones: time.LoadLocation reads and parses the
+// zone file on every call, and the scheduler asks for every team and person
+// each minute.
+var locations sync.Map // name → *time.Location
+
+// Location returns the IANA timezone name, UTC when it is empty or unknown.
+func Location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" {
+		return time.UTC
+	}
+	locations.Store(name, loc)
+	return loc
 }
 
 // IsManager reports whether user is one of the team's managers.
@@ -92,6 +106,14 @@ func (s Settings) IsManager(user string) bool {
 		}
 	}
 	return false
+}
+
+// MayManage reports whether user may change the team's settings and send
+// its reminders and digests: its managers and workspace admins (admin, which
+// the caller asks Slack). A team that has named no managers yet may be set
+// up by anyone.
+func (s Settings) MayManage(user string, admin bool) bool {
+	return admin || user != "" && (len(s.Managers) == 0 || s.IsManager(user))
 }
 
 // Validate checks settings from a form.

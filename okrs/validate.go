@@ -124,9 +124,6 @@ func (kr *KeyResult) Validate(c Cycle) error {
 	if startErr == nil && targetErr == nil {
 		add(kr.validateDirection())
 	}
-	if !finite(kr.Weight) || kr.Weight < 0 || kr.Weight > 100 {
-		add(Invalid(FieldWeight, "Use a weight between 0 and 100."))
-	}
 	if !kr.Due.IsZero() && c.Validate() == nil && !c.Contains(kr.Due) {
 		add(Invalid(FieldDue, "Pick a due date within the cycle (%s to %s).",
 			c.Start.Format("Jan 2, 2006"), c.End.Format("Jan 2, 2006")))
@@ -192,9 +189,6 @@ func (c Confidence) validate() *Error {
 	if c.Level != "" && !c.Level.Valid() {
 		return Invalid(FieldConfidence, "Choose on track, at risk or off track.")
 	}
-	if c.HasScore && (c.Score < 0 || c.Score > MaxScore) {
-		return Invalid(FieldScore, "Give a confidence score from 0 to %d.", MaxScore)
-	}
 	return nil
 }
 
@@ -221,9 +215,6 @@ func (ci *CheckIn) Validate(kr *KeyResult) error {
 	add(ci.Confidence.validate())
 	if utf8.RuneCountInString(ci.Comment) > MaxComment {
 		add(Invalid(FieldComment, "Keep the comment within %d characters.", MaxComment))
-	}
-	if utf8.RuneCountInString(ci.Blockers) > MaxComment {
-		add(Invalid(FieldComment, "Keep the blockers within %d characters.", MaxComment))
 	}
 	if kr != nil && kr.Archived {
 		add(Errorf(EINVALID, "The key result %q is archived.", kr.Title))

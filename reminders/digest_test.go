@@ -2,7 +2,7 @@ package reminders_test
 
 import (
 	"context"
-	"math"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -11,107 +11,21 @@ import (
 	"github.com/okrbot/okrbot/reminders"
 )
 
-func TestComposeDigest(t *testing.T) {
-	c := okrs.QuarterOf(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	now := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC) // Friday
-	week := reminders.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, now).Period
-	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
-	ci := func(day int, v float64, l okrs.Level, author, comment string) okrs.CheckIn {
-		return okrs.CheckIn{At: at(day, 10), Value: v, Confidence: okrs.Confidence{Level: l}, Author: author, Comment: comment}
-	}
-	live := func(kr okrs.KeyResult) okrs.KeyResult {
-		if len(kr.CheckIns) > 0 {
-			kr.Current, kr.Confidence, kr.LastCheckIn = kr.CheckIns[0].Value, kr.CheckIns[0].Confidence, kr.CheckIns[0].At
-		} else {
-			kr.Current, kr.CheckIns = kr.Start, []okrs.CheckIn{}
-		}
-		return kr
-	}
-	objs := []okrs.Objective{
-		{ID: "o1", Title: "Activation", KeyResults: []okrs.KeyResult{
-			live(okrs.KeyResult{ID: "k1", Title: "Week-1 activation", Owner: "UA", Kind: okrs.Increase, Start: 40, Target: 60, CheckIns: []okrs.CheckIn{
-				ci(16, 50, okrs.OnTrack, "UA", "Shipped the new onboarding emails"), ci(9, 42, okrs.OnTrack, "UA", "Slow start")}}),
-			live(okrs.KeyResult{ID: "k2", Title: "P99 latency", Owner: "UB", Kind: okrs.Decrease, Start: 400, Target: 280, CheckIns: []okrs.CheckIn{
-				ci(17, 380, okrs.OffTrack, "UB", "Blocked on the database upgrade"), ci(10, 390, okrs.AtRisk, "UB", "")}}),
-		}},
-		{ID: "o2", Title: "Revenue", KeyResults: []okrs.KeyResult{
-			live(okrs.KeyResult{ID: "k3", Title: "MRR", Owner: "UC", Kind: okrs.Increase, Start: 0, Target: 100, CheckIns: []okrs.CheckIn{
-				ci(11, 30, okrs.AtRisk, "UC", "Two deals slipped")}}), // last week: missing this week
-			live(okrs.KeyResult{ID: "k4", Title: "Pricing page", Owner: "UA", Kind: okrs.Milestone, Target: 1}),
-		}},
-	}
-	d := reminders.ComposeDigest("C1", objs, c, week, now)
-	if len(d.Objectives) != 2 {
-		t.Fatalf("%d objectives", len(d.Objectives))
-	}
-	// Activation: k1 10% → 50% (0.1 → 0.5), k2 (390 → 380): 10/120 → 20/120.
-	a := d.Objectives[0]
-	wantNow, wantBefore := (0.5+20.0/120)/2, (0.1+10.0/120)/2
-	if math.Abs(a.Progress-wantNow) > 1e-9 || math.Abs(a.LastWeek-wantBefore) > 1e-9 {
-		t.Errorf("activation progress %v (last week %v), want %v (%v)", a.Progress, a.LastWeek, wantNow, wantBefore)
-	}
-	if ch := a.Change(); math.Abs(ch-(wantNow-wantBefore)) > 1e-9 || ch <= 0 {
-		t.Errorf("change = %v", ch)
-	}
-	if r := d.Objectives[1]; math.Abs(r.Change()) > 1e-9 {
-		t.Errorf("revenue changed by %v with no check-in this week", r.Change())
-	}
-	if len(d.AtRisk) != 2 || d.AtRisk[0].KeyResult.ID != "k2" || d.AtRisk[1].KeyResult.ID != "k3" {
-		t.Errorf("at risk = %+v, want k2 (off track) then k3 (at risk)", d.AtRisk)
-	}
-	var missing []string
-	for _, m := range d.Missing {
-		missing = append(missing, m.KeyResult.ID)
-	}
-	if len(missing) != 2 || missing[0] != "k3" || missing[1] != "k4" {
-		t.Errorf("missing = %v, want k3 k4", missing)
-	}
-	// UA checked in on k1 but not k4; UB on k2; UC not at all.
-	if d.Owners != 3 || d.CheckedIn != 1 {
-		t.Errorf("owners %d, checked in %d; want 3 and 1", d.Owners, d.CheckedIn)
-	}
-	if len(d.Highlights) != 1 || d.Highlights[0].Text != "Shipped the new onboarding emails" {
-		t.Errorf("highlights = %+v", d.Highlights)
-	}
-	if len(d.Blockers) != 1 || d.Blockers[0].Text != "Blocked on the database upgrade" || d.Blockers[0].Author != "UB" {
-		t.Errorf("blockers = %+v", d.Blockers)
-	}
-	if d.Empty() {
-		t.Error("a digest with check-ins is empty")
-	}
-	quiet := reminders.ComposeDigest("C1", objs[1:], c, week, now)
-	if !quiet.Empty() {
-		t.Error("a week without check-ins is not empty")
-	}
-}
-
-func TestDigestAt(t *testing.T) {
-	s := okrs.DefaultSettings("Europe/Berlin") // Friday 16:00 team time
-	p, due := reminders.DigestAt(s, time.Date(2026, 11, 18, 12, 0, 0, 0, time.UTC))
-	if p.Key != "2026-11-16" || due.Format(time.RFC3339) != "2026-11-20T16:00:00+01:00" {
-		t.Errorf("DigestAt = %s %v", p.Key, due)
-	}
-	s.Cadence = okrs.Biweekly // the digest stays weekly
-	if p2, _ := reminders.DigestAt(s, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)); p2.Key != "2026-11-23" {
-		t.Errorf("biweekly team's digest week = %s", p2.Key)
-	}
-}
-
 // poster records digests.
 type poster struct {
 	mu    sync.Mutex
-	posts []reminders.Digest
+	posts []okrs.Digest
 	fail  error
 }
 
-func (p *poster) PostDigest(_ context.Context, d reminders.Digest) (reminders.Posted, error) {
+func (p *poster) PostDigest(_ context.Context, d okrs.Digest) (okrs.Posted, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.fail != nil {
-		return reminders.Posted{}, p.fail
+		return okrs.Posted{}, p.fail
 	}
 	p.posts = append(p.posts, d)
-	return reminders.Posted{Channel: d.Channel, TS: "1.1"}, nil
+	return okrs.Posted{Channel: d.Channel, TS: "1.1"}, nil
 }
 
 func TestDigestsAreScheduledOncePerWeekAcrossReplicas(t *testing.T) {
@@ -154,10 +68,55 @@ func TestMissedDigestIsPostedLate(t *testing.T) {
 	if len(post.posts) != 1 || !post.posts[0].Late {
 		t.Fatalf("after an outage: %d digests (late: %v), want 1 marked late", len(post.posts), len(post.posts) > 0 && post.posts[0].Late)
 	}
-	// And "/okr digest" on top posts again (it was asked for), without
-	// changing the scheduled one.
-	if _, err := s.PostDigestNow(ctx, w.ws, w.team); err != nil || len(post.posts) != 2 {
-		t.Errorf("PostDigestNow: %v, %d digests", err, len(post.posts))
+	// "/okr digest" on top does not post the week's digest twice: it says
+	// where the posted one is.
+	d, posted, err := s.PostDigestNow(ctx, w.ws, w.team)
+	if err != nil || posted || d.State != okrs.DeliverySent || d.Posted.Channel != w.team || len(post.posts) != 1 {
+		t.Errorf("PostDigestNow after the scheduled digest = %+v, posted %v, %v; %d digests", d, posted, err, len(post.posts))
+	}
+}
+
+// TestDigestNowRacingTheSweepPostsOnce: a manager's "/okr digest" and the
+// scheduled sweep, at the same moment on two replicas, post one digest.
+func TestDigestNowRacingTheSweepPostsOnce(t *testing.T) {
+	for range 5 {
+		w := newWorld(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+		post := &poster{}
+		s1 := w.scheduler(func(o *reminders.Options) { o.Digests = post })
+		s2 := w.scheduler(func(o *reminders.Options) { o.Digests = post })
+		w.clock.Advance(4*24*time.Hour + 16*time.Hour) // Friday 16:00: due
+		var wg sync.WaitGroup
+		var posted bool
+		var err error
+		wg.Go(func() { _, posted, err = s1.PostDigestNow(ctx, w.ws, w.team) })
+		wg.Go(func() { s2.Sweep(ctx) })
+		wg.Wait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(post.posts); n != 1 {
+			t.Fatalf("%d digests posted (the manager's posted: %v), want 1", n, posted)
+		}
+	}
+}
+
+// TestDigestNowRetriesOneTheSweepGaveUp: a digest that could not be posted
+// (the bot was not in the channel) is posted when a manager asks again.
+func TestDigestNowRetriesOneTheSweepGaveUp(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+	post := &poster{fail: fmt.Errorf("%w: not_in_channel", okrs.ErrGone)}
+	s := w.scheduler(func(o *reminders.Options) { o.Digests = post })
+	w.clock.Advance(4*24*time.Hour + 16*time.Hour)
+	s.Sweep(ctx)
+	post.mu.Lock()
+	post.fail = nil // the bot was invited
+	post.mu.Unlock()
+	s.Sweep(ctx)
+	if len(post.posts) != 0 {
+		t.Fatalf("the sweep retried a digest it had given up: %d", len(post.posts))
+	}
+	if _, posted, err := s.PostDigestNow(ctx, w.ws, w.team); err != nil || !posted || len(post.posts) != 1 {
+		t.Errorf("PostDigestNow after a gone digest: posted %v, %v; %d digests", posted, err, len(post.posts))
 	}
 }
 
@@ -166,8 +125,8 @@ func TestDigestNowStandsInForTheScheduledOne(t *testing.T) {
 	post := &poster{}
 	s := w.scheduler(func(o *reminders.Options) { o.Digests = post })
 	w.clock.Advance(3 * 24 * time.Hour) // Thursday: a manager posts it early
-	if _, err := s.PostDigestNow(ctx, w.ws, w.team); err != nil {
-		t.Fatal(err)
+	if _, posted, err := s.PostDigestNow(ctx, w.ws, w.team); err != nil || !posted {
+		t.Fatal(posted, err)
 	}
 	w.clock.Advance(2 * 24 * time.Hour) // past Friday 16:00
 	s.Sweep(ctx)

@@ -7,6 +7,7 @@ type metrics struct {
 	rateLimited  prometheus.Counter
 	sweeps       prometheus.Counter
 	sweepSeconds prometheus.Histogram
+	panics       *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -24,9 +25,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "okrbot_sweep_seconds", Help: "Duration of scheduler sweeps.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
 		}),
+		panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "okrbot_background_panics_total", Help: "Panics recovered outside Slack handlers (scheduler sweeps and sends), by where.",
+		}, []string{"where"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.prompts, m.rateLimited, m.sweeps, m.sweepSeconds)
+		reg.MustRegister(m.prompts, m.rateLimited, m.sweeps, m.sweepSeconds, m.panics)
 	}
 	return m
 }

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,11 +21,37 @@ import (
 	"github.com/okrbot/okrbot/okrs"
 )
 
-// Store is what reminders needs from okrs.Store.
+// Store is what reminders needs from package store.
 type Store interface {
-	okrs.ObjectiveStore
-	okrs.TeamStore
-	okrs.Marker
+	Workspaces(ctx context.Context) ([]string, error)
+	Teams(ctx context.Context, workspace string) ([]string, error)
+	Settings(ctx context.Context, workspace, team string) (okrs.Settings, error)
+	TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]okrs.Objective, error)
+	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
+	Deliveries
+	// SetLastPrompt records where a person's latest prompt in a team
+	// landed, so that a check-in can mark it done.
+	SetLastPrompt(ctx context.Context, workspace, team, user string, ref okrs.PromptRef, ttl time.Duration) error
+	// Once reports whether this is the first call with key within ttl.
+	Once(ctx context.Context, workspace, key string, ttl time.Duration) (bool, error)
+}
+
+// Deliveries keep the state of exactly-once messages (package store).
+type Deliveries interface {
+	// ClaimDelivery claims key for token unless it is claimed or settled,
+	// and otherwise says where it stands.
+	ClaimDelivery(ctx context.Context, workspace, key, token string, ttl time.Duration) (bool, okrs.Delivery, error)
+	// RetryDelivery is ClaimDelivery that also takes over a delivery given
+	// up (gone or failed), for a person asking again.
+	RetryDelivery(ctx context.Context, workspace, key, token string, ttl time.Duration) (bool, okrs.Delivery, error)
+	Delivery(ctx context.Context, workspace, key string) (okrs.Delivery, error)
+	SettleDelivery(ctx context.Context, workspace, key, token string, d okrs.Delivery, ttl time.Duration) (bool, error)
+	ReleaseDelivery(ctx context.Context, workspace, key, token string) (bool, error)
+	// NoteAttempt records a send about to happen and reports whether an
+	// earlier one was recorded.
+	NoteAttempt(ctx context.Context, workspace, key, holder string, ttl time.Duration) (bool, error)
+	// CountFailure counts one more failed sweep of key.
+	CountFailure(ctx context.Context, workspace, key string, ttl time.Duration) (int, error)
 }
 
 // Options configure a Scheduler.
@@ -128,6 +154,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 	_, err = gs.NewJob(gocron.DurationJob(s.interval),
 		gocron.NewTask(func(ctx context.Context) {
+			defer s.recover("sweep", nil)
 			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("sweep failed; the next one catches up", slog.Any("err", err))
 			}
@@ -152,36 +179,22 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	return err
 }
 
-// Report counts what a sweep or a reminder did.
-type Report struct {
-	Sent      int // prompts, nudges and reminders delivered
-	CheckedIn int // owners already checked in for the period
-	Skipped   int // deactivated or unknown people
-	Failed    int // sends that failed (retried on the next sweep, up to a bound)
-	Already   int // already sent this period (or being sent by another replica)
-}
-
-func (r *Report) add(o Report) {
-	r.Sent += o.Sent
-	r.CheckedIn += o.CheckedIn
-	r.Skipped += o.Skipped
-	r.Failed += o.Failed
-	r.Already += o.Already
-}
-
 // Sweep sends everything due now and not yet sent: prompts whose time has
 // come in their period, and nudges. It is safe to run on several replicas at
 // once.
-func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
+func (s *Scheduler) Sweep(ctx context.Context) (okrs.SendReport, error) {
 	start := time.Now()
 	now := s.clock.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if s.elector != nil && s.elector.Leader() {
-		go s.elector.hold(ctx, func() {
-			s.log.Warn("scheduler lease lost mid-sweep; stopping this sweep")
-			cancel()
-		})
+		go func() {
+			defer s.recover("renewing the lease", func(any) { cancel() })
+			s.elector.hold(ctx, func() {
+				s.log.Warn("scheduler lease lost mid-sweep; stopping this sweep")
+				cancel()
+			})
+		}()
 	}
 	defer func() {
 		s.metrics.sweeps.Inc()
@@ -189,10 +202,10 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 	}()
 	workspaces, err := s.store.Workspaces(ctx)
 	if err != nil {
-		return Report{}, err
+		return okrs.SendReport{}, err
 	}
 	var jobs []delivery
-	var report Report
+	var report okrs.SendReport
 	var errs []error
 	teamsOf := map[string][]string{}
 	for _, ws := range workspaces {
@@ -204,7 +217,7 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 		teamsOf[ws] = teams
 		for _, team := range teams {
 			due, r, err := s.due(ctx, ws, team, now, false)
-			report.add(r)
+			report.Add(r)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("team %s/%s: %w", ws, team, err))
 				continue
@@ -212,9 +225,9 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 			jobs = append(jobs, due...)
 		}
 	}
-	report.add(s.deliverAll(ctx, jobs))
+	report.Add(s.deliverAll(ctx, jobs))
 	for _, ws := range workspaces {
-		report.add(s.sweepDigests(ctx, ws, teamsOf[ws], now))
+		report.Add(s.sweepDigests(ctx, ws, teamsOf[ws], now))
 	}
 	if report.Sent+report.Failed+report.Skipped > 0 {
 		s.log.Info("sweep", slog.Int("sent", report.Sent), slog.Int("failed", report.Failed),
@@ -227,7 +240,7 @@ func (s *Scheduler) Sweep(ctx context.Context) (Report, error) {
 type delivery struct {
 	key    string // the (kind, team, period, person) marker
 	ttl    time.Duration
-	prompt Prompt
+	prompt okrs.Prompt
 }
 
 // owner is one person's open key results in a team.
@@ -280,25 +293,21 @@ func (s *Scheduler) TeamSettings(ctx context.Context, ws, team string) (okrs.Set
 	return st, err
 }
 
-func markerKey(kind Kind, team, period, user string) string {
+func markerKey(kind okrs.PromptKind, team, period, user string) string {
 	return string(kind) + ":" + team + ":" + period + ":" + user
 }
-
-// LastPromptKey names where the latest prompt of a person in a team is
-// recorded ("<period>|<channel>|<ts>"), so that a check-in can mark it done.
-func LastPromptKey(team, user string) string { return "lastprompt:" + team + ":" + user }
 
 // due lists what is due now in one team. With remind, it is a manager's
 // "/okr remind": prompts go out now whatever the schedule says, and people
 // already prompted get a reminder.
-func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, remind bool) ([]delivery, Report, error) {
-	var r Report
+func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, remind bool) ([]delivery, okrs.SendReport, error) {
+	var r okrs.SendReport
 	st, err := s.TeamSettings(ctx, ws, team)
 	if err != nil {
 		return nil, r, err
 	}
 	teamLoc := st.Location()
-	cycle := okrs.QuarterOf(now.In(teamLoc))
+	cycle := okrs.CurrentCycle(st, now)
 	objs, err := s.store.TeamObjectives(ctx, ws, team, cycle.Name, 0)
 	if err != nil {
 		return nil, r, err
@@ -307,9 +316,9 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 	for _, w := range owners(objs) {
 		person, err := s.msg.Person(ctx, ws, w.user)
 		switch {
-		case errors.Is(err, ErrGone) || err == nil && !person.Active:
+		case errors.Is(err, okrs.ErrGone) || err == nil && !person.Active:
 			r.Skipped++
-			s.noteGone(ctx, ws, team, w.user, PlanAt(st, teamLoc, now).Period)
+			s.noteGone(ctx, ws, team, w.user, okrs.PlanAt(st, teamLoc, now).Period)
 			continue
 		case err != nil:
 			return out, r, err
@@ -318,28 +327,28 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 		if st.OwnerLocalTime && person.Location != nil {
 			loc = person.Location
 		}
-		plan := PlanAt(st, loc, now)
-		if CheckedIn(w.krs, plan.Period) {
+		plan := okrs.PlanAt(st, loc, now)
+		if okrs.CheckedIn(w.krs, plan.Period) {
 			r.CheckedIn++
 			continue
 		}
-		p := Prompt{Kind: KindPrompt, Workspace: ws, Team: team, User: w.user, Period: plan.Period,
+		p := okrs.Prompt{Kind: okrs.KindPrompt, Workspace: ws, Team: team, User: w.user, Period: plan.Period,
 			DueAt: plan.PromptAt, Objectives: w.objs, Cycle: cycle}
-		promptKey := markerKey(KindPrompt, team, plan.Period.Key, w.user)
+		promptKey := markerKey(okrs.KindPrompt, team, plan.Period.Key, w.user)
 		if remind {
-			v, err := s.store.Get(ctx, ws, promptKey)
+			d, err := s.store.Delivery(ctx, ws, promptKey)
 			if err != nil {
 				return out, r, err
 			}
-			if !strings.HasPrefix(v, "sent") {
+			if d.State != okrs.DeliverySent {
 				p.DueAt = now
 				out = append(out, delivery{key: promptKey, ttl: markerTTL, prompt: p})
 				continue
 			}
-			p.Kind = KindRemind
+			p.Kind = okrs.KindRemind
 			// One manual reminder per person per hour, however often it is asked for.
 			hour := now.UTC().Format("2006-01-02T15")
-			out = append(out, delivery{key: markerKey(KindRemind, team, plan.Period.Key+"@"+hour, w.user), ttl: 2 * time.Hour, prompt: p})
+			out = append(out, delivery{key: markerKey(okrs.KindRemind, team, plan.Period.Key+"@"+hour, w.user), ttl: 2 * time.Hour, prompt: p})
 			continue
 		}
 		if now.Before(plan.PromptAt) || !anyBefore(w.krs, plan.PromptAt) {
@@ -348,14 +357,14 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 		p.Late = now.Sub(plan.PromptAt) > LatePromptAfter
 		out = append(out, delivery{key: promptKey, ttl: markerTTL, prompt: p})
 		if !plan.NudgeAt.IsZero() && !now.Before(plan.NudgeAt) {
-			v, err := s.store.Get(ctx, ws, promptKey)
+			d, err := s.store.Delivery(ctx, ws, promptKey)
 			if err != nil {
 				return out, r, err
 			}
-			if strings.HasPrefix(v, "sent") {
+			if d.State == okrs.DeliverySent {
 				n := p
-				n.Kind, n.DueAt, n.Late = KindNudge, plan.NudgeAt, now.Sub(plan.NudgeAt) > LatePromptAfter
-				out = append(out, delivery{key: markerKey(KindNudge, team, plan.Period.Key, w.user), ttl: markerTTL, prompt: n})
+				n.Kind, n.DueAt, n.Late = okrs.KindNudge, plan.NudgeAt, now.Sub(plan.NudgeAt) > LatePromptAfter
+				out = append(out, delivery{key: markerKey(okrs.KindNudge, team, plan.Period.Key, w.user), ttl: markerTTL, prompt: n})
 			}
 		}
 	}
@@ -363,25 +372,31 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 }
 
 // noteGone logs a skipped person once per period.
-func (s *Scheduler) noteGone(ctx context.Context, ws, team, user string, p Period) {
-	if first, err := s.store.Mark(ctx, ws, "gone:"+team+":"+p.Key+":"+user, markerTTL); err == nil && first {
+func (s *Scheduler) noteGone(ctx context.Context, ws, team, user string, p okrs.Period) {
+	first, err := s.store.Once(ctx, ws, "gone:"+team+":"+p.Key+":"+user, markerTTL)
+	if err != nil {
+		s.log.Warn("recording a skipped person failed", slog.String("workspace", ws), slog.String("user", user), slog.Any("err", err))
+		return
+	}
+	if first {
 		s.log.Info("skipping a deactivated or unknown Slack user", slog.String("workspace", ws), slog.String("team", team), slog.String("user", user))
 		s.metrics.prompts.WithLabelValues("prompt", "skipped").Inc()
 	}
 }
 
-// deliverAll sends deliveries with a pool of workers.
-func (s *Scheduler) deliverAll(ctx context.Context, jobs []delivery) Report {
+// deliverAll sends deliveries with a pool of workers. A delivery that
+// panics is logged and counted as failed; the others go on.
+func (s *Scheduler) deliverAll(ctx context.Context, jobs []delivery) okrs.SendReport {
 	var mu sync.Mutex
-	var total Report
+	var total okrs.SendReport
 	work := make(chan delivery)
 	var wg sync.WaitGroup
 	for range min(s.workers, max(len(jobs), 1)) {
 		wg.Go(func() {
 			for d := range work {
-				r := s.deliver(ctx, d)
+				r := s.deliverSafely(ctx, d)
 				mu.Lock()
-				total.add(r)
+				total.Add(r)
 				mu.Unlock()
 			}
 		})
@@ -397,24 +412,60 @@ func (s *Scheduler) deliverAll(ctx context.Context, jobs []delivery) Report {
 	return total
 }
 
+// deliverSafely is deliver with a panic turned into a logged failure. The
+// claim it may have taken expires after ClaimTTL and a later sweep retries.
+func (s *Scheduler) deliverSafely(ctx context.Context, d delivery) (r okrs.SendReport) {
+	defer s.recover("delivering a prompt", func(any) { r = okrs.SendReport{Failed: 1} },
+		slog.String("workspace", d.prompt.Workspace), slog.String("key", d.key))
+	return s.deliver(ctx, d)
+}
+
+// recover, deferred, turns a panic into a log line with its stack and a
+// count in okrbot_background_panics_total, then calls after (if set) with
+// the panic's value.
+func (s *Scheduler) recover(where string, after func(v any), attrs ...any) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	s.metrics.panics.WithLabelValues(where).Inc()
+	s.log.Error("recovered from a panic in the scheduler; carrying on",
+		append(attrs, slog.String("where", where), slog.Any("panic", r), slog.String("stack", string(debug.Stack())))...)
+	if after != nil {
+		after(r)
+	}
+}
+
+// panicked is a send that panicked: a bug, not worth retrying at once.
+type panicked struct{ v any }
+
+func (p panicked) Error() string { return fmt.Sprintf("panic: %v", p.v) }
+
+// guard calls send, turning a panic into a logged, counted panicked error
+// (so that the claim is released and a later sweep tries again).
+func (s *Scheduler) guard(kind string, send func() (okrs.Posted, error)) (posted okrs.Posted, err error) {
+	defer s.recover("sending a "+kind, func(v any) { err = panicked{v} })
+	return send()
+}
+
 // maxFailedSweeps bounds how many sweeps retry a send that keeps failing.
 const maxFailedSweeps = 3
 
 // deliver sends one prompt, nudge or reminder exactly once (see deliverOnce)
 // and remembers where a prompt landed, so that a check-in can mark it done.
-func (s *Scheduler) deliver(ctx context.Context, d delivery) Report {
+func (s *Scheduler) deliver(ctx context.Context, d delivery) okrs.SendReport {
 	p := d.prompt
 	p.Key = d.key
 	return s.deliverOnce(ctx, p.Workspace, d.key, d.ttl, string(p.Kind),
 		slog.Group("prompt", slog.String("team", p.Team), slog.String("user", p.User), slog.String("period", p.Period.Key)),
-		func() (Posted, bool, error) {
+		func() (okrs.Posted, bool, error) {
 			posted, found, err := s.msg.FindPrompt(ctx, p)
 			if found {
 				s.rememberPrompt(ctx, p, posted)
 			}
 			return posted, found, err
 		},
-		func() (Posted, error) {
+		func() (okrs.Posted, error) {
 			posted, err := s.msg.SendPrompt(ctx, p)
 			if err == nil {
 				s.rememberPrompt(ctx, p, posted)
@@ -424,10 +475,16 @@ func (s *Scheduler) deliver(ctx context.Context, d delivery) Report {
 }
 
 // rememberPrompt records where a person's latest prompt in a team landed.
-func (s *Scheduler) rememberPrompt(ctx context.Context, p Prompt, posted Posted) {
-	if p.Kind != KindNudge {
-		s.store.Put(context.WithoutCancel(ctx), p.Workspace, LastPromptKey(p.Team, p.User),
-			p.Period.Key+"|"+posted.Channel+"|"+posted.TS, markerTTL)
+// A failure is logged: the prompt went out, only its "Checked in ✓" update
+// will be missing.
+func (s *Scheduler) rememberPrompt(ctx context.Context, p okrs.Prompt, posted okrs.Posted) {
+	if p.Kind == okrs.KindNudge {
+		return
+	}
+	ref := okrs.PromptRef{Period: p.Period.Key, Posted: posted}
+	if err := s.store.SetLastPrompt(context.WithoutCancel(ctx), p.Workspace, p.Team, p.User, ref, markerTTL); err != nil {
+		s.log.Warn("recording where a prompt landed failed; a check-in will not mark it done",
+			slog.String("workspace", p.Workspace), slog.String("user", p.User), slog.Any("err", err))
 	}
 }
 
@@ -442,33 +499,42 @@ func (s *Scheduler) rememberPrompt(ctx context.Context, p Prompt, posted Posted)
 // attempt landed after all (the sender died, or the call timed out, after
 // Slack accepted it), and settles instead of sending twice.
 func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Duration, kind string, about slog.Attr,
-	find func() (Posted, bool, error), send func() (Posted, error)) Report {
-	token := "claim:" + s.instance + ":" + randomHex(6)
-	ok, err := s.store.Claim(ctx, ws, key, token, s.claimTTL)
+	find func() (okrs.Posted, bool, error), send func() (okrs.Posted, error)) okrs.SendReport {
+	token := s.instance + ":" + randomHex(6)
+	ok, _, err := s.store.ClaimDelivery(ctx, ws, key, token, s.claimTTL)
 	if err != nil {
 		s.log.Warn("claiming a send failed; retrying on the next sweep", slog.String("key", key), slog.Any("err", err))
-		return Report{Failed: 1}
+		return okrs.SendReport{Failed: 1}
 	}
 	if !ok {
-		return Report{Already: 1}
+		return okrs.SendReport{Already: 1}
 	}
+	return s.sendClaimed(ctx, ws, key, token, ttl, kind, about, find, send)
+}
+
+// sendClaimed sends a delivery whose claim token holds; see deliverOnce.
+func (s *Scheduler) sendClaimed(ctx context.Context, ws, key, token string, ttl time.Duration, kind string, about slog.Attr,
+	find func() (okrs.Posted, bool, error), send func() (okrs.Posted, error)) okrs.SendReport {
 	// Settling must happen even if the sweep is being cancelled: the
 	// message may have gone out.
 	settleCtx := context.WithoutCancel(ctx)
 	log := s.log.With(slog.String("workspace", ws), slog.String("kind", kind), about)
-	attemptKey := "attempt:" + key
-	tried, recovered := false, false // tried: an earlier attempt may have landed
-	if find != nil {
-		if v, err := s.store.Get(ctx, ws, attemptKey); err == nil && v != "" {
-			tried = true
-		}
-		if err := s.store.Put(ctx, ws, attemptKey, s.instance, ttl); err != nil {
-			s.store.Release(settleCtx, ws, key, token)
-			log.Warn("recording an attempt failed; retrying on the next sweep", slog.Any("err", err))
-			return Report{Failed: 1}
+	release := func() {
+		if _, err := s.store.ReleaseDelivery(settleCtx, ws, key, token); err != nil {
+			log.Warn("releasing a claim failed; it expires by itself", slog.Any("err", err))
 		}
 	}
-	posted, err := s.send(ctx, func() (Posted, error) {
+	tried, recovered := false, false // tried: an earlier attempt may have landed
+	if find != nil {
+		earlier, err := s.store.NoteAttempt(ctx, ws, key, s.instance, ttl)
+		if err != nil {
+			release()
+			log.Warn("recording an attempt failed; retrying on the next sweep", slog.Any("err", err))
+			return okrs.SendReport{Failed: 1}
+		}
+		tried = earlier
+	}
+	posted, err := s.send(ctx, func() (okrs.Posted, error) {
 		if find != nil && tried {
 			switch p, found, err := find(); {
 			case err != nil:
@@ -479,51 +545,68 @@ func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Du
 			}
 		}
 		tried = true
-		return send()
+		return s.guard(kind, send)
 	})
 	if recovered {
 		log.Info("an earlier attempt had landed; not sending it twice")
 	}
+	settle := func(d okrs.Delivery) {
+		if ok, err := s.store.SettleDelivery(settleCtx, ws, key, token, d, ttl); err != nil || !ok {
+			// The claim expires and another sweep may send it again: say so.
+			log.Error("recording the outcome of a send failed", slog.String("outcome", string(d.State)), slog.Bool("claim_held", ok), slog.Any("err", err))
+		}
+	}
 	switch {
 	case err == nil:
-		if _, err := s.store.Settle(settleCtx, ws, key, token, "sent|"+posted.Channel+"|"+posted.TS, ttl); err != nil {
-			log.Error("recording a sent message failed", slog.Any("err", err))
-		}
+		settle(okrs.Delivery{State: okrs.DeliverySent, Posted: posted})
 		s.metrics.prompts.WithLabelValues(kind, "sent").Inc()
 		log.Debug("sent")
-		return Report{Sent: 1}
-	case errors.Is(err, ErrGone):
-		s.store.Settle(settleCtx, ws, key, token, "gone", ttl)
+		return okrs.SendReport{Sent: 1}
+	case errors.Is(err, okrs.ErrGone):
+		settle(okrs.Delivery{State: okrs.DeliveryGone})
 		s.metrics.prompts.WithLabelValues(kind, "skipped").Inc()
 		log.Info("skipping a deactivated or unknown Slack user or channel", slog.Any("err", err))
-		return Report{Skipped: 1}
+		return okrs.SendReport{Skipped: 1}
 	}
-	failKey := "fail:" + key
-	prev, _ := s.store.Get(settleCtx, ws, failKey) // unreadable counts as 0
-	n, _ := strconv.Atoi(prev)
-	n++
+	n, cerr := s.store.CountFailure(settleCtx, ws, key, markerTTL)
+	if cerr != nil {
+		log.Warn("counting a failed send failed", slog.Any("err", cerr))
+	}
 	if n >= maxFailedSweeps {
-		s.store.Settle(settleCtx, ws, key, token, "failed", ttl)
+		settle(okrs.Delivery{State: okrs.DeliveryFailed})
 		s.metrics.prompts.WithLabelValues(kind, "failed").Inc()
 		log.Error("giving up after repeated failures", slog.Int("sweeps", n), slog.Any("err", err))
-		return Report{Failed: 1}
+		return okrs.SendReport{Failed: 1}
 	}
-	s.store.Put(settleCtx, ws, failKey, strconv.Itoa(n), markerTTL)
-	s.store.Release(settleCtx, ws, key, token)
+	release()
 	s.metrics.prompts.WithLabelValues(kind, "retry").Inc()
 	log.Warn("sending failed; retrying on the next sweep", slog.Int("sweeps", n), slog.Any("err", err))
-	return Report{Failed: 1}
+	return okrs.SendReport{Failed: 1}
 }
 
 // RemindNow is "/okr remind": it sends the team's prompts now to everyone
-// who has not checked in this period (a reminder to those already prompted).
-func (s *Scheduler) RemindNow(ctx context.Context, ws, team string) (Report, error) {
+// who has not checked in this period (a reminder to those already
+// prompted). Once it knows how many it will send, and before sending them,
+// it calls started (when set) with that number and how long the paced
+// sends should take, so that the person asking hears back at once.
+func (s *Scheduler) RemindNow(ctx context.Context, ws, team string, started func(sending int, eta time.Duration)) (okrs.SendReport, error) {
 	jobs, r, err := s.due(ctx, ws, team, s.clock.Now(), true)
 	if err != nil {
 		return r, err
 	}
-	r.add(s.deliverAll(ctx, jobs))
+	if started != nil {
+		started(len(jobs), s.eta(len(jobs)))
+	}
+	r.Add(s.deliverAll(ctx, jobs))
 	return r, nil
+}
+
+// eta is how long n paced sends take at the current pace.
+func (s *Scheduler) eta(n int) time.Duration {
+	if n <= 0 {
+		return 0
+	}
+	return time.Duration(float64(n) / s.pacer.rate() * float64(time.Second)).Round(time.Second)
 }
 
 func randomHex(n int) string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/reminders"
@@ -24,7 +25,7 @@ var ctx = context.Background()
 
 // sent is one message the fake messenger delivered.
 type sent struct {
-	kind   reminders.Kind
+	kind   okrs.PromptKind
 	user   string
 	team   string
 	period string
@@ -40,36 +41,46 @@ type messenger struct {
 	clock clockwork.Clock
 
 	mu      sync.Mutex
-	people  map[string]reminders.Person
+	people  map[string]okrs.Recipient
 	sent    []sent
-	failFor map[string][]error          // user → errors to return, in order
-	block   chan struct{}               // when set, sends wait on it
-	lose    func(reminders.Prompt) bool // when true, the send lands but reports a failure
+	failFor map[string][]error     // user → errors to return, in order
+	block   chan struct{}          // when set, sends wait on it
+	lose    func(okrs.Prompt) bool // when true, the send lands but reports a failure
+	panics  map[string]bool        // user → the send panics
 	calls   atomic.Int64
 }
 
+func mustLoc(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
 func newMessenger(clock clockwork.Clock) *messenger {
-	return &messenger{clock: clock, people: map[string]reminders.Person{}, failFor: map[string][]error{}}
+	return &messenger{clock: clock, people: map[string]okrs.Recipient{}, failFor: map[string][]error{}}
 }
 
 func (m *messenger) add(user, tz string) {
 	loc, _ := time.LoadLocation(tz)
 	m.mu.Lock()
-	m.people[user] = reminders.Person{Location: loc, Active: true}
+	m.people[user] = okrs.Recipient{Location: loc, Active: true}
 	m.mu.Unlock()
 }
 
-func (m *messenger) Person(_ context.Context, _, user string) (reminders.Person, error) {
+func (m *messenger) Person(_ context.Context, _, user string) (okrs.Recipient, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p, ok := m.people[user]
 	if !ok {
-		return reminders.Person{}, reminders.ErrGone
+		return okrs.Recipient{}, okrs.ErrGone
 	}
 	return p, nil
 }
 
-func (m *messenger) SendPrompt(ctx context.Context, p reminders.Prompt) (reminders.Posted, error) {
+func (m *messenger) SendPrompt(ctx context.Context, p okrs.Prompt) (okrs.Posted, error) {
 	m.calls.Add(1)
 	m.mu.Lock()
 	block := m.block
@@ -78,15 +89,18 @@ func (m *messenger) SendPrompt(ctx context.Context, p reminders.Prompt) (reminde
 		select {
 		case <-block:
 		case <-ctx.Done():
-			return reminders.Posted{}, ctx.Err()
+			return okrs.Posted{}, ctx.Err()
 		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.panics[p.User] {
+		panic("messenger: a bug on " + p.User + "'s prompt")
+	}
 	if errs := m.failFor[p.User]; len(errs) > 0 {
 		m.failFor[p.User] = errs[1:]
 		if errs[0] != nil {
-			return reminders.Posted{}, errs[0]
+			return okrs.Posted{}, errs[0]
 		}
 	}
 	n := 0
@@ -95,21 +109,21 @@ func (m *messenger) SendPrompt(ctx context.Context, p reminders.Prompt) (reminde
 	}
 	m.sent = append(m.sent, sent{kind: p.Kind, user: p.User, team: p.Team, period: p.Period.Key, at: m.clock.Now(), late: p.Late, krs: n, key: p.Key})
 	if m.lose != nil && m.lose(p) { // Slack took it, but the answer never came back
-		return reminders.Posted{}, errors.New("read tcp: i/o timeout")
+		return okrs.Posted{}, errors.New("read tcp: i/o timeout")
 	}
-	return reminders.Posted{Channel: "D" + p.User, TS: fmt.Sprintf("%d.%06d", len(m.sent), len(m.sent))}, nil
+	return okrs.Posted{Channel: "D" + p.User, TS: fmt.Sprintf("%d.%06d", len(m.sent), len(m.sent))}, nil
 }
 
 // FindPrompt finds a message sent for p.Key.
-func (m *messenger) FindPrompt(_ context.Context, p reminders.Prompt) (reminders.Posted, bool, error) {
+func (m *messenger) FindPrompt(_ context.Context, p okrs.Prompt) (okrs.Posted, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, s := range m.sent {
 		if s.key == p.Key {
-			return reminders.Posted{Channel: "D" + s.user, TS: fmt.Sprintf("%d.%06d", i+1, i+1)}, true, nil
+			return okrs.Posted{Channel: "D" + s.user, TS: fmt.Sprintf("%d.%06d", i+1, i+1)}, true, nil
 		}
 	}
-	return reminders.Posted{}, false, nil
+	return okrs.Posted{}, false, nil
 }
 
 func (m *messenger) all() []sent {
@@ -119,7 +133,7 @@ func (m *messenger) all() []sent {
 }
 
 // count returns how many messages of kind went to user (any kind when "").
-func (m *messenger) count(kind reminders.Kind, user string) int {
+func (m *messenger) count(kind okrs.PromptKind, user string) int {
 	n := 0
 	for _, s := range m.all() {
 		if (kind == "" || s.kind == kind) && (user == "" || s.user == user) {
@@ -254,10 +268,10 @@ func TestWeeksOfPromptsInThreeTimezones(t *testing.T) {
 		{berlin, "Europe/Berlin", 4, 0},
 		{kolkat, "Asia/Kolkata", 3, 3}, // no prompt the week it checked in early
 	} {
-		if got := w.msg.count(reminders.KindPrompt, tt.user); got != tt.prompts {
+		if got := w.msg.count(okrs.KindPrompt, tt.user); got != tt.prompts {
 			t.Errorf("%s: %d prompts, want %d", tt.user, got, tt.prompts)
 		}
-		if got := w.msg.count(reminders.KindNudge, tt.user); got != tt.nudges {
+		if got := w.msg.count(okrs.KindNudge, tt.user); got != tt.nudges {
 			t.Errorf("%s: %d nudges, want %d", tt.user, got, tt.nudges)
 		}
 		loc := mustLoc(t, tt.tz)
@@ -266,8 +280,8 @@ func TestWeeksOfPromptsInThreeTimezones(t *testing.T) {
 				continue
 			}
 			local := m.at.In(loc)
-			wantHour := map[reminders.Kind]int{reminders.KindPrompt: 10, reminders.KindNudge: 10}[m.kind]
-			wantDay := map[reminders.Kind]time.Weekday{reminders.KindPrompt: time.Monday, reminders.KindNudge: time.Tuesday}[m.kind]
+			wantHour := map[okrs.PromptKind]int{okrs.KindPrompt: 10, okrs.KindNudge: 10}[m.kind]
+			wantDay := map[okrs.PromptKind]time.Weekday{okrs.KindPrompt: time.Monday, okrs.KindNudge: time.Tuesday}[m.kind]
 			if local.Weekday() != wantDay || local.Hour() != wantHour || local.Minute() >= 15 || m.late {
 				t.Errorf("%s: %s sent %v (late %v), want %v %02d:00–%02d:15 local", tt.user, m.kind, local, m.late, wantDay, wantHour, wantHour)
 			}
@@ -289,7 +303,7 @@ func TestPromptsStayAtTenAcrossDaylightSaving(t *testing.T) {
 		offsets := map[int]bool{}
 		n := 0
 		for _, m := range w.msg.all() {
-			if m.user != user || m.kind != reminders.KindPrompt {
+			if m.user != user || m.kind != okrs.KindPrompt {
 				continue
 			}
 			n++
@@ -329,7 +343,7 @@ func TestBiweeklyTeamTimezoneAndSettingsChange(t *testing.T) {
 			t.Errorf("%s got %v, want every other Monday at 10:00 Berlin time, the team's: %s", u, weeks, want)
 		}
 	}
-	if w.msg.count(reminders.KindNudge, "") != 0 {
+	if w.msg.count(okrs.KindNudge, "") != 0 {
 		t.Error("nudges were sent with nudges off")
 	}
 	// A settings change applies on the next sweep, no restart.
@@ -340,7 +354,7 @@ func TestBiweeklyTeamTimezoneAndSettingsChange(t *testing.T) {
 	w.run(s, w.clock.Now().Add(7*24*time.Hour), 30*time.Minute, nil)
 	var got []string
 	for _, m := range w.msg.all()[before:] {
-		if m.kind == reminders.KindPrompt {
+		if m.kind == okrs.KindPrompt {
 			got = append(got, m.at.In(mustLoc(t, "Asia/Kolkata")).Format("Mon 15:04"))
 		}
 	}
@@ -359,19 +373,19 @@ func TestLatePromptsAfterAnOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range []string{la, berlin, kolkat} {
-		if w.msg.count(reminders.KindPrompt, u) != 1 {
+		if w.msg.count(okrs.KindPrompt, u) != 1 {
 			t.Errorf("%s: no late prompt after the outage", u)
 		}
 	}
 	for _, m := range w.msg.all() {
-		if m.kind == reminders.KindPrompt && !m.late {
+		if m.kind == okrs.KindPrompt && !m.late {
 			t.Errorf("a prompt sent 2 days late is not marked late: %+v", m)
 		}
 	}
 	// One nudge each follows, at once (it is past due too), not two.
 	s.Sweep(ctx)
 	s.Sweep(ctx)
-	if n := w.msg.count(reminders.KindNudge, ""); n != 3 {
+	if n := w.msg.count(okrs.KindNudge, ""); n != 3 {
 		t.Errorf("%d nudges, want 3", n)
 	}
 	// After the period, nothing more for it.
@@ -411,10 +425,10 @@ func TestExactlyOnceWithRacingReplicas(t *testing.T) {
 		w.clock.Advance(30 * time.Minute)
 	}
 	for _, u := range append(more, la, berlin, kolkat) {
-		if n := w.msg.count(reminders.KindPrompt, u); n != 1 {
+		if n := w.msg.count(okrs.KindPrompt, u); n != 1 {
 			t.Errorf("%s got %d prompts, want exactly 1", u, n)
 		}
-		if n := w.msg.count(reminders.KindNudge, u); n != 1 {
+		if n := w.msg.count(okrs.KindNudge, u); n != 1 {
 			t.Errorf("%s got %d nudges, want exactly 1", u, n)
 		}
 	}
@@ -472,7 +486,7 @@ func TestCrashMidFanOutIsFinishedByAnotherReplica(t *testing.T) {
 		}
 		return
 	}()...) {
-		if n := w.msg.count(reminders.KindPrompt, u); n != 1 {
+		if n := w.msg.count(okrs.KindPrompt, u); n != 1 {
 			t.Errorf("%s got %d prompts, want exactly 1", u, n)
 		}
 	}
@@ -483,9 +497,9 @@ func TestGoneUsersAreSkippedOnceAndNeverRetried(t *testing.T) {
 	w := newWorld(t, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
 	w.clock.Advance(20 * time.Hour)
 	w.msg.mu.Lock()
-	delete(w.msg.people, kolkat)                                                    // unknown to Slack now
-	w.msg.people[la] = reminders.Person{Location: mustLoc(t, "UTC"), Active: false} // deactivated
-	w.msg.failFor[berlin] = []error{fmt.Errorf("cannot_dm: %w", reminders.ErrGone)} // Slack refuses the DM
+	delete(w.msg.people, kolkat)                                                  // unknown to Slack now
+	w.msg.people[la] = okrs.Recipient{Location: mustLoc(t, "UTC"), Active: false} // deactivated
+	w.msg.failFor[berlin] = []error{fmt.Errorf("cannot_dm: %w", okrs.ErrGone)}    // Slack refuses the DM
 	w.msg.mu.Unlock()
 	s := w.scheduler()
 	for range 5 {
@@ -508,7 +522,7 @@ func TestRateLimitsAndFailuresAreRetried(t *testing.T) {
 	w.clock.Advance(20 * time.Hour)
 	boom := errors.New("slack: internal_error")
 	w.msg.mu.Lock()
-	w.msg.failFor[la] = []error{&reminders.RateLimited{After: 10 * time.Millisecond}, &reminders.RateLimited{After: 10 * time.Millisecond}}
+	w.msg.failFor[la] = []error{&okrs.RateLimited{After: 10 * time.Millisecond}, &okrs.RateLimited{After: 10 * time.Millisecond}}
 	w.msg.failFor[berlin] = []error{boom, boom}                                                                   // recovers within one sweep
 	w.msg.failFor[kolkat] = []error{boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom, boom} // never in time
 	w.msg.mu.Unlock()
@@ -516,7 +530,7 @@ func TestRateLimitsAndFailuresAreRetried(t *testing.T) {
 	for range 5 {
 		s.Sweep(ctx)
 	}
-	if w.msg.count(reminders.KindPrompt, la) != 1 || w.msg.count(reminders.KindPrompt, berlin) != 1 {
+	if w.msg.count(okrs.KindPrompt, la) != 1 || w.msg.count(okrs.KindPrompt, berlin) != 1 {
 		t.Errorf("rate-limited and flaky sends did not get through exactly once: %+v", w.msg.all())
 	}
 	if w.msg.count("", kolkat) != 0 {
@@ -534,23 +548,29 @@ func TestRemindNow(t *testing.T) {
 	s := w.scheduler()
 	w.checkIn(berlin)
 	w.clock.Advance(7 * time.Hour) // 08:00 UTC: Monday everywhere, before 10:00 in LA and Berlin
-	r, err := s.RemindNow(ctx, w.ws, w.team)
+	var sending int
+	r, err := s.RemindNow(ctx, w.ws, w.team, func(n int, eta time.Duration) {
+		sending = n
+		if w.msg.count("", "") != 0 {
+			t.Error("started was called after sending began")
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Sent != 2 || r.CheckedIn != 1 {
-		t.Errorf("first remind: %+v, want 2 sent, 1 checked in", r)
+	if r.Sent != 2 || r.CheckedIn != 1 || sending != 2 {
+		t.Errorf("first remind: %+v, announced %d; want 2 sent, 1 checked in, 2 announced", r, sending)
 	}
 	// The scheduled prompt does not come again.
 	w.run(s, start.Add(27*time.Hour), 30*time.Minute, nil)
-	if n := w.msg.count(reminders.KindPrompt, la); n != 1 {
+	if n := w.msg.count(okrs.KindPrompt, la); n != 1 {
 		t.Errorf("LA got %d prompts, want 1 (the manager's)", n)
 	}
 	// A second remind reminds, once per hour however often asked.
-	r, _ = s.RemindNow(ctx, w.ws, w.team)
-	r2, _ := s.RemindNow(ctx, w.ws, w.team)
-	if r.Sent != 2 || r2.Sent != 0 || w.msg.count(reminders.KindRemind, "") != 2 {
-		t.Errorf("second remind %+v, third %+v; reminders %d", r, r2, w.msg.count(reminders.KindRemind, ""))
+	r, _ = s.RemindNow(ctx, w.ws, w.team, nil)
+	r2, _ := s.RemindNow(ctx, w.ws, w.team, nil)
+	if r.Sent != 2 || r2.Sent != 0 || w.msg.count(okrs.KindRemind, "") != 2 {
+		t.Errorf("second remind %+v, third %+v; reminders %d", r, r2, w.msg.count(okrs.KindRemind, ""))
 	}
 }
 
@@ -569,13 +589,13 @@ func TestRunSweepsOnTheFakeClockAndOnlyTheLeaderSends(t *testing.T) {
 	}
 	// gocron runs the first sweep at once, then every minute of the fake clock.
 	for range 30 {
-		if w.msg.count(reminders.KindPrompt, "") == 3 {
+		if w.msg.count(okrs.KindPrompt, "") == 3 {
 			break
 		}
 		w.clock.Advance(time.Minute)
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := w.msg.count(reminders.KindPrompt, ""); n != 3 {
+	if n := w.msg.count(okrs.KindPrompt, ""); n != 3 {
 		t.Fatalf("%d prompts after sweeps on the fake clock, want 3", n)
 	}
 	leaders := 0
@@ -597,7 +617,7 @@ func TestALandedAttemptIsNotSentTwice(t *testing.T) {
 	// Berlin's first DM reaches Slack but the answer times out: a retry
 	// must find the message instead of sending it again.
 	var once sync.Once
-	w.msg.lose = func(p reminders.Prompt) bool {
+	w.msg.lose = func(p okrs.Prompt) bool {
 		lost := false
 		if p.User == berlin {
 			once.Do(func() { lost = true })
@@ -608,10 +628,61 @@ func TestALandedAttemptIsNotSentTwice(t *testing.T) {
 	for range 3 {
 		s.Sweep(ctx)
 	}
-	if n := w.msg.count(reminders.KindPrompt, berlin); n != 1 {
+	if n := w.msg.count(okrs.KindPrompt, berlin); n != 1 {
 		t.Errorf("Berlin got %d prompts, want 1", n)
 	}
 	if !strings.Contains(w.logs.String(), "an earlier attempt had landed") {
 		t.Errorf("the recovery was not logged:\n%s", w.logs.String())
 	}
+}
+
+// TestAPanickingSendIsRecovered: a bug while sending one person's prompt
+// (a panic in the fan-out's goroutine) is logged and counted; the process
+// carries on and everyone else gets their prompt. The claim is released, so
+// a later sweep tries that person again.
+func TestAPanickingSendIsRecovered(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)) // Monday
+	w.saveSettings(func(s *okrs.Settings) { s.OwnerLocalTime = false; s.Timezone = "UTC" }) // 10:00 UTC for all three
+	w.clock.Advance(90 * time.Minute)
+	w.msg.panics = map[string]bool{berlin: true}
+	reg := prometheus.NewRegistry()
+	s := w.scheduler(func(o *reminders.Options) { o.Registerer = reg })
+	r, _ := s.Sweep(ctx)
+	if r.Sent != 2 || r.Failed != 1 || w.msg.count(okrs.KindPrompt, la) != 1 || w.msg.count(okrs.KindPrompt, kolkat) != 1 {
+		t.Fatalf("sweep with a panicking send: %+v; LA %d, Kolkata %d prompts", r, w.msg.count(okrs.KindPrompt, la), w.msg.count(okrs.KindPrompt, kolkat))
+	}
+	if !strings.Contains(w.logs.String(), "recovered from a panic") || !strings.Contains(w.logs.String(), "a bug on "+berlin) {
+		t.Errorf("the panic was not logged:\n%s", w.logs.String())
+	}
+	if got := counterValue(t, reg, "okrbot_background_panics_total"); got != 1 {
+		t.Errorf("okrbot_background_panics_total = %v, want 1", got)
+	}
+	w.msg.mu.Lock()
+	w.msg.panics = nil // fixed
+	w.msg.mu.Unlock()
+	w.clock.Advance(time.Minute)
+	s.Sweep(ctx)
+	if n := w.msg.count(okrs.KindPrompt, berlin); n != 1 {
+		t.Errorf("Berlin got %d prompts after the fix, want 1", n)
+	}
+}
+
+// counterValue sums the counter registered under name.
+func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			var total float64
+			for _, m := range mf.GetMetric() {
+				total += m.GetCounter().GetValue()
+			}
+			return total
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }

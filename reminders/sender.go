@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // pacer spaces Slack calls within a rate and stops every sender while Slack
@@ -124,39 +126,39 @@ type retryPolicy struct {
 }
 
 // send calls fn, paced, retrying rate limits after Retry-After and other
-// failures with backoff, a bounded number of times. ErrGone is final.
-func (s *Scheduler) send(ctx context.Context, fn func() (Posted, error)) (Posted, error) {
+// failures with backoff, a bounded number of times. okrs.ErrGone is final.
+func (s *Scheduler) send(ctx context.Context, fn func() (okrs.Posted, error)) (okrs.Posted, error) {
 	fails, limited := 0, 0
 	for {
 		if err := s.pacer.wait(ctx); err != nil {
-			return Posted{}, err
+			return okrs.Posted{}, err
 		}
 		posted, err := fn()
-		var rl *RateLimited
+		var rl *okrs.RateLimited
 		switch {
 		case err == nil:
 			s.pacer.success()
 			return posted, nil
-		case errors.Is(err, ErrGone), ctx.Err() != nil:
-			return Posted{}, err
+		case errors.Is(err, okrs.ErrGone), errors.As(err, new(panicked)), ctx.Err() != nil:
+			return okrs.Posted{}, err
 		case errors.As(err, &rl):
 			limited++
 			s.metrics.rateLimited.Inc()
 			if limited >= s.retry.rateLimited {
-				return Posted{}, err
+				return okrs.Posted{}, err
 			}
 			s.pacer.pause(rl.After)
 			continue
 		}
 		fails++
 		if fails >= s.retry.attempts {
-			return Posted{}, err
+			return okrs.Posted{}, err
 		}
 		backoff := min(s.retry.base<<(fails-1), s.retry.max)
 		backoff += time.Duration(rand.Int64N(int64(backoff)/2 + 1))
 		select {
 		case <-ctx.Done():
-			return Posted{}, ctx.Err()
+			return okrs.Posted{}, ctx.Err()
 		case <-time.After(backoff):
 		}
 	}

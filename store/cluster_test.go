@@ -48,17 +48,23 @@ func TestCluster(t *testing.T) {
 		if err != nil || len(team) != 1 || len(team[0].KeyResults[0].CheckIns) != 1 || team[0].KeyResults[0].Target != 200 {
 			t.Fatalf("TeamObjectives = %+v, %v", team, err)
 		}
-		if mine, err := s.CheckInsBy(ctx, ws, "U1", -1); err != nil || len(mine) != 3 {
-			t.Fatalf("CheckInsBy = %d, %v; want 3", len(mine), err)
-		}
 		if owned, err := s.OwnedObjectives(ctx, ws, "U5"); err != nil || len(owned) != 1 {
 			t.Fatalf("OwnedObjectives = %d, %v", len(owned), err)
 		}
 		if err := s.SaveSettings(ctx, ws, "C1", okrs.DefaultSettings("UTC")); err != nil {
 			t.Fatalf("SaveSettings: %v", err)
 		}
-		if ok, err := s.Mark(ctx, ws, "m", time.Minute); err != nil || !ok {
-			t.Fatalf("Mark = %v, %v", ok, err)
+		if ok, _, err := s.ClaimDelivery(ctx, ws, "m", "tok", time.Minute); err != nil || !ok {
+			t.Fatalf("ClaimDelivery = %v, %v", ok, err)
+		}
+		if ok, err := s.SettleDelivery(ctx, ws, "m", "tok", okrs.Delivery{State: okrs.DeliveryGone}, time.Minute); err != nil || !ok {
+			t.Fatalf("SettleDelivery = %v, %v", ok, err)
+		}
+		if _, err := s.CountFailure(ctx, ws, "m", time.Minute); err != nil {
+			t.Fatalf("CountFailure: %v", err)
+		}
+		if _, err := s.UpdateSettings(ctx, ws, "C1", func(cur okrs.Settings, _ bool) (okrs.Settings, error) { return cur, nil }); err != nil {
+			t.Fatalf("UpdateSettings: %v", err)
 		}
 		if _, err := s.UpdateObjective(ctx, ws, o.ID, func(o *okrs.Objective) error { o.Archived = true; return nil }); err != nil {
 			t.Fatalf("archive: %v", err)

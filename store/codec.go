@@ -37,7 +37,6 @@ type krDoc struct {
 	Currency  string      `json:"cur,omitempty"`
 	Start     float64     `json:"start"`
 	Target    float64     `json:"target"`
-	Weight    float64     `json:"w,omitempty"`
 	Due       string      `json:"due,omitempty"` // 2006-01-02
 	Archived  bool        `json:"arch,omitempty"`
 	CreatedAt int64       `json:"cat"`
@@ -54,14 +53,12 @@ type targetDoc struct {
 // checkInDoc is one entry of a key result's history list. Short names keep
 // a check-in with a 40-character comment well under 250 bytes in Redis.
 type checkInDoc struct {
-	ID       string  `json:"i"`
-	Author   string  `json:"a"`
-	At       int64   `json:"t"` // unix ms
-	Value    float64 `json:"v"`
-	Level    string  `json:"c,omitempty"`
-	Score    *int    `json:"s,omitempty"`
-	Comment  string  `json:"m,omitempty"`
-	Blockers string  `json:"b,omitempty"`
+	ID      string  `json:"i"`
+	Author  string  `json:"a"`
+	At      int64   `json:"t"` // unix ms
+	Value   float64 `json:"v"`
+	Level   string  `json:"c,omitempty"`
+	Comment string  `json:"m,omitempty"`
 }
 
 const dateLayout = "2006-01-02"
@@ -91,7 +88,7 @@ func encodeObjective(o *okrs.Objective) ([]byte, error) {
 		kd := krDoc{
 			ID: kr.ID, Title: kr.Title, Owner: kr.Owner, Kind: kr.Kind, Unit: kr.Unit,
 			UnitLabel: kr.UnitLabel, Currency: kr.Currency, Start: kr.Start, Target: kr.Target,
-			Weight: kr.Weight, Archived: kr.Archived, CreatedAt: ms(kr.CreatedAt),
+			Archived: kr.Archived, CreatedAt: ms(kr.CreatedAt),
 		}
 		if !kr.Due.IsZero() {
 			kd.Due = kr.Due.Format(dateLayout)
@@ -120,7 +117,7 @@ func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
 		kr := okrs.KeyResult{
 			ID: kd.ID, ObjectiveID: d.ID, Title: kd.Title, Owner: kd.Owner, Kind: kd.Kind, Unit: kd.Unit,
 			UnitLabel: kd.UnitLabel, Currency: kd.Currency, Start: kd.Start, Target: kd.Target,
-			Weight: kd.Weight, Archived: kd.Archived, CreatedAt: fromMS(kd.CreatedAt),
+			Archived: kd.Archived, CreatedAt: fromMS(kd.CreatedAt),
 			Current: kd.Start,
 		}
 		if kd.Due != "" {
@@ -141,7 +138,6 @@ const (
 	hObjective = "o"
 	hCurrent   = "v"
 	hLevel     = "c"
-	hScore     = "s"
 	hAt        = "t"
 	hAuthor    = "a"
 	hArchived  = "x"
@@ -153,9 +149,6 @@ func applyLive(kr *okrs.KeyResult, h map[string]string) {
 		kr.Current = v
 	}
 	kr.Confidence.Level = okrs.Level(h[hLevel])
-	if s, err := strconv.Atoi(h[hScore]); err == nil {
-		kr.Confidence.Score, kr.Confidence.HasScore = s, true
-	}
 	if t, err := strconv.ParseInt(h[hAt], 10, 64); err == nil {
 		kr.LastCheckIn = fromMS(t)
 	}
@@ -165,11 +158,7 @@ func applyLive(kr *okrs.KeyResult, h map[string]string) {
 func encodeCheckIn(c *okrs.CheckIn) ([]byte, error) {
 	d := checkInDoc{
 		ID: c.ID, Author: c.Author, At: ms(c.At), Value: c.Value, Level: string(c.Confidence.Level),
-		Comment: c.Comment, Blockers: c.Blockers,
-	}
-	if c.Confidence.HasScore {
-		s := c.Confidence.Score
-		d.Score = &s
+		Comment: c.Comment,
 	}
 	return json.Marshal(d)
 }
@@ -181,10 +170,7 @@ func decodeCheckIn(kr string, b []byte) (okrs.CheckIn, error) {
 	}
 	c := okrs.CheckIn{
 		ID: d.ID, KeyResultID: kr, Author: d.Author, At: fromMS(d.At), Value: d.Value,
-		Confidence: okrs.Confidence{Level: okrs.Level(d.Level)}, Comment: d.Comment, Blockers: d.Blockers,
-	}
-	if d.Score != nil {
-		c.Confidence.Score, c.Confidence.HasScore = *d.Score, true
+		Confidence: okrs.Confidence{Level: okrs.Level(d.Level)}, Comment: d.Comment,
 	}
 	return c, nil
 }

@@ -1,4 +1,5 @@
-// Package store keeps okrbot's data in Redis: it implements okrs.Store.
+// Package store keeps okrbot's data in Redis, through named methods that
+// take and return okrs values.
 //
 // Every key of a workspace carries the hash tag {<workspace>} after a
 // configurable prefix, so that all keys of one workspace live in one Redis
@@ -8,13 +9,18 @@
 // Layout, for prefix P and workspace W:
 //
 //	P:{W}:o:<objective>          string  the objective and its key-result definitions (JSON)
-//	P:{W}:k:<key result>         hash    live state: o objective, v current, c confidence, s score, t last check-in (ms), a author, x archived
+//	P:{W}:k:<key result>         hash    live state: o objective, v current, c confidence, t last check-in (ms), a author, x archived
 //	P:{W}:k:<key result>:c       list    check-ins, newest first (JSON)
 //	P:{W}:u:<user>:k             set     "<objective>/<key result>" of the user's active key results
-//	P:{W}:u:<user>:c             list    "<key result>/<check-in>" of the user's check-ins, newest first
 //	P:{W}:t:<team>:c:<cycle>     zset    objective ids of a team's cycle, scored by creation time
 //	P:{W}:t:<team>:s             string  team settings (JSON)
 //	P:{W}:teams                  set     team channels of the workspace
-//	P:{W}:m:<marker>             string  idempotency markers, with a TTL
+//	P:{W}:m:<delivery>           string  an exactly-once message: claimed, sent (where), gone or failed, with a TTL
+//	P:{W}:m:attempt:<delivery>   string  the replica that last tried to send it
+//	P:{W}:m:fail:<delivery>      string  how many sweeps failed to send it
+//	P:{W}:m:once:<event>         string  "seen": an event handled, a skip logged
+//	P:{W}:m:lastprompt:<team>:<user>  string  "<period>|<channel>|<ts>" of the person's latest prompt
+//	P:{W}:m:dm:<user>            string  okrbot's DM channel with the person
+//	P:{W}:m:home:<user>          string  the person has opened App Home lately
 //	P:workspaces                 set     every workspace with data
 package store

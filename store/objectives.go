@@ -16,7 +16,9 @@ import (
 // maxTxAttempts bounds optimistic-locking retries of UpdateObjective.
 const maxTxAttempts = 16
 
-// CreateObjective implements okrs.ObjectiveStore.
+// CreateObjective stores a new objective with its key results in one
+// atomic write, giving each an ID. It checks that a parent objective exists
+// in the workspace. The caller validates first.
 func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 	k := s.keys(o.Workspace)
 	if o.ID == "" {
@@ -74,7 +76,8 @@ func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 	return s.noteWorkspace(ctx, o.Workspace)
 }
 
-// Objective implements okrs.ObjectiveStore.
+// Objective returns one objective of the workspace with its key results'
+// live state; ENOTFOUND for an id of another workspace.
 func (s *Store) Objective(ctx context.Context, workspace, id string) (*okrs.Objective, error) {
 	k := s.keys(workspace)
 	raw, err := s.rdb.Get(ctx, k.objective(id)).Bytes()
@@ -135,7 +138,12 @@ func (s *Store) loadLive(ctx context.Context, c redis.Cmdable, k keys, objs []*o
 	return nil
 }
 
-// UpdateObjective implements okrs.ObjectiveStore.
+// UpdateObjective reads the objective, lets update check and change it and
+// writes it back atomically, retrying (and calling update again on a fresh
+// read) when a concurrent write got in first: a permission check inside
+// update always judges what it replaces. Key results with an empty ID are
+// added; key results are never removed (archive them). An error from update
+// aborts without writing.
 func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, update func(*okrs.Objective) error) (*okrs.Objective, error) {
 	k := s.keys(workspace)
 	key := k.objective(id)
@@ -275,7 +283,10 @@ func (s *Store) writeIndexes(ctx context.Context, p redis.Pipeliner, k keys, old
 	}
 }
 
-// TeamObjectives implements okrs.ObjectiveStore in three round trips: the
+// TeamObjectives returns a team's objectives for a cycle, oldest first,
+// archived ones left out, each key result with up to history check-ins
+// (newest first; -1 for all, 0 for none). It takes three round trips whatever
+// the team's size: the
 // cycle's index, the objectives, and their key results' state and history.
 func (s *Store) TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]okrs.Objective, error) {
 	k := s.keys(workspace)
@@ -296,7 +307,8 @@ func (s *Store) TeamObjectives(ctx context.Context, workspace, team, cycle strin
 	return out, nil
 }
 
-// CountTeamObjectives implements okrs.ObjectiveStore.
+// CountTeamObjectives returns how many active objectives a team has in a
+// cycle, in one round trip.
 func (s *Store) CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error) {
 	n, err := s.rdb.ZCard(ctx, s.keys(workspace).teamCycle(team, cycle)).Result()
 	if err != nil {
@@ -305,7 +317,9 @@ func (s *Store) CountTeamObjectives(ctx context.Context, workspace, team, cycle 
 	return int(n), nil
 }
 
-// CycleObjectives implements okrs.ObjectiveStore in three round trips: the
+// CycleObjectives returns every team's objectives for a cycle, oldest first,
+// without key-result live state (enough for a picker), in three round trips:
+// the
 // teams, their cycle indexes, the objectives.
 func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {
 	k := s.keys(workspace)
@@ -380,7 +394,9 @@ func (s *Store) objectives(ctx context.Context, workspace string, k keys, ids []
 	return objs, nil
 }
 
-// OwnedObjectives implements okrs.ObjectiveStore in three round trips.
+// OwnedObjectives returns the objectives, across teams and cycles, in which
+// user owns at least one active key result, with every key result's live
+// state, in three round trips.
 func (s *Store) OwnedObjectives(ctx context.Context, workspace, user string) ([]okrs.Objective, error) {
 	k := s.keys(workspace)
 	members, err := s.rdb.SMembers(ctx, k.userKeyResults(user)).Result()

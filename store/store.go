@@ -17,15 +17,16 @@ import (
 // DefaultPrefix starts every key okrbot writes.
 const DefaultPrefix = "okrbot"
 
-// Store implements okrs.Store on Redis. It is safe for concurrent use.
+// Store keeps okrbot's data in Redis. It is safe for concurrent use. Every
+// method is scoped by workspace: an id from one workspace is not found in
+// another. Errors are *okrs.Error values (ENOTFOUND, ECONFLICT, EINVALID,
+// EUNAVAILABLE) or wrap them.
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 
 	knownWorkspaces sync.Map // workspace → struct{}: already in the workspaces set
 }
-
-var _ okrs.Store = (*Store)(nil)
 
 // New returns a Store on rdb whose keys start with prefix (DefaultPrefix
 // when empty). The caller owns rdb and closes it.

@@ -50,7 +50,7 @@ func mustCreate(t testing.TB, s *store.Store, o *okrs.Objective) *okrs.Objective
 
 func checkIn(kr, author string, at time.Time, v float64) okrs.CheckIn {
 	return okrs.CheckIn{KeyResultID: kr, Author: author, At: at, Value: v,
-		Confidence: okrs.Confidence{Level: okrs.OnTrack, Score: 7, HasScore: true}, Comment: "Good week: two launches and one outage."}
+		Confidence: okrs.Confidence{Level: okrs.OnTrack}, Comment: "Good week: two launches and one outage."}
 }
 
 func TestCreateAndGetObjective(t *testing.T) {
@@ -300,7 +300,7 @@ func TestRecordCheckIns(t *testing.T) {
 		t.Errorf("history (newest recorded first) = %v %v %v, want 35 40 30", hist[0].Value, hist[1].Value, hist[2].Value)
 	}
 	c := hist[2]
-	if c.Author != "U1" || !c.At.Equal(t0.Add(time.Hour)) || c.Confidence != (okrs.Confidence{Level: okrs.OnTrack, Score: 7, HasScore: true}) || c.Comment == "" || c.KeyResultID != kr1 {
+	if c.Author != "U1" || !c.At.Equal(t0.Add(time.Hour)) || c.Confidence != (okrs.Confidence{Level: okrs.OnTrack}) || c.Comment == "" || c.KeyResultID != kr1 {
 		t.Errorf("stored check-in = %+v", c)
 	}
 	got, _ := s.Objective(ctx, ws, o.ID)
@@ -312,19 +312,6 @@ func TestRecordCheckIns(t *testing.T) {
 		t.Errorf("objective progress = %v, want 0.35", p)
 	}
 
-	t.Run("by person, newest first", func(t *testing.T) {
-		mine, err := s.CheckInsBy(ctx, ws, "U1", -1)
-		if err != nil || len(mine) != 3 {
-			t.Fatalf("CheckInsBy(U1) = %d, %v; want 3", len(mine), err)
-		}
-		if mine[0].Value != 35 || mine[0].KeyResultID != kr1 {
-			t.Errorf("newest of U1 = %+v, want the late check-in", mine[0])
-		}
-		two, _ := s.CheckInsBy(ctx, ws, "U1", 2)
-		if len(two) != 2 {
-			t.Errorf("limit 2 gave %d", len(two))
-		}
-	})
 	t.Run("limit", func(t *testing.T) {
 		one, _ := s.CheckIns(ctx, ws, kr1, 1)
 		if len(one) != 1 || one[0].Value != 35 {
@@ -344,11 +331,6 @@ func TestRecordCheckIns(t *testing.T) {
 	t.Run("another workspace cannot check in", func(t *testing.T) {
 		_, err := s.RecordCheckIns(ctx, storetest.Workspace(), []okrs.CheckIn{checkIn(kr1, "U1", t0, 1)})
 		if okrs.ErrorCode(err) != okrs.ENOTFOUND {
-			t.Errorf("err = %v, want not_found", err)
-		}
-	})
-	t.Run("unknown key result history", func(t *testing.T) {
-		if _, err := s.CheckIns(ctx, ws, "nosuch", -1); okrs.ErrorCode(err) != okrs.ENOTFOUND {
 			t.Errorf("err = %v, want not_found", err)
 		}
 	})
@@ -521,47 +503,54 @@ func TestSettings(t *testing.T) {
 	}
 }
 
-func TestMarkers(t *testing.T) {
+func TestOnce(t *testing.T) {
 	s, _ := storetest.Store(t)
 	ws := storetest.Workspace()
-	first, err := s.Mark(ctx, ws, "prompt:C1:2026-W45:U1", time.Hour)
+	first, err := s.Once(ctx, ws, "event:Ev1", time.Hour)
 	if err != nil || !first {
-		t.Fatalf("first Mark = %v, %v; want true", first, err)
+		t.Fatalf("first Once = %v, %v; want true", first, err)
 	}
-	again, _ := s.Mark(ctx, ws, "prompt:C1:2026-W45:U1", time.Hour)
-	if again {
-		t.Error("second Mark = true, want false")
+	if again, _ := s.Once(ctx, ws, "event:Ev1", time.Hour); again {
+		t.Error("second Once = true, want false")
 	}
-	if other, _ := s.Mark(ctx, storetest.Workspace(), "prompt:C1:2026-W45:U1", time.Hour); !other {
-		t.Error("the same marker in another workspace was taken")
+	if other, _ := s.Once(ctx, storetest.Workspace(), "event:Ev1", time.Hour); !other {
+		t.Error("the same key in another workspace was taken")
 	}
-	if v, err := s.Get(ctx, ws, "prompt:C1:2026-W45:U1"); v != "1" || err != nil {
-		t.Errorf("Get = %q, %v; want 1", v, err)
+}
+
+func TestPeopleFacts(t *testing.T) {
+	s, _ := storetest.Store(t)
+	ws := storetest.Workspace()
+	if ref, err := s.LastPrompt(ctx, ws, "C1", "U1"); err != nil || ref != (okrs.PromptRef{}) {
+		t.Errorf("LastPrompt before any = %+v, %v", ref, err)
 	}
-	if v, _ := s.Get(ctx, ws, "nothing"); v != "" {
-		t.Errorf("Get(nothing) = %q", v)
-	}
-	if err := s.Put(ctx, ws, "home:U1", "x", time.Hour); err != nil {
+	want := okrs.PromptRef{Period: "2026-11-16", Posted: okrs.Posted{Channel: "D1", TS: "123.456"}}
+	if err := s.SetLastPrompt(ctx, ws, "C1", "U1", want, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Put(ctx, ws, "home:U1", "y", time.Hour); err != nil {
-		t.Errorf("Put on a set key: %v", err)
+	if ref, err := s.LastPrompt(ctx, ws, "C1", "U1"); err != nil || ref != want {
+		t.Errorf("LastPrompt = %+v, %v; want %+v", ref, err, want)
 	}
-	if v, _ := s.Get(ctx, ws, "home:U1"); v != "y" {
-		t.Errorf("Put did not set: %q", v)
+	if ref, _ := s.LastPrompt(ctx, ws, "C2", "U1"); ref != (okrs.PromptRef{}) {
+		t.Errorf("another team's last prompt = %+v", ref)
 	}
-	if err := s.Unmark(ctx, ws, "prompt:C1:2026-W45:U1"); err != nil {
+	if ch, err := s.DMChannel(ctx, ws, "U1"); ch != "" || err != nil {
+		t.Errorf("DMChannel before any = %q, %v", ch, err)
+	}
+	if err := s.SetDMChannel(ctx, ws, "U1", "D1"); err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := s.Mark(ctx, ws, "prompt:C1:2026-W45:U1", 50*time.Millisecond); !after {
-		t.Error("Mark after Unmark = false, want true")
+	if ch, _ := s.DMChannel(ctx, ws, "U1"); ch != "D1" {
+		t.Errorf("DMChannel = %q, want D1", ch)
 	}
-	if storetest.IsMiniredis(t) {
-		return // miniredis' TTLs do not move with the wall clock
+	if seen, err := s.HomeOpened(ctx, ws, "U1"); seen || err != nil {
+		t.Errorf("HomeOpened before = %v, %v", seen, err)
 	}
-	time.Sleep(120 * time.Millisecond)
-	if expired, _ := s.Mark(ctx, ws, "prompt:C1:2026-W45:U1", time.Hour); !expired {
-		t.Error("Mark after the TTL = false, want true")
+	if err := s.MarkHomeOpened(ctx, ws, "U1", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if seen, _ := s.HomeOpened(ctx, ws, "U1"); !seen {
+		t.Error("HomeOpened after MarkHomeOpened = false")
 	}
 }
 
@@ -578,36 +567,75 @@ func TestCheckInMemory(t *testing.T) {
 	}
 }
 
-func TestClaims(t *testing.T) {
+func TestDeliveries(t *testing.T) {
 	s, _ := storetest.Store(t)
 	ws := storetest.Workspace()
-	if ok, err := s.Claim(ctx, ws, "p", "tokA", time.Minute); !ok || err != nil {
-		t.Fatalf("first Claim = %v, %v", ok, err)
+	sent := okrs.Delivery{State: okrs.DeliverySent, Posted: okrs.Posted{Channel: "D1", TS: "123.4"}}
+	if d, err := s.Delivery(ctx, ws, "p"); d.State != okrs.DeliveryNone || err != nil {
+		t.Fatalf("unclaimed delivery = %+v, %v", d, err)
 	}
-	if ok, _ := s.Claim(ctx, ws, "p", "tokB", time.Minute); ok {
-		t.Error("a second holder took a held claim")
+	if ok, _, err := s.ClaimDelivery(ctx, ws, "p", "tokA", time.Minute); !ok || err != nil {
+		t.Fatalf("first claim = %v, %v", ok, err)
 	}
-	if ok, _ := s.Settle(ctx, ws, "p", "tokB", "sent", time.Hour); ok {
+	if ok, cur, _ := s.ClaimDelivery(ctx, ws, "p", "tokB", time.Minute); ok || cur.State != okrs.DeliveryClaimed {
+		t.Errorf("a second holder's claim = %v, %+v; want refused, claimed", ok, cur)
+	}
+	if ok, _ := s.SettleDelivery(ctx, ws, "p", "tokB", sent, time.Hour); ok {
 		t.Error("Settle by a non-holder succeeded")
 	}
-	if ok, _ := s.Release(ctx, ws, "p", "tokB"); ok {
+	if ok, _ := s.ReleaseDelivery(ctx, ws, "p", "tokB"); ok {
 		t.Error("Release by a non-holder succeeded")
 	}
-	if ok, err := s.Settle(ctx, ws, "p", "tokA", "sent|D1|123.4", time.Hour); !ok || err != nil {
+	if ok, err := s.SettleDelivery(ctx, ws, "p", "tokA", sent, time.Hour); !ok || err != nil {
 		t.Fatalf("Settle by the holder = %v, %v", ok, err)
 	}
-	if v, _ := s.Get(ctx, ws, "p"); v != "sent|D1|123.4" {
-		t.Errorf("after Settle: %q", v)
+	if d, _ := s.Delivery(ctx, ws, "p"); d != sent || !d.Settled() {
+		t.Errorf("after Settle: %+v, want %+v", d, sent)
 	}
-	if ok, _ := s.Release(ctx, ws, "p", "tokA"); ok {
+	if ok, cur, _ := s.ClaimDelivery(ctx, ws, "p", "tokC", time.Minute); ok || cur != sent {
+		t.Errorf("claiming a sent delivery = %v, %+v; want refused with where it went", ok, cur)
+	}
+	if ok, _ := s.ReleaseDelivery(ctx, ws, "p", "tokA"); ok {
 		t.Error("a settled claim was released by its old token")
 	}
-	s.Claim(ctx, ws, "q", "tokA", time.Minute)
-	if ok, _ := s.Release(ctx, ws, "q", "tokA"); !ok {
+	if _, err := s.SettleDelivery(ctx, ws, "p", "tokA", okrs.Delivery{State: okrs.DeliveryClaimed}, time.Hour); err == nil {
+		t.Error("settling as claimed was accepted")
+	}
+	s.ClaimDelivery(ctx, ws, "q", "tokA", time.Minute)
+	if ok, _ := s.ReleaseDelivery(ctx, ws, "q", "tokA"); !ok {
 		t.Error("Release by the holder failed")
 	}
-	if ok, _ := s.Claim(ctx, ws, "q", "tokB", time.Minute); !ok {
+	if ok, _, _ := s.ClaimDelivery(ctx, ws, "q", "tokB", time.Minute); !ok {
 		t.Error("a released claim could not be claimed again")
+	}
+	for _, st := range []okrs.DeliveryState{okrs.DeliveryGone, okrs.DeliveryFailed} {
+		key := "r-" + string(st)
+		s.ClaimDelivery(ctx, ws, key, "tok", time.Minute)
+		s.SettleDelivery(ctx, ws, key, "tok", okrs.Delivery{State: st}, time.Hour)
+		if d, _ := s.Delivery(ctx, ws, key); d.State != st || !d.Settled() {
+			t.Errorf("settled %s: %+v", st, d)
+		}
+		if ok, _, _ := s.ClaimDelivery(ctx, ws, key, "tok2", time.Minute); ok {
+			t.Errorf("a %s delivery was claimed again", st)
+		}
+		if ok, _, err := s.RetryDelivery(ctx, ws, key, "tok2", time.Minute); !ok || err != nil {
+			t.Errorf("RetryDelivery of a %s delivery = %v, %v; want claimed", st, ok, err)
+		}
+	}
+	if ok, cur, _ := s.RetryDelivery(ctx, ws, "p", "tok3", time.Minute); ok || cur != sent {
+		t.Errorf("RetryDelivery of a sent delivery = %v, %+v; want refused", ok, cur)
+	}
+
+	if earlier, err := s.NoteAttempt(ctx, ws, "p", "replica-1", time.Hour); earlier || err != nil {
+		t.Errorf("first attempt: earlier = %v, %v", earlier, err)
+	}
+	if earlier, _ := s.NoteAttempt(ctx, ws, "p", "replica-2", time.Hour); !earlier {
+		t.Error("second attempt did not see the first")
+	}
+	for want := 1; want <= 3; want++ {
+		if n, err := s.CountFailure(ctx, ws, "p", time.Hour); n != want || err != nil {
+			t.Errorf("CountFailure = %d, %v; want %d", n, err, want)
+		}
 	}
 }
 
@@ -638,5 +666,58 @@ func TestLease(t *testing.T) {
 	time.Sleep(120 * time.Millisecond)
 	if ok, _ := s.AcquireLease(ctx, "sched", "a", time.Minute); !ok {
 		t.Error("a could not take an expired lease")
+	}
+}
+
+// TestUpdateSettingsJudgesWhatItReplaces: a permission check made inside
+// UpdateSettings sees a concurrent change. Here a manager is removed between
+// the first read and the write: the update is tried again on the fresh
+// settings, refuses, and the concurrent change stands.
+func TestUpdateSettingsJudgesWhatItReplaces(t *testing.T) {
+	s, _ := storetest.Store(t)
+	ws := storetest.Workspace()
+	st := okrs.DefaultSettings("UTC")
+	st.Managers = []string{"U1", "U2"}
+	if err := s.SaveSettings(ctx, ws, "C1", st); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	_, err := s.UpdateSettings(ctx, ws, "C1", func(cur okrs.Settings, found bool) (okrs.Settings, error) {
+		calls++
+		if !found {
+			t.Fatal("saved settings not found")
+		}
+		if calls == 1 { // meanwhile, U2 removes U1 from the managers
+			removed := cur
+			removed.Managers = []string{"U2"}
+			if err := s.SaveSettings(ctx, ws, "C1", removed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !cur.MayManage("U1", false) {
+			return cur, okrs.Errorf(okrs.EFORBIDDEN, "not a manager")
+		}
+		cur.Timezone = "Europe/Berlin"
+		return cur, nil
+	})
+	if okrs.ErrorCode(err) != okrs.EFORBIDDEN || calls != 2 {
+		t.Fatalf("UpdateSettings = %v after %d calls; want forbidden after 2", err, calls)
+	}
+	got, _ := s.Settings(ctx, ws, "C1")
+	if got.Timezone != "UTC" || fmt.Sprint(got.Managers) != "[U2]" {
+		t.Errorf("settings = %s %v; want the concurrent change only", got.Timezone, got.Managers)
+	}
+	// A team without settings: found is false and the result is saved.
+	saved, err := s.UpdateSettings(ctx, ws, "C9", func(cur okrs.Settings, found bool) (okrs.Settings, error) {
+		if found {
+			t.Error("found settings for a new team")
+		}
+		return okrs.DefaultSettings("Asia/Tokyo"), nil
+	})
+	if err != nil || saved.Timezone != "Asia/Tokyo" {
+		t.Fatalf("first save = %+v, %v", saved, err)
+	}
+	if teams, _ := s.Teams(ctx, ws); fmt.Sprint(teams) != "[C1 C9]" {
+		t.Errorf("Teams = %v", teams)
 	}
 }

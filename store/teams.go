@@ -11,7 +11,7 @@ import (
 	"github.com/okrbot/okrbot/okrs"
 )
 
-// Settings implements okrs.TeamStore.
+// Settings returns a team's settings, ENOTFOUND when it has none saved.
 func (s *Store) Settings(ctx context.Context, workspace, team string) (okrs.Settings, error) {
 	raw, err := s.rdb.Get(ctx, s.keys(workspace).teamSettings(team)).Bytes()
 	if errors.Is(err, redis.Nil) {
@@ -23,7 +23,7 @@ func (s *Store) Settings(ctx context.Context, workspace, team string) (okrs.Sett
 	return decodeSettings(raw)
 }
 
-// SaveSettings implements okrs.TeamStore.
+// SaveSettings stores a team's settings, whatever was there.
 func (s *Store) SaveSettings(ctx context.Context, workspace, team string, st okrs.Settings) error {
 	k := s.keys(workspace)
 	doc, err := encodeSettings(st)
@@ -41,7 +41,65 @@ func (s *Store) SaveSettings(ctx context.Context, workspace, team string, st okr
 	return s.noteWorkspace(ctx, workspace)
 }
 
-// Teams implements okrs.TeamStore.
+// UpdateSettings reads a team's settings (found is false, and cur the
+// zero Settings, when it has none saved), lets update decide and change
+// them, and saves what it returns, all in one optimistic transaction: a
+// concurrent save makes it read again and call update again, so a
+// permission check in update always judges the settings it replaces. An
+// error from update aborts without writing.
+func (s *Store) UpdateSettings(ctx context.Context, workspace, team string, update func(cur okrs.Settings, found bool) (okrs.Settings, error)) (okrs.Settings, error) {
+	k := s.keys(workspace)
+	key := k.teamSettings(team)
+	var saved okrs.Settings
+	txf := func(tx *redis.Tx) error {
+		raw, err := tx.Get(ctx, key).Bytes()
+		found := err == nil
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+		var cur okrs.Settings
+		if found {
+			if cur, err = decodeSettings(raw); err != nil {
+				return err
+			}
+		}
+		next, err := update(cur, found)
+		if err != nil {
+			return err
+		}
+		doc, err := encodeSettings(next)
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, key, doc, 0)
+			p.SAdd(ctx, k.teams(), team)
+			return nil
+		})
+		if err == nil {
+			saved = next
+		}
+		return err
+	}
+	for range maxTxAttempts {
+		err := s.rdb.Watch(ctx, txf, key)
+		switch {
+		case err == nil:
+			return saved, s.noteWorkspace(ctx, workspace)
+		case errors.Is(err, redis.TxFailedErr):
+			continue
+		}
+		var de *okrs.Error
+		if errors.As(err, &de) {
+			return okrs.Settings{}, err
+		}
+		return okrs.Settings{}, unavailable("update settings", err)
+	}
+	return okrs.Settings{}, okrs.Errorf(okrs.ECONFLICT, "Someone else is changing these settings right now. Please try again.")
+}
+
+// Teams returns the channels of the workspace's teams: those with
+// objectives or settings.
 func (s *Store) Teams(ctx context.Context, workspace string) ([]string, error) {
 	teams, err := s.rdb.SMembers(ctx, s.keys(workspace).teams()).Result()
 	if err != nil {
@@ -51,7 +109,7 @@ func (s *Store) Teams(ctx context.Context, workspace string) ([]string, error) {
 	return teams, nil
 }
 
-// Workspaces implements okrs.TeamStore.
+// Workspaces returns every workspace that has data.
 func (s *Store) Workspaces(ctx context.Context) ([]string, error) {
 	ws, err := s.rdb.SMembers(ctx, s.workspacesKey()).Result()
 	if err != nil {
@@ -59,87 +117,6 @@ func (s *Store) Workspaces(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(ws)
 	return ws, nil
-}
-
-// Mark implements okrs.Marker with SET NX PX.
-func (s *Store) Mark(ctx context.Context, workspace, key string, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.keys(workspace).marker(key), "1", ttl).Result()
-	if err != nil {
-		return false, unavailable("set marker", err)
-	}
-	return ok, nil
-}
-
-// Unmark implements okrs.Marker.
-func (s *Store) Unmark(ctx context.Context, workspace, key string) error {
-	if err := s.rdb.Del(ctx, s.keys(workspace).marker(key)).Err(); err != nil {
-		return unavailable("delete marker", err)
-	}
-	return nil
-}
-
-// settleScript replaces a claim's value if the caller still holds it.
-var settleScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-  return 1
-end
-return 0
-`)
-
-// releaseScript deletes a claim if the caller still holds it.
-var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-`)
-
-// Claim implements okrs.Marker with SET NX PX.
-func (s *Store) Claim(ctx context.Context, workspace, key, token string, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.keys(workspace).marker(key), token, ttl).Result()
-	if err != nil {
-		return false, unavailable("claim", err)
-	}
-	return ok, nil
-}
-
-// Settle implements okrs.Marker with a compare-and-set script.
-func (s *Store) Settle(ctx context.Context, workspace, key, token, value string, ttl time.Duration) (bool, error) {
-	n, err := settleScript.Run(ctx, s.rdb, []string{s.keys(workspace).marker(key)}, token, value, ttl.Milliseconds()).Int()
-	if err != nil {
-		return false, unavailable("settle", err)
-	}
-	return n == 1, nil
-}
-
-// Release implements okrs.Marker with a compare-and-delete script.
-func (s *Store) Release(ctx context.Context, workspace, key, token string) (bool, error) {
-	n, err := releaseScript.Run(ctx, s.rdb, []string{s.keys(workspace).marker(key)}, token).Int()
-	if err != nil {
-		return false, unavailable("release", err)
-	}
-	return n == 1, nil
-}
-
-// Put implements okrs.Marker.
-func (s *Store) Put(ctx context.Context, workspace, key, value string, ttl time.Duration) error {
-	if err := s.rdb.Set(ctx, s.keys(workspace).marker(key), value, ttl).Err(); err != nil {
-		return unavailable("put", err)
-	}
-	return nil
-}
-
-// Get implements okrs.Marker.
-func (s *Store) Get(ctx context.Context, workspace, key string) (string, error) {
-	v, err := s.rdb.Get(ctx, s.keys(workspace).marker(key)).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", nil
-	}
-	if err != nil {
-		return "", unavailable("get", err)
-	}
-	return v, nil
 }
 
 // leaseScript takes a lease that is free or renews one the holder has.

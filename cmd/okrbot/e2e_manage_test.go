@@ -23,7 +23,7 @@ func (e *env) pick(user, cmd, id string) *slacktest.View {
 	if _, err := e.srv.Act(e.ctx, user, p, "okr_pick_objective", id); err != nil {
 		e.t.Fatal(err)
 	}
-	v, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool { return v.ID == p.ID && v.Updates > 0 })
+	v, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool { return v.ID == p.ID && v.Updates > p.Updates })
 	if err != nil {
 		e.t.Fatalf("picker did not lead on: %v", err)
 	}
@@ -127,12 +127,14 @@ func TestPermissions(t *testing.T) {
 		if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
 			t.Fatal(err)
 		}
-		e.waitMessage("", "That objective does not exist")
+		e.waitViewText(dan, "That objective does not exist")
 		meta, _ := json.Marshal(map[string]string{"m": "archive", "o": o.ID})
 		sub := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: dan, TeamID: teamB}, Team: slack.Team{ID: teamB}}
 		sub.View = slack.View{ID: "VFORGED2", CallbackID: "okr_archive", PrivateMetadata: string(meta), State: &slack.ViewState{}}
-		e.srv.Interaction(e.ctx, sub)
-		time.Sleep(50 * time.Millisecond)
+		if _, err := e.srv.Interaction(e.ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		e.waitMessage(e.srv.DMChannel(dan), "That objective does not exist") // dan is told, in his own workspace
 		if got, _ := e.main.Store.Objective(e.ctx, teamA, o.ID); got.Archived {
 			t.Error("an id from another workspace archived Acme's objective")
 		}

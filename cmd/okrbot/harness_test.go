@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
+	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/store/storetest"
 )
 
@@ -229,4 +230,30 @@ func (e *env) waitLog(want string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// history returns a key result of #growth's current cycle's check-ins,
+// newest first.
+func (e *env) history(kr string) []okrs.CheckIn {
+	e.t.Helper()
+	for _, o := range e.teamObjectives(teamA, growth) {
+		if k := o.KeyResult(kr); k != nil {
+			return k.CheckIns
+		}
+	}
+	e.t.Fatalf("no key result %s in #growth", kr)
+	return nil
+}
+
+// waitViewText waits for a view of user's whose text contains want (a
+// modal filled after it opened, say, with a refusal).
+func (e *env) waitViewText(user, want string) *slacktest.View {
+	e.t.Helper()
+	v, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+		return v.UserID == user && strings.Contains(v.AllText(), want)
+	})
+	if err != nil {
+		e.t.Fatalf("no view for %s saying %q: %v", user, want, err)
+	}
+	return v
 }

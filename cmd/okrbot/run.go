@@ -24,6 +24,17 @@ import (
 	"github.com/okrbot/okrbot/store"
 )
 
+// The adapters meet only here: the bot is the scheduler's messenger and
+// digest poster, the scheduler serves the bot's "/okr remind" and "/okr
+// digest", and the store is what both keep their data in.
+var (
+	_ reminders.Messenger    = (*bot.Bot)(nil)
+	_ reminders.DigestPoster = (*bot.Bot)(nil)
+	_ reminders.Store        = (*store.Store)(nil)
+	_ bot.Scheduler          = (*reminders.Scheduler)(nil)
+	_ bot.Store              = (*store.Store)(nil)
+)
+
 // ShutdownTimeout bounds a clean shutdown after SIGINT or SIGTERM.
 const ShutdownTimeout = 10 * time.Second
 
@@ -127,7 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 		DefaultTimezone: m.Config.DefaultTimezone, Interval: m.Config.SweepInterval,
 		MessagesPerSecond: m.Config.MessagesPerSecond, Registerer: m.Registry,
 	})
-	m.Bot.SetReminder(m.Scheduler)
+	m.Bot.SetScheduler(m.Scheduler)
 	wg.Go(func() {
 		if err := m.Bot.Run(runCtx); err != nil {
 			cancel(err)

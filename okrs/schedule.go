@@ -1,10 +1,6 @@
-package reminders
+package okrs
 
-import (
-	"time"
-
-	"github.com/okrbot/okrbot/okrs"
-)
+import "time"
 
 // A Period is one check-in period of a person: a calendar week (Monday to
 // Sunday) or, for a biweekly team, a fortnight counted from the team's
@@ -28,18 +24,18 @@ type Plan struct {
 // PlanAt returns the plan of the period containing t, for settings s and a
 // person in loc. Times are computed on the wall clock of loc, so a prompt at
 // 10:00 stays at 10:00 across daylight-saving changes.
-func PlanAt(s okrs.Settings, loc *time.Location, t time.Time) Plan {
+func PlanAt(s Settings, loc *time.Location, t time.Time) Plan {
 	t = t.In(loc)
 	y, m, d := t.Date()
 	// Monday of t's week, as a civil date.
 	back := (int(t.Weekday()) + 6) % 7
 	monday := time.Date(y, m, d-back, 0, 0, 0, 0, loc)
 	days := 7
-	if s.Cadence == okrs.Biweekly {
+	if s.Cadence == Biweekly {
 		days = 14
 		anchor := s.Anchor
 		if anchor.IsZero() {
-			anchor = okrs.Date(2024, time.January, 1)
+			anchor = Date(2024, time.January, 1)
 		}
 		// Whole days between the anchor's Monday and this Monday, on the
 		// calendar (not in hours, which DST would bend).
@@ -68,7 +64,7 @@ func PlanAt(s okrs.Settings, loc *time.Location, t time.Time) Plan {
 
 // CheckedIn reports whether an owner has checked in on every one of krs
 // within period p.
-func CheckedIn(krs []*okrs.KeyResult, p Period) bool {
+func CheckedIn(krs []*KeyResult, p Period) bool {
 	if len(krs) == 0 {
 		return false
 	}
@@ -78,4 +74,14 @@ func CheckedIn(krs []*okrs.KeyResult, p Period) bool {
 		}
 	}
 	return true
+}
+
+// CurrentCycle is the cycle a team is in at now: the calendar quarter
+// containing now in the team's timezone. It is the one rule for "the
+// current cycle": the scheduler's prompts, the check-in modal, App Home,
+// status and /okr mine all use it, so that at a quarter boundary they agree
+// on which key results are open. A person's own views take each objective's
+// team's cycle, never the person's timezone.
+func CurrentCycle(s Settings, now time.Time) Cycle {
+	return QuarterOf(now.In(s.Location()))
 }

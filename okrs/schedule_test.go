@@ -1,11 +1,10 @@
-package reminders_test
+package okrs_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/okrbot/okrbot/okrs"
-	"github.com/okrbot/okrbot/reminders"
 )
 
 func mustLoc(t testing.TB, name string) *time.Location {
@@ -36,7 +35,7 @@ func TestPlanWeeklyInThreeTimezones(t *testing.T) {
 		{"Asia/Kolkata", time.Date(2026, 11, 22, 22, 30, 0, 0, time.UTC), "2026-11-23T10:00:00+05:30", "2026-11-24T10:00:00+05:30", "2026-11-23", "2026-11-23T04:30:00Z"},
 	}
 	for _, tt := range tests {
-		p := reminders.PlanAt(s, mustLoc(t, tt.tz), tt.at)
+		p := okrs.PlanAt(s, mustLoc(t, tt.tz), tt.at)
 		if got := p.PromptAt.Format(time.RFC3339); got != tt.prompt {
 			t.Errorf("%s at %v: prompt %s, want %s", tt.tz, tt.at, got, tt.prompt)
 		}
@@ -70,7 +69,7 @@ func TestPlanAcrossDaylightSaving(t *testing.T) {
 	for _, tt := range tests {
 		loc := mustLoc(t, tt.tz)
 		for i, at := range []time.Time{tt.before, tt.after} {
-			p := reminders.PlanAt(s, loc, at)
+			p := okrs.PlanAt(s, loc, at)
 			local := p.PromptAt.In(loc)
 			_, off := local.Zone()
 			want := []int{tt.offBefore, tt.offAfter}[i]
@@ -79,7 +78,7 @@ func TestPlanAcrossDaylightSaving(t *testing.T) {
 			}
 		}
 		// The week that contains the switch is still 7 calendar days long.
-		p := reminders.PlanAt(s, loc, tt.after.AddDate(0, 0, -7))
+		p := okrs.PlanAt(s, loc, tt.after.AddDate(0, 0, -7))
 		if d := p.Period.End.In(loc).Sub(p.Period.Start.In(loc)); d < 167*time.Hour || d > 169*time.Hour {
 			t.Errorf("%s: the DST week is %v long", tt.tz, d)
 		}
@@ -106,7 +105,7 @@ func TestPlanBiweekly(t *testing.T) {
 		{time.Date(2027, 1, 13, 8, 0, 0, 0, loc), "2027-01-11", "2027-01-13T09:30:00+01:00"},
 	}
 	for _, tt := range tests {
-		p := reminders.PlanAt(s, loc, tt.at)
+		p := okrs.PlanAt(s, loc, tt.at)
 		if p.Period.Key != tt.key || p.PromptAt.Format(time.RFC3339) != tt.prompt {
 			t.Errorf("at %v: period %s prompt %s, want %s %s", tt.at, p.Period.Key, p.PromptAt.Format(time.RFC3339), tt.key, tt.prompt)
 		}
@@ -115,7 +114,7 @@ func TestPlanBiweekly(t *testing.T) {
 		}
 	}
 	s.Anchor = okrs.Date(2020, 1, 6) // a Monday 46 fortnights earlier … and then some
-	if a, b := reminders.PlanAt(s, loc, time.Date(2026, 11, 25, 12, 0, 0, 0, loc)), reminders.PlanAt(s, loc, time.Date(2026, 11, 25, 12, 0, 0, 0, loc).AddDate(0, 0, 14)); a.Period.End != b.Period.Start {
+	if a, b := okrs.PlanAt(s, loc, time.Date(2026, 11, 25, 12, 0, 0, 0, loc)), okrs.PlanAt(s, loc, time.Date(2026, 11, 25, 12, 0, 0, 0, loc).AddDate(0, 0, 14)); a.Period.End != b.Period.Start {
 		t.Errorf("consecutive fortnights do not meet: %v then %v", a.Period, b.Period)
 	}
 }
@@ -124,13 +123,13 @@ func TestPlanNudge(t *testing.T) {
 	s := okrs.DefaultSettings("UTC")
 	s.PromptDay = time.Sunday // the last day of the week
 	s.NudgeAfter = 24 * time.Hour
-	p := reminders.PlanAt(s, time.UTC, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC))
+	p := okrs.PlanAt(s, time.UTC, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC))
 	if !p.NudgeAt.IsZero() {
 		t.Errorf("a nudge after the period ends: %v", p.NudgeAt)
 	}
 	s.NudgeAfter = 0
 	s.PromptDay = time.Monday
-	if p := reminders.PlanAt(s, time.UTC, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)); !p.NudgeAt.IsZero() {
+	if p := okrs.PlanAt(s, time.UTC, time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)); !p.NudgeAt.IsZero() {
 		t.Errorf("nudges off, yet NudgeAt = %v", p.NudgeAt)
 	}
 }

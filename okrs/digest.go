@@ -1,0 +1,171 @@
+package okrs
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Digest is what a team's weekly digest says: composed here, drawn and
+// posted by the bot.
+type Digest struct {
+	Workspace string
+	Team      string // the team's channel
+	Channel   string // where it is posted
+	Cycle     Cycle
+	Period    Period // the week it reports on, in the team's timezone
+	Now       time.Time
+	Late      bool // posted after its time because the bot was down
+
+	Objectives []DigestObjective
+	AtRisk     []DigestKR // at risk or off track at their last check-in
+	Missing    []DigestKR // no check-in this week
+	Owners     int        // people owning open key results
+	CheckedIn  int        // of them, those who checked in on all of theirs this week
+	Highlights []Comment  // the week's best comments
+	Blockers   []Comment  // comments on key results at risk or off track
+}
+
+// DigestObjective is one objective's line in the digest.
+type DigestObjective struct {
+	Objective Objective // with its key results and their histories
+	Progress  float64
+	LastWeek  float64 // progress a week earlier
+	Expected  float64
+	Pace      Pace
+}
+
+// Change is the progress gained over the week, in points of 1.
+func (o DigestObjective) Change() float64 { return o.Progress - o.LastWeek }
+
+// DigestKR is a key result the digest calls out.
+type DigestKR struct {
+	Objective  string
+	KeyResult  KeyResult
+	Confidence Confidence
+}
+
+// Comment is a check-in comment worth repeating.
+type Comment struct {
+	Author    string
+	KeyResult string // its title
+	Text      string
+	Level     Level
+}
+
+// Empty reports whether the digest has nothing to report: no objectives,
+// or no check-ins at all this week.
+func (d Digest) Empty() bool { return len(d.Objectives) == 0 || d.CheckedIn == 0 && !d.anyCheckIn() }
+
+func (d Digest) anyCheckIn() bool {
+	for _, o := range d.Objectives {
+		for _, kr := range o.Objective.KeyResults {
+			if !kr.Archived && d.Period.Contains(kr.LastCheckIn) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxComments is how many highlights and blockers a digest repeats.
+const maxComments = 3
+
+// ComposeDigest works out a team's digest for the week p at now from its
+// objectives (with their check-in histories).
+func ComposeDigest(team string, objs []Objective, c Cycle, p Period, now time.Time) Digest {
+	d := Digest{Team: team, Channel: team, Cycle: c, Period: p, Now: now}
+	weekAgo := now.Add(-7 * 24 * time.Hour)
+	expected := c.Elapsed(now)
+	owners := map[string]bool{} // owner → checked in on everything this week
+	type scored struct {
+		c     Comment
+		score float64
+	}
+	var highlights []scored
+	for oi := range objs {
+		o := objs[oi]
+		if o.Archived {
+			continue
+		}
+		do := DigestObjective{Objective: o, Progress: o.Progress(), LastWeek: o.ProgressAt(weekAgo), Expected: expected}
+		do.Pace = PaceOf(do.Progress, expected)
+		d.Objectives = append(d.Objectives, do)
+		for ki := range o.KeyResults {
+			kr := o.KeyResults[ki]
+			if kr.Archived {
+				continue
+			}
+			checked := p.Contains(kr.LastCheckIn) || kr.LastCheckIn.After(p.End)
+			if done, seen := owners[kr.Owner]; !seen || done {
+				owners[kr.Owner] = checked
+			}
+			if !checked {
+				d.Missing = append(d.Missing, DigestKR{Objective: o.Title, KeyResult: kr, Confidence: kr.Confidence})
+			}
+			if kr.Confidence.Level == AtRisk || kr.Confidence.Level == OffTrack {
+				d.AtRisk = append(d.AtRisk, DigestKR{Objective: o.Title, KeyResult: kr, Confidence: kr.Confidence})
+			}
+			for _, ci := range kr.CheckIns {
+				if !p.Contains(ci.At) {
+					continue
+				}
+				text := strings.TrimSpace(ci.Comment)
+				if text == "" {
+					continue
+				}
+				cm := Comment{Author: ci.Author, KeyResult: kr.Title, Text: text, Level: ci.Confidence.Level}
+				if ci.Confidence.Level == AtRisk || ci.Confidence.Level == OffTrack {
+					d.Blockers = append(d.Blockers, cm)
+					continue
+				}
+				// The best comments explain the biggest moves.
+				gain := kr.ProgressAt(ci.At) - kr.ProgressAt(ci.At.Add(-7*24*time.Hour))
+				highlights = append(highlights, scored{cm, gain + float64(min(len(text), 200))/10000})
+			}
+		}
+	}
+	d.Owners = len(owners)
+	for _, done := range owners {
+		if done {
+			d.CheckedIn++
+		}
+	}
+	slices.SortStableFunc(highlights, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	for i := 0; i < len(highlights) && i < maxComments; i++ {
+		d.Highlights = append(d.Highlights, highlights[i].c)
+	}
+	if len(d.Blockers) > maxComments {
+		d.Blockers = d.Blockers[:maxComments]
+	}
+	// Off track before at risk.
+	slices.SortStableFunc(d.AtRisk, func(a, b DigestKR) int {
+		if a.Confidence.Level == b.Confidence.Level {
+			return 0
+		}
+		if a.Confidence.Level == OffTrack {
+			return -1
+		}
+		return 1
+	})
+	return d
+}
+
+// DigestAt returns the team's week containing now (in the team's timezone)
+// and when that week's digest is due. The digest is weekly whatever the
+// check-in cadence.
+func DigestAt(s Settings, now time.Time) (Period, time.Time) {
+	weekly := s
+	weekly.Cadence = Weekly
+	weekly.PromptDay, weekly.PromptTime, weekly.NudgeAfter = s.DigestDay, s.DigestTime, 0
+	plan := PlanAt(weekly, s.Location(), now)
+	return plan.Period, plan.PromptAt
+}
