@@ -641,7 +641,7 @@ func TestALandedAttemptIsNotSentTwice(t *testing.T) {
 // carries on and everyone else gets their prompt. The claim is released, so
 // a later sweep tries that person again.
 func TestAPanickingSendIsRecovered(t *testing.T) {
-	w := newWorld(t, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)) // Monday
+	w := newWorld(t, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))                          // Monday
 	w.saveSettings(func(s *okrs.Settings) { s.OwnerLocalTime = false; s.Timezone = "UTC" }) // 10:00 UTC for all three
 	w.clock.Advance(90 * time.Minute)
 	w.msg.panics = map[string]bool{berlin: true}
