@@ -39,7 +39,12 @@ func main() {
 	defer stop()
 
 	m := NewMain(cfg, NewLogger(cfg, os.Stderr))
-	if err := m.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	err = m.Run(ctx)
+	if te, ok := errors.AsType[*TokenError](err); ok {
+		fmt.Fprintln(os.Stderr, "okrbot:", te)
+		os.Exit(2)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
 		m.Logger.Error("okrbot stopped", slog.Any("err", err))
 		os.Exit(1)
 	}
