@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 )
 
 // NewLogger returns the structured logger cfg asks for, writing to w.
@@ -21,4 +24,14 @@ type slackLog struct{ l *slog.Logger }
 func (s slackLog) Output(_ int, msg string) error {
 	s.l.Debug(msg, slog.String("from", "slack-go"))
 	return nil
+}
+
+// redisLog sends go-redis's own log lines (failed dials, pool trouble,
+// failovers) to slog as warnings; install it with redis.SetLogger. It
+// implements go-redis's internal.Logging.
+type redisLog struct{ l *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	msg := strings.TrimPrefix(strings.TrimSpace(fmt.Sprintf(format, v...)), "redis: ")
+	r.l.Log(ctx, slog.LevelWarn, msg, slog.String("from", "go-redis"))
 }

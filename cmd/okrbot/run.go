@@ -65,6 +65,8 @@ func (m *Main) HTTPAddr() net.Addr { return m.httpAddr }
 func (m *Main) Run(ctx context.Context) error {
 	log := m.Logger
 	log.Info("okrbot starting", slog.Any("config", m.Config))
+	// go-redis logs through one process-wide logger: the last Main run owns it.
+	redis.SetLogger(redisLog{log})
 
 	rdb, closeStore, err := m.openRedis(ctx)
 	if err != nil {
