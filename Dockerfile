@@ -16,7 +16,9 @@ USER nonroot:nonroot
 ENV OKRBOT_HTTP_ADDR=:8080 \
     OKRBOT_LOG_FORMAT=json
 EXPOSE 8080
-# The image has no shell or curl: okrbot checks itself (GET /healthz).
+# The image has no shell or curl: okrbot checks itself. `okrbot healthcheck`
+# asks GET /readyz, so the container is healthy only while Redis answers and
+# the Slack socket is up (a refused token stops okrbot with exit status 2).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/okrbot", "healthcheck"]
 ENTRYPOINT ["/okrbot"]

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -68,6 +70,32 @@ func TestProcessHealthcheckFails(t *testing.T) {
 	var ee *exec.ExitError
 	if _, err := cmd.CombinedOutput(); !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Errorf("healthcheck with nothing listening: %v, want exit status 1", err)
+	}
+}
+
+// TestHealthcheckAsksReadiness runs the healthcheck against an okrbot that
+// is alive but not ready (Slack not connected), then ready: only ready
+// passes, so the container health check reflects the Slack connection.
+func TestHealthcheckAsksReadiness(t *testing.T) {
+	var ready atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !ready.Load() {
+			http.Error(w, "slack: not connected", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if got := healthcheck(addr); got != 1 {
+		t.Errorf("healthcheck while not ready = %d, want 1", got)
+	}
+	ready.Store(true)
+	if got := healthcheck(addr); got != 0 {
+		t.Errorf("healthcheck when ready = %d, want 0", got)
 	}
 }
 
