@@ -1,12 +1,16 @@
 # syntax=docker/dockerfile:1
 
-# Build a static binary.
+# Build a static binary. `okrbot version` prints VERSION:
+#   docker build --build-arg VERSION=v1.2.0 -t okrbot .
+# (unset: "dev"). .git is not in the build context, so the commit shows as
+# "unknown" in images.
 FROM golang:1.26-alpine AS build
+ARG VERSION
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/okrbot ./cmd/okrbot
+RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/okrbot ./cmd/okrbot
 
 # A small, non-root final image. distroless/static has CA certificates and
 # timezone data, which okrbot needs for Slack (TLS) and per-person timezones.

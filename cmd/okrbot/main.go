@@ -3,7 +3,7 @@
 //
 // It is configured from the environment; `okrbot -h` lists the variables.
 // `okrbot healthcheck` asks a running okrbot whether it is ready (for
-// container health checks).
+// container health checks) and `okrbot version` prints the build.
 package main
 
 import (
@@ -29,6 +29,9 @@ func main() {
 			return
 		case "healthcheck": // for container healthchecks: the image has no curl
 			os.Exit(healthcheck(os.Getenv("OKRBOT_HTTP_ADDR")))
+		case "version", "-version", "--version":
+			fmt.Println("okrbot", versionString())
+			return
 		default:
 			fmt.Fprintf(os.Stderr, "okrbot: unknown argument %q: okrbot takes its configuration from the environment (okrbot -h lists it)\n", a)
 			os.Exit(2)

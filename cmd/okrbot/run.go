@@ -64,7 +64,7 @@ func (m *Main) HTTPAddr() net.Addr { return m.httpAddr }
 // Slack refuses ends Run with a *TokenError.
 func (m *Main) Run(ctx context.Context) error {
 	log := m.Logger
-	log.Info("okrbot starting", slog.Any("config", m.Config))
+	log.Info("okrbot starting", slog.String("version", versionString()), slog.Any("config", m.Config))
 	// go-redis logs through one process-wide logger: the last Main run owns it.
 	redis.SetLogger(redisLog{log})
 
