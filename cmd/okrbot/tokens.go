@@ -81,7 +81,7 @@ func checkBotToken(ctx context.Context, api *slack.Client, log *slog.Logger) err
 		res, err := api.AuthTestContext(ctx)
 		if err == nil {
 			log.Info("Slack accepted the bot token", slog.String("team", res.Team), slog.String("team_id", res.TeamID),
-				slog.String("bot_user", res.User), slog.String("bot_user_id", res.UserID))
+				slog.String("enterprise_id", res.EnterpriseID), slog.String("bot_user", res.User), slog.String("bot_user_id", res.UserID))
 			return nil
 		}
 		if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
