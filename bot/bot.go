@@ -63,6 +63,8 @@ type Bot struct {
 	lifetime  atomic.Pointer[context.Context] // Run's context: background work ends with it
 	connected atomic.Bool
 	connects  atomic.Int64
+	firstUp   chan struct{} // closed at the first connection
+	firstOnce sync.Once
 	inflight  sync.WaitGroup
 	scheduler Scheduler
 }
@@ -78,6 +80,7 @@ func New(o Options) *Bot {
 		workTimeout: o.WorkTimeout,
 		socketOpts:  o.SocketOptions,
 		metrics:     newMetrics(o.Registerer),
+		firstUp:     make(chan struct{}),
 	}
 	if u, err := url.Parse(o.APIURL); err == nil {
 		b.apiHost = u.Host
@@ -104,15 +107,46 @@ func New(o Options) *Bot {
 // Connected reports whether the Socket Mode connection is up; /readyz uses it.
 func (b *Bot) Connected() bool { return b.connected.Load() }
 
+// FirstConnected is closed once the Socket Mode connection is first up.
+func (b *Bot) FirstConnected() <-chan struct{} { return b.firstUp }
+
+// SocketRefusedError is Slack refusing to open the Socket Mode connection
+// (apps.connections.open) for a reason no retry can fix: the app-level token
+// is wrong, revoked, not an app-level token or lacks connections:write. Code
+// is Slack's error code, such as invalid_auth or missing_scope.
+type SocketRefusedError struct{ Code string }
+
+func (e *SocketRefusedError) Error() string {
+	return "Slack refused to open the Socket Mode connection: " + e.Code
+}
+
+// socketRefusal returns the refusal err is, or nil for a failure worth
+// retrying (network, HTTP 5xx, rate limit).
+func socketRefusal(err error) *SocketRefusedError {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return nil
+	}
+	switch se.Err {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type", "missing_scope":
+		return &SocketRefusedError{Code: se.Err}
+	}
+	return nil
+}
+
 // Run connects to Slack over Socket Mode and serves envelopes until ctx is
 // cancelled; then it waits (up to the caller's patience: ctx is already done)
-// for handlers in flight. Reconnects are slack-go's.
+// for handlers in flight. Reconnects are slack-go's. When Slack refuses the
+// app-level token, Run stops and returns a *SocketRefusedError: slack-go
+// gives up by itself on some codes but would retry the others forever.
 func (b *Bot) Run(ctx context.Context) error {
 	opts := append([]socketmode.Option{socketmode.OptionLog(slogAdapter{b.log})}, b.socketOpts...)
 	b.socket = socketmode.New(b.api, opts...)
 	b.lifetime.Store(&ctx)
+	socketCtx, stopSocket := context.WithCancel(ctx)
+	defer stopSocket()
 	runErr := make(chan error, 1)
-	go func() { runErr <- b.socket.RunContext(ctx) }()
+	go func() { runErr <- b.socket.RunContext(socketCtx) }()
 	defer b.connected.Store(false)
 	for {
 		select {
@@ -124,8 +158,19 @@ func (b *Bot) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
+			if r := socketRefusal(err); r != nil {
+				return r
+			}
 			return fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-b.socket.Events:
+			if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && evt.Type == socketmode.EventTypeConnectionError {
+				if r := socketRefusal(ce.ErrorObj); r != nil {
+					stopSocket()
+					<-runErr
+					b.inflight.Wait()
+					return r
+				}
+			}
 			b.dispatch(ctx, evt)
 		}
 	}
@@ -151,6 +196,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		} else {
 			b.log.Info("connected to Slack")
 		}
+		b.firstOnce.Do(func() { close(b.firstUp) }) // after the log line: "okrbot ready" follows it
 	case socketmode.EventTypeHello:
 		b.log.Debug("hello from Slack")
 	case socketmode.EventTypeDisconnect:

@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kelseyhightower/envconfig"
 
@@ -140,12 +140,57 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// PrintUsage writes every variable with its default and description.
+// usageWidth is the widest line `okrbot -h` prints: it fits a 100-column
+// terminal.
+const usageWidth = 100
+
+// PrintUsage writes the subcommands and every variable with its default and
+// description, wrapped to usageWidth columns.
 func PrintUsage(w io.Writer) {
-	fmt.Fprintln(w, "okrbot runs your team's OKR check-ins in Slack (Socket Mode).")
-	fmt.Fprintln(w, "\nUsage: okrbot            (configured from the environment)")
-	fmt.Fprintln(w, "\nEnvironment variables:")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	envconfig.Usagef("", &Config{}, tw, "{{range .}}  {{usage_key .}}\t{{if usage_default .}}default {{usage_default .}}{{else}}-{{end}}\t{{usage_description .}}\n{{end}}")
-	tw.Flush()
+	fmt.Fprint(w, `okrbot runs your team's OKR check-ins in Slack (Socket Mode).
+
+Usage:
+  okrbot               run the bot, configured from the environment (below)
+  okrbot healthcheck   exit 0 if the okrbot at OKRBOT_HTTP_ADDR is ready: Redis answers and the
+                       Slack socket is up (for container health checks)
+  okrbot version       print the version, the commit and the Go version
+  okrbot -h            print this help
+
+Environment variables:
+`)
+	var vars strings.Builder
+	envconfig.Usagef("", &Config{}, &vars, "{{range .}}{{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
+	for line := range strings.Lines(vars.String()) {
+		key, rest, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		def, desc, _ := strings.Cut(rest, "\t")
+		if def != "" {
+			key += " (default " + def + ")"
+		}
+		fmt.Fprintln(w, "  "+key)
+		for _, l := range wrap(desc, usageWidth-6) {
+			fmt.Fprintln(w, "      "+l)
+		}
+	}
+}
+
+// wrap breaks text into lines of at most width columns (runes) at spaces;
+// a longer word gets a line of its own.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }

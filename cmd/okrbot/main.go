@@ -2,17 +2,21 @@
 // Mode, keeps OKRs in Redis and serves health and metrics over HTTP.
 //
 // It is configured from the environment; `okrbot -h` lists the variables.
+// `okrbot healthcheck` asks a running okrbot whether it is ready (for
+// container health checks) and `okrbot version` prints the build.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -25,6 +29,9 @@ func main() {
 			return
 		case "healthcheck": // for container healthchecks: the image has no curl
 			os.Exit(healthcheck(os.Getenv("OKRBOT_HTTP_ADDR")))
+		case "version", "-version", "--version":
+			fmt.Println("okrbot", versionString())
+			return
 		default:
 			fmt.Fprintf(os.Stderr, "okrbot: unknown argument %q: okrbot takes its configuration from the environment (okrbot -h lists it)\n", a)
 			os.Exit(2)
@@ -39,14 +46,20 @@ func main() {
 	defer stop()
 
 	m := NewMain(cfg, NewLogger(cfg, os.Stderr))
-	if err := m.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	err = m.Run(ctx)
+	if te, ok := errors.AsType[*TokenError](err); ok {
+		fmt.Fprintln(os.Stderr, "okrbot:", te)
+		os.Exit(2)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
 		m.Logger.Error("okrbot stopped", slog.Any("err", err))
 		os.Exit(1)
 	}
 }
 
-// healthcheck asks the running okrbot's /healthz on addr (OKRBOT_HTTP_ADDR)
-// and returns the exit status: 0 healthy, 1 not.
+// healthcheck asks the running okrbot's /readyz on addr (OKRBOT_HTTP_ADDR)
+// and returns the exit status: 0 ready (Redis answers and the Slack socket is
+// up), 1 not.
 func healthcheck(addr string) int {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -57,14 +70,15 @@ func healthcheck(addr string) int {
 		host = "127.0.0.1"
 	}
 	c := http.Client{Timeout: 3 * time.Second}
-	resp, err := c.Get("http://" + net.JoinHostPort(host, port) + "/healthz")
+	resp, err := c.Get("http://" + net.JoinHostPort(host, port) + "/readyz")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "okrbot healthcheck:", err)
 		return 1
 	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintln(os.Stderr, "okrbot healthcheck: status", resp.StatusCode)
+		fmt.Fprintf(os.Stderr, "okrbot healthcheck: not ready (%s): %s\n", resp.Status, strings.TrimSpace(string(body)))
 		return 1
 	}
 	return 0

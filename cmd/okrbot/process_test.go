@@ -5,12 +5,16 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/store/storetest"
@@ -71,12 +75,61 @@ func TestProcessHealthcheckFails(t *testing.T) {
 	}
 }
 
+// TestHealthcheckAsksReadiness runs the healthcheck against an okrbot that
+// is alive but not ready (Slack not connected), then ready: only ready
+// passes, so the container health check reflects the Slack connection.
+func TestHealthcheckAsksReadiness(t *testing.T) {
+	var ready atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !ready.Load() {
+			http.Error(w, "slack: not connected", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if got := healthcheck(addr); got != 1 {
+		t.Errorf("healthcheck while not ready = %d, want 1", got)
+	}
+	ready.Store(true)
+	if got := healthcheck(addr); got != 0 {
+		t.Errorf("healthcheck when ready = %d, want 0", got)
+	}
+}
+
+// TestProcessHelp checks that okrbot -h fits a 100-column terminal and
+// lists the subcommands and the variables.
 func TestProcessHelp(t *testing.T) {
 	cmd := okrbotCmd(t)
 	cmd.Args = append(cmd.Args, "-h")
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "SLACK_APP_TOKEN") || !strings.Contains(string(out), "default https://slack.com/api/") {
-		t.Errorf("okrbot -h: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("okrbot -h: %v\n%s", err, out)
+	}
+	for _, want := range []string{"okrbot healthcheck ", "okrbot version ", "SLACK_APP_TOKEN", "default https://slack.com/api/"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("okrbot -h does not show %q:\n%s", want, out)
+		}
+	}
+	for line := range strings.Lines(string(out)) {
+		if n := utf8.RuneCountInString(strings.TrimSuffix(line, "\n")); n > 100 {
+			t.Errorf("line of %d columns, want at most 100: %q", n, line)
+		}
+	}
+}
+
+// TestProcessVersion checks the shape of okrbot version's one line.
+func TestProcessVersion(t *testing.T) {
+	cmd := okrbotCmd(t)
+	cmd.Args = append(cmd.Args, "version")
+	out, err := cmd.Output()
+	want := regexp.MustCompile(`^okrbot \S+ \(commit \S+, go1\.\d+\S*\)\n$`)
+	if err != nil || !want.Match(out) {
+		t.Errorf("okrbot version = %q, %v; want a line matching %s", out, err, want)
 	}
 }
 

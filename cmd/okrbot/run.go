@@ -63,27 +63,21 @@ func NewMain(cfg Config, logger *slog.Logger) *Main {
 	return &Main{Config: cfg, Logger: logger, Clock: clockwork.NewRealClock(), Registry: reg, ready: make(chan struct{})}
 }
 
-// NewLogger returns the structured logger cfg asks for, writing to w.
-func NewLogger(cfg Config, w io.Writer) *slog.Logger {
-	level, _ := cfg.level()
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// Ready is closed once Run has opened everything and is serving.
+// Ready is closed once Run has started everything (the bot may still be
+// connecting to Slack; "okrbot ready" is logged when it is connected).
 func (m *Main) Ready() <-chan struct{} { return m.ready }
 
 // HTTPAddr returns the address the HTTP server listens on, once Ready.
 func (m *Main) HTTPAddr() net.Addr { return m.httpAddr }
 
-// Run opens the store, starts every part and blocks until ctx is cancelled,
-// then shuts down within ShutdownTimeout.
+// Run opens the store, checks the bot token, starts every part and blocks
+// until ctx is cancelled, then shuts down within ShutdownTimeout. A token
+// Slack refuses ends Run with a *TokenError.
 func (m *Main) Run(ctx context.Context) error {
 	log := m.Logger
-	log.Info("okrbot starting", slog.Any("config", m.Config))
+	log.Info("okrbot starting", slog.String("version", versionString()), slog.Any("config", m.Config))
+	// go-redis logs through one process-wide logger: the last Main run owns it.
+	redis.SetLogger(redisLog{log})
 
 	rdb, closeStore, err := m.openRedis(ctx)
 	if err != nil {
@@ -118,40 +112,16 @@ func (m *Main) Run(ctx context.Context) error {
 		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second}),
 		slack.OptionLog(slackLog{log}),
 	)
-	m.Bot = bot.New(bot.Options{
-		API: api, APIURL: m.Config.SlackAPIURL, Store: m.Store, Logger: log, Now: m.Clock.Now,
-		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry,
-	})
-	host, _ := os.Hostname()
-	elector := reminders.NewElector(m.Store, "scheduler", fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()), m.Config.LeaderLease)
-	elector.OnChange = func(leader bool) {
-		if leader {
-			log.Info("this replica now leads the scheduler")
-		} else {
-			log.Info("this replica no longer leads the scheduler")
+	if err := checkBotToken(runCtx, api, log); err != nil {
+		cancel(err)
+	} else {
+		m.start(runCtx, cancel, &wg, api)
+		select {
+		case <-m.Bot.FirstConnected():
+			log.Info("okrbot ready")
+		case <-runCtx.Done():
 		}
 	}
-	// Claims last as long as the lease: only a new leader can find one
-	// abandoned, and only after the old leader's lease has run out.
-	m.Scheduler = reminders.New(reminders.Options{
-		Store: m.Store, Messenger: m.Bot, Digests: m.Bot, Logger: log, Clock: m.Clock, Elector: elector, ClaimTTL: m.Config.LeaderLease,
-		DefaultTimezone: m.Config.DefaultTimezone, Interval: m.Config.SweepInterval,
-		MessagesPerSecond: m.Config.MessagesPerSecond, Registerer: m.Registry,
-	})
-	m.Bot.SetScheduler(m.Scheduler)
-	wg.Go(func() {
-		if err := m.Bot.Run(runCtx); err != nil {
-			cancel(err)
-		}
-	})
-	wg.Go(func() {
-		if err := m.Scheduler.Run(runCtx); err != nil {
-			log.Warn("scheduler stopped", slog.Any("err", err))
-		}
-	})
-
-	m.readyOnce.Do(func() { close(m.ready) })
-	log.Info("okrbot ready")
 	<-runCtx.Done()
 
 	log.Info("okrbot shutting down")
@@ -174,6 +144,44 @@ func (m *Main) Run(ctx context.Context) error {
 		return cause
 	}
 	return nil
+}
+
+// start builds the bot and the scheduler, runs them on wg until ctx ends
+// (a bot that stops by itself cancels ctx with its error) and closes Ready.
+func (m *Main) start(ctx context.Context, cancel context.CancelCauseFunc, wg *sync.WaitGroup, api *slack.Client) {
+	log := m.Logger
+	m.Bot = bot.New(bot.Options{
+		API: api, APIURL: m.Config.SlackAPIURL, Store: m.Store, Logger: log, Now: m.Clock.Now,
+		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry,
+	})
+	host, _ := os.Hostname()
+	elector := reminders.NewElector(m.Store, "scheduler", fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()), m.Config.LeaderLease)
+	elector.OnChange = func(leader bool) {
+		if leader {
+			log.Info("this replica now leads the scheduler")
+		} else {
+			log.Info("this replica no longer leads the scheduler")
+		}
+	}
+	// Claims last as long as the lease: only a new leader can find one
+	// abandoned, and only after the old leader's lease has run out.
+	m.Scheduler = reminders.New(reminders.Options{
+		Store: m.Store, Messenger: m.Bot, Digests: m.Bot, Logger: log, Clock: m.Clock, Elector: elector, ClaimTTL: m.Config.LeaderLease,
+		DefaultTimezone: m.Config.DefaultTimezone, Interval: m.Config.SweepInterval,
+		MessagesPerSecond: m.Config.MessagesPerSecond, Registerer: m.Registry,
+	})
+	m.Bot.SetScheduler(m.Scheduler)
+	wg.Go(func() {
+		if err := m.Bot.Run(ctx); err != nil {
+			cancel(appTokenError(err))
+		}
+	})
+	wg.Go(func() {
+		if err := m.Scheduler.Run(ctx); err != nil {
+			log.Warn("scheduler stopped", slog.Any("err", err))
+		}
+	})
+	m.readyOnce.Do(func() { close(m.ready) })
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded store and says
@@ -203,13 +211,19 @@ func (m *Main) httpHandler() http.Handler {
 		io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-m.ready: // m.Bot is set
+		default:
+			http.Error(w, "starting: checking the Slack tokens", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := m.Store.Ping(ctx); err != nil {
 			http.Error(w, "redis: unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		if m.Bot == nil || !m.Bot.Connected() {
+		if !m.Bot.Connected() {
 			http.Error(w, "slack: not connected", http.StatusServiceUnavailable)
 			return
 		}
@@ -217,12 +231,4 @@ func (m *Main) httpHandler() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	return mux
-}
-
-// slackLog sends slack-go's own log lines to slog at debug level.
-type slackLog struct{ l *slog.Logger }
-
-func (s slackLog) Output(_ int, msg string) error {
-	s.l.Debug(msg, slog.String("from", "slack-go"))
-	return nil
 }
