@@ -133,3 +133,26 @@ func TestPlanNudge(t *testing.T) {
 		t.Errorf("nudges off, yet NudgeAt = %v", p.NudgeAt)
 	}
 }
+
+// TestCurrentCycleAtAQuarterBoundary: at one instant near New Year, teams in
+// different timezones are in different quarters, each by its own clock, and
+// the answer does not depend on the timezone of whoever asks.
+func TestCurrentCycleAtAQuarterBoundary(t *testing.T) {
+	now := time.Date(2026, 12, 31, 20, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		tz, want string
+	}{
+		{"Asia/Tokyo", "2027-Q1"},          // 05:30 on January 1
+		{"Asia/Kolkata", "2027-Q1"},        // 02:00 on January 1
+		{"Europe/Berlin", "2026-Q4"},       // 21:30 on December 31
+		{"America/Los_Angeles", "2026-Q4"}, // 12:30 on December 31
+		{"", "2026-Q4"},                    // no timezone: UTC
+	} {
+		s := okrs.DefaultSettings(tt.tz)
+		for _, asker := range []string{"UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+			if got := okrs.CurrentCycle(s, now.In(mustLoc(t, asker))); got.Name != tt.want {
+				t.Errorf("team in %q, asked from %s: %s, want %s", tt.tz, asker, got.Name, tt.want)
+			}
+		}
+	}
+}

@@ -357,24 +357,3 @@ func TestRedisOutageIsExplainedAndLogged(t *testing.T) {
 		t.Errorf("the DM does not say why: %s", m.AllText())
 	}
 }
-
-func TestPrivateTeamsStayPrivate(t *testing.T) {
-	e := newEnv(t)
-	e.srv.AddChannel(slacktest.Channel{ID: "GSECRET", TeamID: teamA, Name: "secret", Members: []string{ana}, BotIsMember: true, IsPrivate: true})
-	c := okrs.QuarterOf(e.clock())
-	o := &okrs.Objective{Workspace: teamA, Team: "GSECRET", Cycle: c.Name, Title: "Acquire Globex quietly", Owner: ana, CreatedBy: ana, CreatedAt: e.clock(),
-		KeyResults: []okrs.KeyResult{{Title: "Term sheet signed", Owner: ana, Kind: okrs.Milestone}}}
-	o.Normalize()
-	if err := e.main.Store.CreateObjective(e.ctx, o); err != nil {
-		t.Fatal(err)
-	}
-	e.okr(teamA, ben, growth, "status <#GSECRET|secret>")
-	e.waitMessage(growth, "That team's channel is private, and you are not in it")
-	e.okr(teamA, ben, growth, "status <@"+ana+"|ana>")
-	m := e.waitMessage(growth, "No objectives for <@"+ana+">") // the only one is private
-	if strings.Contains(m.AllText(), "Acquire Globex") {
-		t.Errorf("a private team's objective shown to a non-member:\n%s", m.AllText())
-	}
-	e.okr(teamA, ana, growth, "status <#GSECRET|secret>")
-	e.waitMessage(growth, "Acquire Globex quietly")
-}

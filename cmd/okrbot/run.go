@@ -41,10 +41,13 @@ const ShutdownTimeout = 10 * time.Second
 // Main holds okrbot's wiring, so that end-to-end tests run exactly what the
 // binary runs.
 type Main struct {
-	Config   Config
-	Logger   *slog.Logger
-	Clock    clockwork.Clock // the schedule's clock; tests pass a fake
-	Registry *prometheus.Registry
+	Config Config
+	Logger *slog.Logger
+	Clock  clockwork.Clock // the schedule's clock; tests pass a fake
+	// BotWorkTimeout bounds a Slack handler's work after its ack (the
+	// bot's default, 30 s, when zero); tests shorten it.
+	BotWorkTimeout time.Duration
+	Registry       *prometheus.Registry
 
 	// Set by Run once the store is open.
 	Store     *store.Store
@@ -152,7 +155,7 @@ func (m *Main) start(ctx context.Context, cancel context.CancelCauseFunc, wg *sy
 	log := m.Logger
 	m.Bot = bot.New(bot.Options{
 		API: api, APIURL: m.Config.SlackAPIURL, Store: m.Store, Logger: log, Now: m.Clock.Now,
-		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry,
+		DefaultTimezone: m.Config.DefaultTimezone, Registerer: m.Registry, WorkTimeout: m.BotWorkTimeout,
 	})
 	host, _ := os.Hostname()
 	elector := reminders.NewElector(m.Store, "scheduler", fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()), m.Config.LeaderLease)

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okrbot/okrbot/bot/slacktest"
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// secretTeam adds the private channel #secret (ana and carla; the bot is in
+// it) with one objective owned by ana, and returns the objective.
+func (e *env) secretTeam() *okrs.Objective {
+	e.t.Helper()
+	e.srv.AddChannel(slacktest.Channel{ID: "GSECRET", TeamID: teamA, Name: "secret", Members: []string{ana, carla}, BotIsMember: true, IsPrivate: true})
+	c := okrs.QuarterOf(e.clock())
+	o := &okrs.Objective{Workspace: teamA, Team: "GSECRET", Cycle: c.Name, Title: "Acquire Globex quietly", Owner: ana, CreatedBy: ana, CreatedAt: e.clock(),
+		KeyResults: []okrs.KeyResult{{Title: "Term sheet signed", Owner: ana, Kind: okrs.Milestone}}}
+	o.Normalize()
+	if err := e.main.Store.CreateObjective(e.ctx, o); err != nil {
+		e.t.Fatal(err)
+	}
+	return o
+}
+
+// TestPrivateTeamsStayPrivate: a private team's OKRs are never posted where
+// someone outside the team reads them. Asked for in a public channel, even
+// by a member, the answer is only for the person asking; so is a person's
+// status that includes a private team, and its chart goes to their DM.
+func TestPrivateTeamsStayPrivate(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective() // #growth, public
+	e.secretTeam()
+
+	// ben is not in #secret: refused.
+	e.okr(teamA, ben, growth, "status <#GSECRET|secret>")
+	e.waitMessage(growth, "That team's channel is private, and you are not in it")
+	e.okr(teamA, ben, growth, "status <@"+ana+"|ana>")
+	m := e.waitMessage(growth, "OKR status", "Delight new customers")
+	if strings.Contains(m.AllText(), "Acquire Globex") {
+		t.Errorf("a private team's objective shown to a non-member:\n%s", m.AllText())
+	}
+	if m.Ephemeral {
+		t.Error("ana's status without private teams was not posted for the channel")
+	}
+
+	// ana is in #secret, but #growth has ben in it: only ana may read it.
+	e.okr(teamA, ana, growth, "status <#GSECRET|secret>")
+	m = e.waitMessage(growth, "Acquire Globex quietly")
+	if !m.Ephemeral || m.EphemeralTo != ana {
+		t.Errorf("#secret's status was posted in #growth for everyone (ephemeral %v to %q)", m.Ephemeral, m.EphemeralTo)
+	}
+	e.okr(teamA, ana, growth, "status <@"+ana+"|ana>")
+	m = e.waitMessage(growth, "OKR status", "Acquire Globex quietly", "Delight new customers")
+	if !m.Ephemeral || m.EphemeralTo != ana {
+		t.Errorf("ana's status with #secret in it was posted in #growth for everyone (ephemeral %v to %q)", m.Ephemeral, m.EphemeralTo)
+	}
+	// Its chart is for ana only: her DM, not #growth's thread.
+	if _, err := e.srv.PressButton(e.ctx, ana, m, "okr_status_chart"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage(growth, "sent you the chart in our DM")
+	f := e.waitFile()
+	if len(f.Channels) != 1 || f.Channels[0] != e.srv.DMChannel(ana) || f.ThreadTS != "" {
+		t.Errorf("the chart went to %v (thread %q), want ana's DM", f.Channels, f.ThreadTS)
+	}
+
+	// In #secret itself everyone may see it: posted for the channel.
+	e.okr(teamA, carla, "GSECRET", "status")
+	m = e.waitMessage("GSECRET", "Acquire Globex quietly")
+	if m.Ephemeral {
+		t.Error("#secret's own status was not posted in #secret")
+	}
+	// A public team's status is posted in any channel.
+	e.okr(teamA, ana, "GSECRET", "status <#"+growth+"|growth>")
+	m = e.waitMessage("GSECRET", "Delight new customers")
+	if m.Ephemeral {
+		t.Error("a public team's status was not posted for the channel")
+	}
+}
+
+// waitFile waits for one uploaded file and returns it.
+func (e *env) waitFile() slacktest.File {
+	e.t.Helper()
+	if _, err := e.srv.WaitForCall(e.ctx, "files.completeUploadExternal", func(c slacktest.Call) bool { return c.OK() }); err != nil {
+		e.t.Fatalf("no file uploaded: %v", err)
+	}
+	files := e.srv.Files()
+	if len(files) == 0 {
+		e.t.Fatal("an upload completed but no file is recorded")
+	}
+	return files[len(files)-1]
+}
+
+// TestBigRemindAnswersAtOnceAndAtTheEnd: a remind that takes longer than a
+// handler's work budget answers at once with how many reminders are going
+// out and how long it should take, then with the result.
+func TestBigRemindAnswersAtOnceAndAtTheEnd(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.MessagesPerSecond = 4 })
+	e.main.BotWorkTimeout = time.Second // shorter than the remind: it must not bound it
+	const owners = 24                   // at 4 a second: about 6 s
+	o := &okrs.Objective{Workspace: teamA, Team: growth, Cycle: okrs.QuarterOf(e.clock()).Name, Title: "Everyone in", Owner: ana, CreatedBy: ana, CreatedAt: e.clock()}
+	for i := range owners {
+		u := slacktest.User{ID: "UBIG" + string(rune('A'+i)), TeamID: teamA, Name: "p" + string(rune('a'+i)), TZ: "UTC"}
+		e.srv.AddUser(u)
+		o.KeyResults = append(o.KeyResults, okrs.KeyResult{Title: "KR of " + u.Name, Owner: u.ID, Kind: okrs.Increase, Start: 0, Target: 10})
+	}
+	o.Normalize()
+	if err := e.main.Store.CreateObjective(e.ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	e.okr(teamA, ana, growth, "remind")
+	first := e.waitMessage(growth, "Sending 24 reminders over about 6 seconds")
+	if !first.Ephemeral {
+		t.Error("the remind's answer was posted for the channel")
+	}
+	last := e.waitMessage(growth, "Sent 24 reminders")
+	if !last.Ephemeral {
+		t.Error("the remind's result was posted for the channel")
+	}
+	if n := len(e.srv.Calls("chat.postMessage")); n < owners {
+		t.Errorf("%d messages sent, want %d reminders", n, owners)
+	}
+}
+
+// TestModalsOpenBeforeSlowWork: every modal opens (views.open) before okrbot
+// asks Slack or Redis anything; what needs loading comes by views.update.
+func TestModalsOpenBeforeSlowWork(t *testing.T) {
+	e := newEnv(t)
+	o := e.createObjective()
+	// Settings: carla is an admin but not a manager, so okrbot must ask
+	// users.info; the modal opens first.
+	st := okrs.DefaultSettings("UTC")
+	st.Managers = []string{ana}
+	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		user, text, callback string
+	}{
+		{carla, "settings", "okr_settings"},
+		{ana, "checkin", "okr_checkin"},
+		{carla, "edit", "okr_pick"},
+	} {
+		before := len(e.srv.Calls(""))
+		e.okr(teamA, tt.user, growth, tt.text)
+		v := e.waitModal(tt.user, tt.callback)
+		calls := e.srv.Calls("")[before:]
+		var methods []string
+		for _, c := range calls {
+			methods = append(methods, c.Method)
+		}
+		if len(methods) == 0 || methods[0] != "views.open" {
+			t.Errorf("/okr %s: first Slack calls %v, want views.open first", tt.text, methods)
+		}
+		if v.Updates == 0 {
+			t.Errorf("/okr %s: the modal was opened with its content, not filled after opening", tt.text)
+		}
+	}
+	// The objective menu (a button on /okr list) too.
+	e.okr(teamA, ana, growth, "list")
+	list := e.waitMessage(growth, "Objectives of")
+	before := len(e.srv.Calls(""))
+	if _, err := e.srv.Act(e.ctx, ana, list, "okr_objective_menu", "edit|"+o.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.waitModal(ana, "okr_objective")
+	if calls := e.srv.Calls("")[before:]; len(calls) == 0 || calls[0].Method != "views.open" {
+		t.Errorf("objective menu: first call %v, want views.open", calls)
+	}
+}
+
+// TestDigestCommandPostsOncePerWeek: "/okr digest" twice at once posts one
+// digest; asked again, it says where this week's is.
+func TestDigestCommandPostsOncePerWeek(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective()
+	done := make(chan struct{})
+	go func() { defer close(done); e.okr(teamA, ana, growth, "digest") }()
+	e.okr(teamA, ana, growth, "digest")
+	<-done
+	e.waitMessage(growth, "This week's digest is")
+	digests := 0
+	for _, m := range e.srv.Messages(growth) {
+		if strings.Contains(m.AllText(), "Weekly OKR digest") && !m.Ephemeral {
+			digests++
+		}
+	}
+	if digests != 1 {
+		t.Errorf("%d digests posted, want 1", digests)
+	}
+	e.okr(teamA, ana, growth, "digest")
+	m := e.waitMessage(growth, "This week's digest is already posted", "see it")
+	if !m.Ephemeral {
+		t.Error("the answer was posted for the channel")
+	}
+}
+
+// TestPromptAndModalAgreeAtAQuarterBoundary: on New Year's Eve evening in
+// Europe it is already January 1 in Tokyo. A Tokyo team's prompt lists its
+// 2027-Q1 key results; the check-in modal the prompt opens lists the same,
+// for an owner whose own clock (Los Angeles) still says December.
+func TestPromptAndModalAgreeAtAQuarterBoundary(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Advance(time.Date(2026, 12, 31, 14, 0, 0, 0, time.UTC).Sub(e.clock())) // Jan 1, 00:00 to 23:00 in Tokyo; Dec 31 06:00 in LA
+	st := okrs.DefaultSettings("Asia/Tokyo")
+	st.OwnerLocalTime, st.PromptDay = false, time.Friday // Friday Jan 1, 10:00 Tokyo
+	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"2026-Q4", "2027-Q1"} {
+		o := &okrs.Objective{Workspace: teamA, Team: growth, Cycle: c, Title: "Objective of " + c, Owner: ben, CreatedBy: ben, CreatedAt: e.clock().Add(-time.Hour),
+			KeyResults: []okrs.KeyResult{{Title: "Key result of " + c, Owner: ben, Kind: okrs.Increase, Start: 0, Target: 10, CreatedAt: e.clock().Add(-time.Hour)}}}
+		o.Normalize()
+		if err := e.main.Store.CreateObjective(e.ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.advance(2 * time.Hour) // 01:00 Friday in Tokyo... prompts are at 10:00
+	e.advance(9 * time.Hour)
+	e.sweep()
+	p := e.prompt(ben, "Key result of 2027-Q1")
+	if strings.Contains(p.AllText(), "2026-Q4") {
+		t.Errorf("the Tokyo team's prompt lists last quarter's key result:\n%s", p.AllText())
+	}
+	if _, err := e.srv.PressButton(e.ctx, ben, p, "okr_checkin"); err != nil {
+		t.Fatal(err)
+	}
+	v := e.waitModal(ben, "okr_checkin")
+	if !strings.Contains(v.AllText(), "Key result of 2027-Q1") || strings.Contains(v.AllText(), "Key result of 2026-Q4") {
+		t.Errorf("the check-in modal disagrees with the prompt:\n%s", v.AllText())
+	}
+	e.okr(teamA, ben, growth, "mine")
+	m := e.waitMessage(growth, "Key result of 2027-Q1")
+	if strings.Contains(m.AllText(), "Key result of 2026-Q4") {
+		t.Errorf("/okr mine disagrees with the prompt:\n%s", m.AllText())
+	}
+}
+
+// TestDMsAreAnswered: what someone types in okrbot's Messages tab gets an
+// answer (the help), once even if Slack delivers the event twice; okrbot's
+// own messages are not answered.
+func TestDMsAreAnswered(t *testing.T) {
+	e := newEnv(t)
+	dm := e.srv.DMChannel(ana)
+	ev := map[string]any{"type": "message", "channel": dm, "channel_type": "im", "user": ana, "text": "hello?", "ts": "1700000000.000100"}
+	ack, err := e.srv.Event(e.ctx, teamA, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage(dm, "I work through `/okr`", "/okr checkin")
+	if _, err := e.srv.Send(e.ctx, slacktest.Envelope{Type: slacktest.EnvelopeEventsAPI, Payload: ack.Request, RetryAttempt: 1, RetryReason: "timeout"}); err != nil {
+		t.Fatal(err)
+	}
+	own := map[string]any{"type": "message", "channel": dm, "channel_type": "im", "user": e.srv.BotUserID(), "bot_id": e.srv.BotID(), "text": "a prompt", "ts": "1700000000.000200"}
+	if _, err := e.srv.Event(e.ctx, teamA, own); err != nil {
+		t.Fatal(err)
+	}
+	// Both were handled (acked, and the handlers finished: a status
+	// command after them is answered after them).
+	e.okr(teamA, ana, dm, "mine")
+	e.waitMessage(dm, "You don't own any key results")
+	n := 0
+	for _, m := range e.srv.Messages(dm) {
+		if strings.Contains(m.AllText(), "I work through `/okr`") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d help answers, want 1 (the retry and okrbot's own message are not answered)", n)
+	}
+}
