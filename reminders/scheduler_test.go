@@ -219,6 +219,23 @@ func (w *world) saveSettings(change func(*okrs.Settings)) {
 	}
 }
 
+// claimed counts the team's prompts of period that a replica still holds.
+func (w *world) claimed(period string) int {
+	n := 0
+	w.msg.mu.Lock()
+	users := make([]string, 0, len(w.msg.people))
+	for u := range w.msg.people {
+		users = append(users, u)
+	}
+	w.msg.mu.Unlock()
+	for _, u := range users {
+		if d, err := w.st.Delivery(ctx, w.ws, "prompt:"+w.team+":"+period+":"+u); err == nil && d.State == okrs.DeliveryClaimed {
+			n++
+		}
+	}
+	return n
+}
+
 // checkIn records a check-in by user on their key result now.
 func (w *world) checkIn(user string) {
 	for _, kr := range w.obj.KeyResults {
@@ -474,8 +491,14 @@ func TestCrashMidFanOutIsFinishedByAnotherReplica(t *testing.T) {
 	if sentByA >= 23 {
 		t.Fatalf("replica A sent all %d before crashing", sentByA)
 	}
-	// Replica B takes over once A's claims have expired.
-	time.Sleep(400 * time.Millisecond)
+	// Replica B takes over once A's claims have expired (Redis expires
+	// them on its own clock): wait until none is left.
+	period := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, w.clock.Now()).Period.Key
+	for deadline := time.Now().Add(5 * time.Second); w.claimed(period) > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d claims of the crashed replica never expired", w.claimed(period))
+		}
+	}
 	b := w.scheduler()
 	if _, err := b.Sweep(ctx); err != nil {
 		t.Fatal(err)

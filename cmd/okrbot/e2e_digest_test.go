@@ -162,9 +162,8 @@ func TestTwoReplicasPostOneDigest(t *testing.T) {
 		for _, m := range []*Main{e.main, second} {
 			wg.Go(func() { m.Scheduler.Sweep(e.ctx) })
 		}
-		wg.Wait()
+		wg.Wait() // a sweep returns once its digest and charts are posted
 	}
-	time.Sleep(200 * time.Millisecond)
 	if n := countMessages(e.srv, growth, "Weekly OKR digest"); n != 1 {
 		t.Errorf("%d digests from two replicas, want 1", n)
 	}

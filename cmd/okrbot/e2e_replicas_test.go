@@ -79,11 +79,9 @@ func TestReplicasPromptEachPersonOnce(t *testing.T) {
 				}
 				wg.Wait()
 			}
-			deadline := time.Now().Add(10 * time.Second)
-			for len(promptsPerUser(e.srv)) < len(users) && time.Now().Before(deadline) {
-				time.Sleep(50 * time.Millisecond)
-			}
-			time.Sleep(200 * time.Millisecond) // let any duplicate land
+			// Stop every replica: Run returns only after its sweeps in
+			// flight have finished, so any duplicate has landed by then.
+			e.stopAll()
 			got := promptsPerUser(e.srv)
 			for _, u := range users {
 				if c := got[e.srv.DMChannel(u)]; c != 1 {
@@ -174,7 +172,31 @@ func TestKillTheLeaderMidFanOut(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(3 * time.Second) // a full lease: any duplicate would show now
+	// Every prompt's delivery is settled in Redis (the dead leader's claims
+	// expired and were taken over): no replica can send one again. Then
+	// stop the survivors, which finish their sweeps in flight first.
+	period := okrs.PlanAt(settings, time.UTC, now).Period.Key
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		settled := 0
+		for _, u := range users {
+			if d, err := st.Delivery(context.Background(), teamA, "prompt:"+growth+":"+period+":"+u); err == nil && d.Settled() {
+				settled++
+			}
+		}
+		if settled == len(users) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d prompts settled", settled, len(users))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, p := range procs {
+		if p != leader {
+			p.cmd.Signal(syscall.SIGTERM)
+			p.cmd.Wait()
+		}
+	}
 	got := promptsPerUser(srv)
 	for _, u := range users {
 		if n := got[srv.DMChannel(u)]; n != 1 {

@@ -53,6 +53,15 @@ type env struct {
 
 	fake      *clockwork.FakeClock
 	seenViews map[string]bool
+	stops     []func() // stop each running Main and wait for it
+}
+
+// stopAll stops every okrbot of the test and waits until each has shut
+// down (its handlers and sweeps in flight finished).
+func (e *env) stopAll() {
+	for _, stop := range e.stops {
+		stop()
+	}
 }
 
 // Directory of the fake workspaces.
@@ -130,17 +139,22 @@ func (e *env) start(m *Main, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
-	e.t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				e.t.Errorf("Main.Run: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					e.t.Errorf("Main.Run: %v", err)
+				}
+			case <-time.After(ShutdownTimeout):
+				e.t.Errorf("Main.Run did not stop within %v", ShutdownTimeout)
 			}
-		case <-time.After(ShutdownTimeout):
-			e.t.Errorf("Main.Run did not stop within %v", ShutdownTimeout)
-		}
-	})
+		})
+	}
+	e.stops = append(e.stops, stop)
+	e.t.Cleanup(stop)
 	select {
 	case <-m.Ready():
 	case err := <-done:
