@@ -106,9 +106,15 @@ func NewClient(opts Options) (redis.UniversalClient, error) {
 	return nil, fmt.Errorf("store: unknown Redis mode %q: use single, sentinel or cluster", opts.Mode)
 }
 
-// Embedded starts an in-process Redis (miniredis) for trying okrbot without
-// a server. Its data lives in memory and is lost on exit. Close the returned
+// Embedded starts an in-process Redis for trying okrbot without a server.
+// Its data lives in memory and is lost on exit. Close the returned
 // function's server after the client.
+//
+// It is miniredis, linked into the binary deliberately (not a test
+// dependency that leaked in): it speaks the Redis protocol with the Lua
+// scripts, MULTI and WATCH the store relies on, so the very same store code
+// runs with or without a server and there is no second storage engine to
+// keep in step with Redis.
 func Embedded() (redis.UniversalClient, func(), error) {
 	mr := miniredis.NewMiniRedis()
 	if err := mr.StartAddr("127.0.0.1:0"); err != nil {
