@@ -221,15 +221,3 @@ func (ci *CheckIn) Validate(kr *KeyResult) error {
 	}
 	return errors.Join(errs...)
 }
-
-// Apply moves the key result's live state to the check-in when it is the
-// newest the key result has seen.
-func (kr *KeyResult) Apply(ci CheckIn) {
-	if ci.At.Before(kr.LastCheckIn) {
-		return
-	}
-	kr.Current = ci.Value
-	kr.Confidence = ci.Confidence
-	kr.LastCheckIn = ci.At
-	kr.LastAuthor = ci.Author
-}

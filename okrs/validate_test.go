@@ -126,16 +126,6 @@ func TestCheckInValidate(t *testing.T) {
 	}
 }
 
-func TestApplyKeepsNewest(t *testing.T) {
-	kr := okrs.KeyResult{Kind: okrs.Increase, Start: 0, Target: 10}
-	later := okrs.CheckIn{Value: 7, At: okrs.Date(2026, 11, 2), Confidence: okrs.Confidence{Level: okrs.OnTrack}}
-	earlier := okrs.CheckIn{Value: 3, At: okrs.Date(2026, 11, 1), Confidence: okrs.Confidence{Level: okrs.AtRisk}}
-	kr.Apply(later)
-	kr.Apply(earlier)
-	if kr.Current != 7 || kr.Confidence.Level != okrs.OnTrack {
-		t.Errorf("after an older check-in, Current = %v %v, want 7 on_track", kr.Current, kr.Confidence.Level)
-	}
-}
 
 func TestSetTargetKeepsHistory(t *testing.T) {
 	kr := okrs.KeyResult{Target: 60}
