@@ -126,7 +126,6 @@ func TestCheckInValidate(t *testing.T) {
 	}
 }
 
-
 func TestSetTargetKeepsHistory(t *testing.T) {
 	kr := okrs.KeyResult{Target: 60}
 	kr.SetTarget(60, "U1", okrs.Date(2026, 11, 1))
