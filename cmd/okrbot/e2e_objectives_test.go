@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
@@ -109,9 +108,6 @@ func TestHelp(t *testing.T) {
 	ack = e.okr(teamA, ana, growth, "frobnicate")
 	if !strings.Contains(ack.AllText(), "I don't know `/okr frobnicate`") || strings.Contains(ack.AllText(), "Did you mean") {
 		t.Errorf("unknown command: %s", ack.AllText())
-	}
-	if ack.Latency > time.Second {
-		t.Errorf("help ack took %v", ack.Latency)
 	}
 }
 
