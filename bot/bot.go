@@ -24,6 +24,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
 )
 
@@ -248,7 +249,7 @@ type envelope struct {
 	kind  string
 	start time.Time
 	once  sync.Once
-	reply func(ctx context.Context, text string) // how to tell the person about a failure
+	reply func(ctx context.Context, text views.Mrkdwn) // how to tell the person about a failure
 }
 
 // ack acknowledges the envelope with payload (nil for an empty ack). Only
@@ -280,7 +281,7 @@ func (b *Bot) handleEnvelope(ctx context.Context, evt socketmode.Event) {
 			if e.reply != nil {
 				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 				defer cancel()
-				e.reply(ctx, "Sorry, something went wrong on my side and I could not finish that. It has been logged; please try again.")
+				e.reply(ctx, views.Raw("Sorry, something went wrong on my side and I could not finish that. It has been logged; please try again."))
 			}
 		}
 		e.ack(nil) // every envelope is acknowledged, whatever the handler did

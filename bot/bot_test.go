@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
@@ -174,8 +173,6 @@ func TestSplitCommand(t *testing.T) {
 		}
 	}
 }
-
-func fakeClockAt(t time.Time) clockwork.Clock { return clockwork.NewFakeClockAt(t) }
 
 func TestTrustedResponseURL(t *testing.T) {
 	b := New(Options{APIURL: "http://127.0.0.1:4567/api/"})

@@ -10,27 +10,9 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
 )
-
-// callbackCheckIn is the check-in modal.
-const callbackCheckIn = "okr_checkin"
-
-// maxCheckInKRs keeps the check-in modal within Slack's 100 blocks (four a
-// key result).
-const maxCheckInKRs = 20
-
-// checkinMeta travels in the check-in modal. Nothing in it is trusted: the
-// key results are looked up again and must be the caller's own.
-type checkinMeta struct {
-	KRs      []string `json:"k"`           // key result ids by position
-	Kinds    []string `json:"t"`           // their kinds, to validate before the ack
-	Team     string   `json:"m,omitempty"` // the team whose prompt opened it
-	Channel  string   `json:"c,omitempty"`
-	Response string   `json:"r,omitempty"`
-}
-
-func ciBlock(i int, field string) string { return fmt.Sprintf("ci%d_%s", i, field) }
 
 // mine is a person's open key results of their teams' current cycles,
 // with the objectives they belong to.
@@ -95,112 +77,15 @@ func (b *Bot) openCheckIn(ctx context.Context, r *request, team string) {
 		if len(m.krs) == 0 {
 			return slack.ModalViewRequest{}, errNothingToCheckIn
 		}
-		return checkInModal(m.objs, m.krs, checkinMeta{Team: team, Channel: r.channel, Response: r.responseURL}), nil
+		return views.CheckInModal(m.objs, m.krs, views.CheckInMeta{Team: team, Channel: r.channel, Response: r.responseURL}), nil
 	})
-}
-
-func checkInModal(objs []okrs.Objective, krs []*okrs.KeyResult, m checkinMeta) slack.ModalViewRequest {
-	objTitle := map[string]okrs.Objective{}
-	for _, o := range objs {
-		objTitle[o.ID] = o
-	}
-	blocks := []slack.Block{contextText("Nothing changed? The values are filled in: just press *Check in*. Confidence is how sure you are to hit the target by the end of the cycle.")}
-	if len(krs) > maxCheckInKRs {
-		blocks = append(blocks, contextText(fmt.Sprintf("You own %d key results; here are the first %d. Run `/okr checkin` again for the rest.", len(krs), maxCheckInKRs)))
-		krs = krs[:maxCheckInKRs]
-	}
-	m.KRs, m.Kinds = nil, nil
-	for i, kr := range krs {
-		o := objTitle[kr.ObjectiveID]
-		m.KRs = append(m.KRs, kr.ID)
-		m.Kinds = append(m.Kinds, string(kr.Kind))
-		blocks = append(blocks, section(fmt.Sprintf("*%s*\n_%s_ · %s · now %s · last: %s",
-			esc(kr.Title), esc(shorten(o.Title, 80)), channelRef(o.Team), valueText(kr), confidenceLabel(kr.Confidence))))
-		if kr.Kind == okrs.Milestone {
-			initial := "not_done"
-			if kr.Current >= 1 {
-				initial = "done"
-			}
-			blocks = append(blocks, staticSelect(ciBlock(i, "value"), "Done yet?", "Done or not",
-				[]*slack.OptionBlockObject{option("not_done", "Not done yet"), option("done", "Done")}, initial, false))
-		} else {
-			in := textInput(ciBlock(i, "value"), "Current value", typedValue(kr, kr.Current), "e.g. "+typedValue(kr, kr.Target), 40, false, false)
-			in.Hint = plain("Target: " + kr.Format(kr.Target))
-			blocks = append(blocks, in)
-		}
-		level := kr.Confidence.Level
-		if level == "" {
-			level = okrs.OnTrack
-		}
-		var opts []*slack.OptionBlockObject
-		for _, l := range okrs.Levels {
-			opts = append(opts, option(string(l), l.Label()))
-		}
-		radio := slack.NewRadioButtonsBlockElement(actionValue, opts...)
-		for _, o := range opts {
-			if o.Value == string(level) {
-				radio.InitialOption = o
-			}
-		}
-		blocks = append(blocks, slack.NewInputBlock(ciBlock(i, "conf"), plain("Confidence"), nil, radio))
-		blocks = append(blocks, textInput(ciBlock(i, "note"), "Comment or blockers", "", "What moved? What is in the way?", okrs.MaxComment, true, true))
-	}
-	meta, _ := json.Marshal(m)
-	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: callbackCheckIn, PrivateMetadata: string(meta),
-		Title: plain("Weekly check-in"), Submit: plain("Check in"), Close: plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: blocks}}
-}
-
-// checkInEntry is one key result's answer in the modal.
-type checkInEntry struct {
-	id    string
-	value float64
-	level okrs.Level
-	note  string
-}
-
-// readCheckIn reads and validates the modal; problems are keyed by block.
-func readCheckIn(state *slack.ViewState, m checkinMeta) ([]checkInEntry, formErrors) {
-	fe := formErrors{}
-	var out []checkInEntry
-	for i, id := range m.KRs {
-		e := checkInEntry{id: id, note: strings.TrimSpace(stateText(state, ciBlock(i, "note")))}
-		kind := okrs.Increase
-		if i < len(m.Kinds) {
-			kind = okrs.Kind(m.Kinds[i])
-		}
-		raw := stateValue(state, ciBlock(i, "value"))
-		if kind == okrs.Milestone {
-			switch raw {
-			case "done":
-				e.value = 1
-			case "not_done":
-				e.value = 0
-			default:
-				fe.add(ciBlock(i, "value"), "Choose done or not done.")
-			}
-		} else if q, err := okrs.ParseQuantity(raw); err != nil {
-			fe.add(ciBlock(i, "value"), okrs.ErrorMessage(err))
-		} else {
-			e.value = q.Value
-		}
-		e.level = okrs.Level(stateValue(state, ciBlock(i, "conf")))
-		if !e.level.Valid() {
-			fe.add(ciBlock(i, "conf"), "How confident are you? Choose on track, at risk or off track.")
-		}
-		if len([]rune(e.note)) > okrs.MaxComment {
-			fe.add(ciBlock(i, "note"), fmt.Sprintf("Keep it within %d characters.", okrs.MaxComment))
-		}
-		out = append(out, e)
-	}
-	return out, fe
 }
 
 // submitCheckIn validates in the ack, then stores every check-in at once.
 func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
-	var m checkinMeta
+	var m views.CheckInMeta
 	json.Unmarshal([]byte(cb.View.PrivateMetadata), &m)
-	entries, fe := readCheckIn(cb.View.State, m)
+	entries, fe := views.ReadCheckIn(cb.View.State, m)
 	if len(fe) > 0 {
 		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
 		return
@@ -218,16 +103,16 @@ func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb sla
 // saveCheckIns records the entries for the person, after checking each key
 // result is theirs (m, loaded by the caller), then marks their prompts done,
 // refreshes App Home and shares the check-ins with the team if it wants that.
-func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m mine, entries []checkInEntry, noChange bool) {
+func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m mine, entries []views.CheckInEntry, noChange bool) {
 	now := b.now()
 	var cis []okrs.CheckIn
 	for _, en := range entries {
-		kr := m.byID(en.id)
+		kr := m.byID(en.ID)
 		if kr == nil {
 			continue // not theirs (any more): never trust the form's ids
 		}
-		ci := okrs.CheckIn{KeyResultID: kr.ID, Author: r.user, At: now, Value: en.value,
-			Confidence: okrs.Confidence{Level: en.level}, Comment: en.note}
+		ci := okrs.CheckIn{KeyResultID: kr.ID, Author: r.user, At: now, Value: en.Value,
+			Confidence: okrs.Confidence{Level: en.Level}, Comment: en.Note}
 		if err := ci.Validate(kr); err != nil {
 			b.failCheckIn(ctx, r, entries, err)
 			return
@@ -235,7 +120,7 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 		cis = append(cis, ci)
 	}
 	if len(cis) == 0 {
-		b.say(ctx, r, "Those key results are no longer yours to check in on, so nothing was recorded.")
+		b.say(ctx, r, views.Raw("Those key results are no longer yours to check in on, so nothing was recorded."))
 		return
 	}
 	if _, err := b.store.RecordCheckIns(ctx, r.workspace, cis); err != nil {
@@ -273,19 +158,19 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 	}
 	b.refreshHomes(ctx, r.workspace, r.user)
 	if !updatedPrompt {
-		b.say(ctx, r, ":white_check_mark: Checked in on %d key result%s. Thank you!", len(cis), plural(len(cis)))
+		b.say(ctx, r, views.Sprintf(":white_check_mark: Checked in on %d key result%s. Thank you!", len(cis), views.Plural(len(cis))))
 	}
 }
 
 // failCheckIn tells the person their check-in was not saved and gives them
 // back what they entered.
-func (b *Bot) failCheckIn(ctx context.Context, r *request, entries []checkInEntry, err error) {
+func (b *Bot) failCheckIn(ctx context.Context, r *request, entries []views.CheckInEntry, err error) {
 	b.logError("check-in: saving", r, err)
 	var sb strings.Builder
 	for _, e := range entries {
-		fmt.Fprintf(&sb, "%s: %s (%s) %s\n", e.id, okrs.FormatNumber(e.value), e.level.Label(), e.note)
+		fmt.Fprintf(&sb, "%s: %s (%s) %s\n", e.ID, okrs.FormatNumber(e.Value), e.Level.Label(), e.Note)
 	}
-	b.dm(ctx, r.user, message{text: fmt.Sprintf("I couldn't save your check-in: %s\nHere is what you entered, so nothing is lost:\n```%s```", friendly(err), sb.String())})
+	b.dm(ctx, r.user, text(views.Sprintf("I couldn't save your check-in: %s\nHere is what you entered, so nothing is lost:\n```%s```", friendly(err), sb.String())))
 }
 
 // markPromptDone turns the person's latest prompt in a team into "Checked
@@ -299,17 +184,8 @@ func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs [
 	if ref.Posted.Zero() {
 		return false
 	}
-	var lines []string
-	for _, kr := range krs {
-		c := byKR[kr.ID]
-		lines = append(lines, fmt.Sprintf("• %s — %s · %s", esc(kr.Title), kr.Format(c.Value), confidenceLabel(c.Confidence)))
-	}
-	head := fmt.Sprintf(":white_check_mark: *Checked in* — thank you! (%s)", b.now().UTC().Format("Mon Jan 2, 15:04 UTC"))
-	if noChange {
-		head = ":white_check_mark: *Checked in: no change this week.* Thank you!"
-	}
-	blocks := []slack.Block{section(head), section(strings.Join(lines, "\n")), contextText(channelRef(team) + " · see where the team stands with `/okr status`")}
-	_, _, _, err = b.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, slack.MsgOptionText("Checked in ✓", false), slack.MsgOptionBlocks(blocks...))
+	m := message{Message: views.PromptCheckedIn(team, krs, byKR, b.now(), noChange)}
+	_, _, _, err = b.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, m.options()...)
 	if err != nil {
 		b.logError("check-in: updating the prompt", r, b.slackErr("chat.update", err))
 		return false
@@ -328,19 +204,19 @@ func (b *Bot) onCheckInSame(ctx context.Context, r *request, value string) {
 		b.fail(ctx, r, "check-in: loading key results", err)
 		return
 	}
-	var entries []checkInEntry
+	var entries []views.CheckInEntry
 	for _, kr := range m.krs {
 		if o := objectiveOf(m.objs, kr); o == nil || o.Team != team {
 			continue
 		}
 		if kr.Confidence.Level == "" {
-			b.say(ctx, r, "“%s” has no check-in yet to repeat. Press *Check in* to give this week's values.", esc(kr.Title))
+			b.say(ctx, r, views.Sprintf("“%s” has no check-in yet to repeat. Press *Check in* to give this week's values.", kr.Title))
 			return
 		}
-		entries = append(entries, checkInEntry{id: kr.ID, value: kr.Current, level: kr.Confidence.Level})
+		entries = append(entries, views.CheckInEntry{ID: kr.ID, Value: kr.Current, Level: kr.Confidence.Level})
 	}
 	if len(entries) == 0 {
-		b.say(ctx, r, "You have no open key results in that team any more.")
+		b.say(ctx, r, views.Raw("You have no open key results in that team any more."))
 		return
 	}
 	r.responseURL = "" // the prompt itself is updated
@@ -391,17 +267,12 @@ func (b *Bot) shareCheckIns(ctx context.Context, r *request, team string, cis []
 		b.logError("check-in: weekly thread", r, err)
 		return
 	}
-	var lines []string
+	var shared []views.SharedCheckIn
 	for _, c := range cis {
-		kr := m.byID(c.KeyResultID)
-		line := fmt.Sprintf("• %s: *%s* (%s)", esc(kr.Title), kr.Format(c.Value), confidenceLabel(c.Confidence))
-		if c.Comment != "" {
-			line += " — " + esc(shorten(c.Comment, 300))
-		}
-		lines = append(lines, line)
+		shared = append(shared, views.SharedCheckIn{KeyResult: m.byID(c.KeyResultID), CheckIn: c})
 	}
-	text := fmt.Sprintf("%s checked in:\n%s", mention(r.user), strings.Join(lines, "\n"))
-	if _, _, err := b.api.PostMessageContext(ctx, team, slack.MsgOptionText(text, false), slack.MsgOptionTS(thread)); err != nil {
+	m2 := text(views.SharedCheckIns(r.user, shared))
+	if _, _, err := b.api.PostMessageContext(ctx, team, m2.options(slack.MsgOptionTS(thread))...); err != nil {
 		b.logError("check-in: posting to the team thread", r, b.slackErr("chat.postMessage", err))
 	}
 }
@@ -440,8 +311,8 @@ func (b *Bot) weeklyThread(ctx context.Context, workspace, team string, p okrs.P
 }
 
 func (b *Bot) postWeeklyThread(ctx context.Context, workspace, team, key, token string, p okrs.Period) (string, error) {
-	text := fmt.Sprintf(":spiral_calendar_pad: Check-ins for the week of %s", p.Start.Format("January 2"))
-	_, ts, err := b.api.PostMessageContext(ctx, team, slack.MsgOptionText(text, false))
+	m := text(views.Sprintf(":spiral_calendar_pad: Check-ins for the week of %s", p.Start.Format("January 2")))
+	_, ts, err := b.api.PostMessageContext(ctx, team, m.options()...)
 	settleCtx := context.WithoutCancel(ctx)
 	if err != nil {
 		if _, rerr := b.store.ReleaseDelivery(settleCtx, workspace, key, token); rerr != nil {

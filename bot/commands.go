@@ -2,10 +2,11 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/bot/views"
 )
 
 // A command is one /okr subcommand. Commands are data: help is generated
@@ -62,7 +63,7 @@ func splitCommand(text string) (name, args string) {
 // the ack itself; everything else is acknowledged at once and answered later.
 func (b *Bot) onSlashCommand(ctx context.Context, e *envelope, sc slack.SlashCommand) {
 	r := commandRequest(sc)
-	e.reply = func(ctx context.Context, text string) { b.say(ctx, r, "%s", text) }
+	e.reply = func(ctx context.Context, t views.Mrkdwn) { b.say(ctx, r, t) }
 	name, args := splitCommand(sc.Text)
 	c := b.lookup(name)
 	switch {
@@ -73,7 +74,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, e *envelope, sc slack.SlashCom
 		e.ack(b.helpMessage(name))
 		return
 	case c.soon:
-		e.ack(ephemeralPayload(fmt.Sprintf("`/okr %s` is coming soon. Meanwhile, `/okr help` lists what works today.", c.name)))
+		e.ack(ephemeralPayload(views.Sprintf("`/okr %s` is coming soon. Meanwhile, `/okr help` lists what works today.", c.name)))
 		return
 	}
 	e.ack(nil)
@@ -81,49 +82,36 @@ func (b *Bot) onSlashCommand(ctx context.Context, e *envelope, sc slack.SlashCom
 }
 
 // ephemeralPayload is a slash command ack that answers only the caller.
-func ephemeralPayload(text string) map[string]any {
-	return map[string]any{"response_type": "ephemeral", "text": text}
+func ephemeralPayload(text views.Mrkdwn) map[string]any {
+	return map[string]any{"response_type": "ephemeral", "text": text.String()}
 }
 
-// helpMessage is the /okr help answer, with a "did you mean" for an unknown
-// subcommand.
-func (b *Bot) helpMessage(unknown string) map[string]any {
-	var sb strings.Builder
-	if unknown != "" {
-		fmt.Fprintf(&sb, "I don't know `/okr %s`.", unknown)
-		if s := b.suggest(unknown); s != "" {
-			fmt.Fprintf(&sb, " Did you mean `/okr %s`?", s)
-		}
-		sb.WriteString("\n\n")
-	}
-	sb.WriteString("*okrbot* keeps your team's OKRs alive. Here is what `/okr` can do:\n")
+// helpCommands is the command table as help shows it.
+func (b *Bot) helpCommands() []views.Command {
+	var out []views.Command
 	for _, c := range b.commands {
 		usage := "/okr " + c.name
 		if c.args != "" {
 			usage += " " + c.args
 		}
-		soon := ""
-		if c.soon {
-			soon = " _(coming soon)_"
-		}
-		fmt.Fprintf(&sb, "• `%s` — %s%s  e.g. `%s`\n", usage, c.summary, soon, c.example)
+		out = append(out, views.Command{Usage: usage, Summary: c.summary, Example: c.example, Soon: c.soon})
 	}
-	text := sb.String()
-	blocks := []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, shorten(text, maxSectionText), false, false), nil, nil),
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			"Tip: good key results measure outcomes (what changes) rather than outputs (what you ship). Aim for 3–5 per objective.", false, false)),
-	}
-	return map[string]any{"response_type": "ephemeral", "text": text, "blocks": blocks}
+	return out
 }
 
-// dmHelp answers a message someone wrote to okrbot: what it can do, and
-// that it speaks through /okr and the buttons on its messages.
-func (b *Bot) dmHelp() message {
-	help := b.helpMessage("")
-	text := "Hi! I don't read messages yet: I work through `/okr` (type it here or in your team's channel) and the buttons on my messages.\n\n" + help["text"].(string)
-	return message{text: text, blocks: append([]slack.Block{section("Hi! I don't read messages yet: I work through `/okr` (type it here or in your team's channel) and the buttons on my messages.")}, help["blocks"].([]slack.Block)...)}
+// helpMessage is the /okr help answer, with a "did you mean" for an unknown
+// subcommand.
+func (b *Bot) helpMessage(unknown string) map[string]any {
+	suggestion := ""
+	if unknown != "" {
+		suggestion = b.suggest(unknown)
+	}
+	m := views.Help(b.helpCommands(), unknown, suggestion)
+	return map[string]any{"response_type": "ephemeral", "text": m.Text.String(), "blocks": m.Blocks}
 }
+
+// dmHelp answers a message someone wrote to okrbot.
+func (b *Bot) dmHelp() message { return message{Message: views.DMHelp(b.helpCommands())} }
 
 // suggest returns the command nearest to an unknown name, if any is near.
 func (b *Bot) suggest(name string) string {

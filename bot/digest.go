@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"strings"
 
 	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
-	"github.com/okrbot/okrbot/reminders"
 )
-
-// The bot posts the scheduler's digests.
-var _ reminders.DigestPoster = (*Bot)(nil)
 
 // maxDigestProgressCharts is how many objectives get their own progress
 // chart under the digest, besides the overview.
@@ -25,7 +21,7 @@ const maxDigestProgressCharts = 3
 // channel, then its charts in the thread. A chart that cannot be uploaded
 // is logged and counted; the digest stands without it.
 func (b *Bot) PostDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, error) {
-	m := digestMessage(d)
+	m := message{Message: views.Digest(d)}
 	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, m.options()...)
 	if err != nil {
 		err = b.slackErr("chat.postMessage", err)
@@ -61,13 +57,13 @@ func (b *Bot) tellManagers(ctx context.Context, d okrs.Digest, why string) {
 			people = append(people, o.Objective.Owner)
 		}
 	}
-	text := fmt.Sprintf("I couldn't post the weekly OKR digest in %s: %s", channelRef(d.Channel),
+	text := views.Sprintf("I couldn't post the weekly OKR digest in %s: %s", views.Channel(d.Channel),
 		friendly(slack.SlackErrorResponse{Err: why}))
 	seen := map[string]bool{}
 	for _, u := range people {
 		if !seen[u] {
 			seen[u] = true
-			if err := b.dm(ctx, u, message{text: text}); err != nil {
+			if err := b.dm(ctx, u, message{Message: views.Message{Text: text}}); err != nil {
 				b.logError("telling a manager about the digest", &request{workspace: d.Workspace, user: u}, err)
 			}
 		}
@@ -94,124 +90,14 @@ func digestCharts(d okrs.Digest) []func() (chartFile, error) {
 	return jobs
 }
 
-// change writes a weekly change in progress: "↑ 12 pts", "↓ 3 pts", "no change".
-func change(delta float64) string {
-	pts := math.Round(delta * 100)
-	switch {
-	case pts > 0:
-		return fmt.Sprintf("↑ %.0f pts", pts)
-	case pts < 0:
-		return fmt.Sprintf("↓ %.0f pts", -pts)
-	}
-	return "no change"
-}
-
-// packSections puts lines into as few sections as fit Slack's 3,000
-// characters each.
-func packSections(lines []string) []slack.Block {
-	var blocks []slack.Block
-	var cur []string
-	size := 0
-	for _, l := range lines {
-		l = shorten(l, maxSectionText)
-		if size+len([]rune(l))+1 > maxSectionText && len(cur) > 0 {
-			blocks = append(blocks, section(strings.Join(cur, "\n")))
-			cur, size = nil, 0
-		}
-		cur = append(cur, l)
-		size += len([]rune(l)) + 1
-	}
-	if len(cur) > 0 {
-		blocks = append(blocks, section(strings.Join(cur, "\n")))
-	}
-	return blocks
-}
-
-// digestMessage is the digest's text. Owners of missing check-ins are
-// counted, never @-mentioned: people dislike being called out.
-func digestMessage(d okrs.Digest) message {
-	title := fmt.Sprintf("Weekly OKR digest · week of %s", d.Period.Start.Format("Jan 2"))
-	if len(d.Objectives) == 0 {
-		text := fmt.Sprintf(":seedling: A new cycle (%s) has started and %s has no objectives yet. Pick one to three that matter, each with 3–5 measurable key results: `/okr new`.",
-			d.Cycle.Name, channelRef(d.Team))
-		return message{text: text, blocks: []slack.Block{header(title), section(text)}}
-	}
-	if d.Empty() {
-		text := fmt.Sprintf(":sunrise: A quiet week for %s: no check-ins yet. A two-minute update keeps everyone's picture true, and small corrections now beat big surprises in %s: `/okr checkin`.",
-			channelRef(d.Team), d.Cycle.End.Format("January"))
-		return message{text: text, blocks: []slack.Block{header(title), section(text)}}
-	}
-	var overall float64
-	for _, o := range d.Objectives {
-		overall += o.Progress
-	}
-	overall /= float64(len(d.Objectives))
-	expected := d.Cycle.Elapsed(d.Now)
-	blocks := []slack.Block{header(title), contextText(fmt.Sprintf("%s · %s · %s of the cycle gone · overall *%s* · %s · %d of %d people checked in this week",
-		channelRef(d.Team), d.Cycle.Name, okrs.FormatPercent(expected), okrs.FormatPercent(overall),
-		paceLabel(okrs.PaceOf(overall, expected)), d.CheckedIn, d.Owners))}
-	if d.Late {
-		blocks = append(blocks, contextText(":hourglass: This digest comes late: I was offline when it was due."))
-	}
-	lines := []string{"*Objectives*"}
-	for _, o := range d.Objectives {
-		lines = append(lines, fmt.Sprintf("• *%s* `%s` %s (%s) · %s", esc(shorten(o.Objective.Title, 100)), progressBar(o.Progress),
-			okrs.FormatPercent(o.Progress), change(o.Change()), paceLabel(o.Pace)))
-	}
-	blocks = append(blocks, packSections(lines)...)
-	if len(d.AtRisk) > 0 {
-		lines = []string{"*Needs attention*"}
-		for i, k := range d.AtRisk {
-			if i == 10 {
-				lines = append(lines, fmt.Sprintf("…and %d more.", len(d.AtRisk)-10))
-				break
-			}
-			lines = append(lines, fmt.Sprintf("• %s — %s (%s) · %s · %s", confidenceLabel(k.Confidence), esc(k.KeyResult.Title),
-				esc(shorten(k.Objective, 60)), valueText(&k.KeyResult), mention(k.KeyResult.Owner)))
-		}
-		blocks = append(blocks, packSections(lines)...)
-	}
-	if len(d.Missing) > 0 {
-		var titles []string
-		for i, k := range d.Missing {
-			if i == 8 {
-				titles = append(titles, fmt.Sprintf("and %d more", len(d.Missing)-8))
-				break
-			}
-			titles = append(titles, esc(shorten(k.KeyResult.Title, 60)))
-		}
-		blocks = append(blocks, section(fmt.Sprintf("*No check-in this week* (%d key result%s): %s", len(d.Missing), plural(len(d.Missing)), strings.Join(titles, ", "))))
-	}
-	if len(d.Highlights) > 0 {
-		lines = []string{"*Highlights*"}
-		for _, c := range d.Highlights {
-			lines = append(lines, fmt.Sprintf("> “%s” — %s on _%s_", esc(shorten(c.Text, 280)), mention(c.Author), esc(c.KeyResult)))
-		}
-		blocks = append(blocks, section(strings.Join(lines, "\n")))
-	}
-	if len(d.Blockers) > 0 {
-		lines = []string{"*Blockers*"}
-		for _, c := range d.Blockers {
-			lines = append(lines, fmt.Sprintf("> “%s” — %s on _%s_", esc(shorten(c.Text, 280)), mention(c.Author), esc(c.KeyResult)))
-		}
-		blocks = append(blocks, section(strings.Join(lines, "\n")))
-	}
-	blocks = append(blocks, contextText(":bulb: Charts are in the thread. Behind pace? Change the plan, not the target: that is what the weekly check-in is for."))
-	if len(blocks) > maxMessageBlocks {
-		blocks = blocks[:maxMessageBlocks]
-	}
-	text := fmt.Sprintf("Weekly OKR digest for %s: overall %s, %d of %d people checked in.", channelRef(d.Team), okrs.FormatPercent(overall), d.CheckedIn, d.Owners)
-	return message{text: text, blocks: blocks}
-}
-
 // cmdDigest posts the digest now (managers), or previews it for the caller.
 func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 	if !isChannelID(r.channel) {
-		b.say(ctx, r, "Run `/okr digest` in the team's channel.")
+		b.say(ctx, r, views.Raw("Run `/okr digest` in the team's channel."))
 		return
 	}
 	if b.scheduler == nil {
-		b.say(ctx, r, "Digests are not running on this okrbot.")
+		b.say(ctx, r, views.Raw("Digests are not running on this okrbot."))
 		return
 	}
 	switch strings.ToLower(strings.TrimSpace(args)) {
@@ -221,15 +107,14 @@ func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 			b.fail(ctx, r, "digest: composing", err)
 			return
 		}
-		m := digestMessage(d)
-		m.blocks = append([]slack.Block{contextText(":eyes: Preview, only for you. `/okr digest` posts it for everyone, with its charts.")}, m.blocks...)
+		m := message{Message: views.DigestPreview(d)}
 		if err := b.respond(ctx, r, m); err != nil {
 			b.fail(ctx, r, "digest: preview", err)
 		}
 		return
 	case "":
 	default:
-		b.say(ctx, r, "Use `/okr digest` to post this week's digest now, or `/okr digest preview` to see it first (only you).")
+		b.say(ctx, r, views.Raw("Use `/okr digest` to post this week's digest now, or `/okr digest preview` to see it first (only you)."))
 		return
 	}
 	st, err := b.settings(ctx, r.workspace, r.channel)
@@ -249,30 +134,27 @@ func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 	case err != nil:
 		b.fail(ctx, r, "digest: posting", err)
 	case !posted && d.State == okrs.DeliveryClaimed:
-		b.say(ctx, r, ":newspaper: This week's digest is being posted right now.")
+		b.say(ctx, r, views.Raw(":newspaper: This week's digest is being posted right now."))
 	case !posted:
-		b.say(ctx, r, ":newspaper: This week's digest is already posted%s: it goes out once a week. `/okr digest preview` shows how it reads now.", b.where(ctx, d.Posted))
+		b.say(ctx, r, views.Sprintf(":newspaper: This week's digest is already posted%s: it goes out once a week. `/okr digest preview` shows how it reads now.", b.where(ctx, d.Posted)))
 	case d.Posted.Channel != r.channel:
-		b.say(ctx, r, ":newspaper: Posted this week's digest in %s.", channelRef(d.Posted.Channel))
+		b.say(ctx, r, views.Sprintf(":newspaper: Posted this week's digest in %s.", views.Channel(d.Posted.Channel)))
 	}
 }
 
 // where says where a message is, as " in #channel (link)", or "" when Slack
 // cannot give a link.
-func (b *Bot) where(ctx context.Context, p okrs.Posted) string {
+func (b *Bot) where(ctx context.Context, p okrs.Posted) views.Mrkdwn {
 	if p.Zero() {
-		return ""
+		return views.Raw("")
 	}
 	link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: p.Channel, Ts: p.TS})
 	if err != nil {
 		b.logError("linking to a message", nil, b.slackErr("chat.getPermalink", err))
-		return " in " + channelRef(p.Channel)
+		return views.Sprintf(" in %s", views.Channel(p.Channel))
 	}
-	return fmt.Sprintf(" in %s (<%s|see it>)", channelRef(p.Channel), link)
+	return views.Sprintf(" in %s (%s)", views.Channel(p.Channel), views.Link(link, "see it"))
 }
-
-// Action id of the status message's chart button.
-const actionStatusChart = "okr_status_chart"
 
 // onStatusChart uploads the overview chart of a status message: into the
 // message's thread when everyone in the channel may see all of it (and the
@@ -303,7 +185,7 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 		}
 		title = c.Name + " objectives with their key results"
 	default:
-		b.say(ctx, r, "That button is out of date. Run `/okr status` again.")
+		b.say(ctx, r, views.Raw("That button is out of date. Run `/okr status` again."))
 		return
 	}
 	if err != nil {
@@ -328,7 +210,7 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 			b.fail(ctx, r, "status chart: uploading", err)
 			return
 		}
-		b.say(ctx, r, ":bar_chart: Not everyone here may see all of it, so I sent you the chart in our DM.")
+		b.say(ctx, r, views.Raw(":bar_chart: Not everyone here may see all of it, so I sent you the chart in our DM."))
 		return
 	}
 	ts := cb.Container.MessageTs

@@ -3,79 +3,14 @@ package bot
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
-	"github.com/okrbot/okrbot/reminders"
 	"github.com/okrbot/okrbot/store"
 	"github.com/okrbot/okrbot/store/storetest"
 )
-
-func sampleDigest() okrs.Digest {
-	objs := sampleObjectives()
-	for i := range objs[0].KeyResults {
-		kr := &objs[0].KeyResults[i]
-		kr.CheckIns = []okrs.CheckIn{{At: viewNow.Add(-time.Hour), Value: kr.Current, Confidence: kr.Confidence, Author: kr.Owner,
-			Comment: "Moved " + kr.Title}}
-		kr.LastCheckIn = viewNow.Add(-time.Hour)
-	}
-	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
-	return okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow)
-}
-
-func TestDigestMessageGolden(t *testing.T) {
-	d := sampleDigest()
-	m := digestMessage(d)
-	golden(t, "digest", map[string]any{"text": m.text, "blocks": m.blocks})
-	d.Late = true
-	if !strings.Contains(string(mustJSON(t, digestMessage(d).blocks)), "comes late") {
-		t.Error("a late digest does not say so")
-	}
-}
-
-func TestDigestWithinBlockKitLimits(t *testing.T) {
-	var objs []okrs.Objective
-	long := strings.Repeat("y", 150)
-	for i := range 40 {
-		o := okrs.Objective{ID: fmt.Sprint(i), Title: long, Owner: "U1"}
-		for range 5 {
-			o.KeyResults = append(o.KeyResults, okrs.KeyResult{Title: long, Owner: "U1", Kind: okrs.Increase, Start: 0, Target: 10,
-				Confidence: okrs.Confidence{Level: okrs.OffTrack}, CheckIns: []okrs.CheckIn{{At: viewNow, Value: 1, Comment: strings.Repeat("c", 2000)}}})
-		}
-		objs = append(objs, o)
-	}
-	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
-	m := digestMessage(okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow))
-	if len(m.blocks) > maxMessageBlocks {
-		t.Errorf("%d blocks", len(m.blocks))
-	}
-	for _, b := range m.blocks {
-		if s := blockText(b); len([]rune(s)) > maxSectionText {
-			t.Errorf("a section of %d characters", len([]rune(s)))
-		}
-	}
-}
-
-func TestDigestEmptyAndNewCycle(t *testing.T) {
-	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
-	objs := sampleObjectives()
-	for i := range objs[0].KeyResults {
-		objs[0].KeyResults[i].LastCheckIn = time.Time{}
-		objs[0].KeyResults[i].CheckIns = []okrs.CheckIn{}
-	}
-	quiet := digestMessage(okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow))
-	if !strings.Contains(quiet.text, "A quiet week") {
-		t.Errorf("quiet week: %s", quiet.text)
-	}
-	fresh := digestMessage(okrs.ComposeDigest("C1", nil, viewCycle, week, viewNow))
-	if !strings.Contains(fresh.text, "new cycle") || !strings.Contains(fresh.text, "/okr new") {
-		t.Errorf("new cycle: %s", fresh.text)
-	}
-}
 
 // seedDigestTeam stores a large team: objectives × 5 key results, each with
 // 13 weekly check-ins, comments included.
@@ -118,17 +53,29 @@ func digestTime(c okrs.Cycle) time.Time { return c.Start.AddDate(0, 0, 85).Add(1
 
 // composeDigest is everything the digest takes before posting: loading the
 // team (settings, objectives with their histories), composing, the message
-// and its charts.
-func composeDigest(tb testing.TB, sched *reminders.Scheduler, ws string) (message, []chartFile) {
-	d, err := sched.Digest(context.Background(), ws, "C1")
+// and its charts. It composes as the scheduler does (okrs.ComposeDigest over
+// the stored objectives), without depending on package reminders.
+func composeDigest(tb testing.TB, st *store.Store, ws string, now time.Time) (message, []chartFile) {
+	ctx := context.Background()
+	set, err := st.Settings(ctx, ws, "C1")
+	if okrs.ErrorCode(err) == okrs.ENOTFOUND {
+		set, err = okrs.DefaultSettings("UTC"), nil
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
+	c := okrs.CurrentCycle(set, now)
+	objs, err := st.TeamObjectives(ctx, ws, "C1", c.Name, -1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	period, _ := okrs.DigestAt(set, now)
+	d := okrs.ComposeDigest("C1", objs, c, period, now)
 	files, failed := renderCharts(digestCharts(d))
 	if len(failed) > 0 {
 		tb.Fatal(failed)
 	}
-	return digestMessage(d), files
+	return message{Message: views.Digest(d)}, files
 }
 
 func TestDigestRoundTripsDoNotGrowWithTheTeam(t *testing.T) {
@@ -138,12 +85,11 @@ func TestDigestRoundTripsDoNotGrowWithTheTeam(t *testing.T) {
 		st, rdb := storetest.Store(t)
 		ws := storetest.Workspace()
 		seedDigestTeam(t, st, ws, n, c)
-		sched := reminders.New(reminders.Options{Store: st, Clock: fakeClockAt(digestTime(c))})
 		rt := storetest.CountRoundTrips(rdb)
-		m, files := composeDigest(t, sched, ws)
+		m, files := composeDigest(t, st, ws, digestTime(c))
 		trips = append(trips, rt.Load())
-		if len(files) != min(n, maxDigestProgressCharts)+1 || len(m.blocks) < 5 {
-			t.Errorf("%d objectives: %d charts, %d blocks", n, len(files), len(m.blocks))
+		if len(files) != min(n, maxDigestProgressCharts)+1 || len(m.Blocks) < 5 {
+			t.Errorf("%d objectives: %d charts, %d blocks", n, len(files), len(m.Blocks))
 		}
 	}
 	if trips[0] != trips[1] || trips[1] > 4 {
@@ -161,12 +107,11 @@ func BenchmarkComposeDigest(b *testing.B) {
 	st, rdb := storetest.Store(b)
 	ws := storetest.Workspace()
 	seedDigestTeam(b, st, ws, 25, c)
-	sched := reminders.New(reminders.Options{Store: st, Clock: fakeClockAt(digestTime(c))})
 	rt := storetest.CountRoundTrips(rdb)
 	var bytes int
 	b.ResetTimer()
 	for b.Loop() {
-		_, files := composeDigest(b, sched, ws)
+		_, files := composeDigest(b, st, ws, digestTime(c))
 		bytes = 0
 		for _, f := range files {
 			bytes += len(f.png)
@@ -174,12 +119,4 @@ func BenchmarkComposeDigest(b *testing.B) {
 	}
 	b.ReportMetric(float64(rt.Load())/float64(b.N), "roundtrips/op")
 	b.ReportMetric(float64(bytes), "png-bytes")
-}
-
-// blockText is a section's text ("" for other blocks).
-func blockText(b slack.Block) string {
-	if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil {
-		return s.Text.Text
-	}
-	return ""
 }

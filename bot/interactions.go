@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/slack-go/slack/slackevents"
 )
 
@@ -18,31 +20,31 @@ type submitHandler func(ctx context.Context, e *envelope, r *request, cb slack.I
 
 func (b *Bot) actionRoutes() map[string]actionHandler {
 	return map[string]actionHandler{
-		actionAddKRGroup: func(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
+		views.ActionAddKRGroup: func(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
 			b.onFormGroups(ctx, r, cb, true)
 		},
-		actionDropKRGroup: func(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
+		views.ActionDropKRGroup: func(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
 			b.onFormGroups(ctx, r, cb, false)
 		},
-		actionPick: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
+		views.ActionPick: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
 			b.onPick(ctx, r, cb, a.SelectedOption.Value)
 		},
-		actionStatusMore: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+		views.ActionStatusMore: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onStatusMore(ctx, r, a.Value)
 		},
-		actionStatusChart: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
+		views.ActionStatusChart: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
 			b.onStatusChart(ctx, r, cb, a.Value)
 		},
-		actionObjectiveMenu: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+		views.ActionObjectiveMenu: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onObjectiveMenu(ctx, r, a.SelectedOption.Value)
 		},
-		actionNewObjective: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
+		views.ActionNewObjective: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
 			b.openCreate(ctx, r, "")
 		},
-		actionCheckIn: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+		views.ActionCheckIn: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.openCheckIn(ctx, r, promptTeam(a.Value))
 		},
-		actionCheckInSame: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+		views.ActionCheckInSame: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onCheckInSame(ctx, r, a.Value)
 		},
 	}
@@ -50,18 +52,18 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 
 func (b *Bot) submitRoutes() map[string]submitHandler {
 	return map[string]submitHandler{
-		callbackObjective: b.submitObjective,
-		callbackAddKR:     b.submitAddKR,
-		callbackArchive:   b.submitArchive,
-		callbackCheckIn:   b.submitCheckIn,
-		callbackSettings:  b.submitSettings,
+		views.CallbackObjective: b.submitObjective,
+		views.CallbackAddKR:     b.submitAddKR,
+		views.CallbackArchive:   b.submitArchive,
+		views.CallbackCheckIn:   b.submitCheckIn,
+		views.CallbackSettings:  b.submitSettings,
 	}
 }
 
 // onInteraction routes buttons, menus and modal submissions.
 func (b *Bot) onInteraction(ctx context.Context, e *envelope, cb slack.InteractionCallback) {
 	r := interactionRequest(cb)
-	e.reply = func(ctx context.Context, text string) { b.say(ctx, r, "%s", text) }
+	e.reply = func(ctx context.Context, t views.Mrkdwn) { b.say(ctx, r, t) }
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		e.ack(nil)

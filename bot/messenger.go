@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
 )
 
@@ -58,7 +58,7 @@ func (b *Bot) SendPrompt(ctx context.Context, p okrs.Prompt) (okrs.Posted, error
 	if err != nil {
 		return okrs.Posted{}, b.messengerErr(err)
 	}
-	m := promptMessage(p, b.now())
+	m := message{Message: views.Prompt(p, b.now())}
 	_, ts, err := b.api.PostMessageContext(ctx, ch, m.options(
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: promptEvent, EventPayload: map[string]any{"key": p.Key}}))...)
 	if err != nil {
@@ -106,63 +106,4 @@ func (b *Bot) messengerErr(err error) error {
 		}
 	}
 	return err
-}
-
-// Action ids of prompts.
-const actionCheckInSame = "okr_checkin_same" // "No change this week"
-
-// promptMessage is the DM for a prompt, nudge or reminder.
-func promptMessage(p okrs.Prompt, now time.Time) message {
-	var intro string
-	switch p.Kind {
-	case okrs.KindNudge:
-		intro = "Friendly nudge: your check-in for this week is still open. It takes less than 30 seconds."
-	case okrs.KindRemind:
-		intro = "Your team asked for this week's check-in. It takes less than 30 seconds."
-	default:
-		intro = "Time for your weekly check-in: where do your key results stand? It takes less than 30 seconds."
-	}
-	if p.Late {
-		intro += " _(Sorry this comes late: I was offline when it was due.)_"
-	}
-	blocks := []slack.Block{section(fmt.Sprintf(":wave: %s", intro))}
-	n := 0
-	var lines []string
-	for oi := range p.Objectives {
-		o := &p.Objectives[oi]
-		lines = append(lines, "*"+esc(shorten(o.Title, 120))+"*")
-		for ki := range o.KeyResults {
-			kr := &o.KeyResults[ki]
-			n++
-			lines = append(lines, fmt.Sprintf("• %s — %s · %s · last: %s", esc(kr.Title), valueText(kr),
-				okrs.FormatPercent(kr.Achievement()), confidenceLabel(kr.Confidence)))
-		}
-	}
-	blocks = append(blocks, section(strings.Join(lines, "\n")))
-	value := "prompt|" + p.Team + "|" + p.Period.Key
-	buttons := []slack.BlockElement{slack.NewButtonBlockElement(actionCheckIn, value, plain("Check in")).WithStyle(slack.StylePrimary)}
-	if everyCheckedIn(p.Objectives) { // "no change" repeats the last check-in: there must be one
-		buttons = append(buttons, slack.NewButtonBlockElement(actionCheckInSame, value, plain("No change this week")))
-	}
-	blocks = append(blocks, slack.NewActionBlock("prompt_actions", buttons...))
-	blocks = append(blocks, contextText(fmt.Sprintf("%s · week of %s · %d key result%s", channelRef(p.Team),
-		p.Period.Start.Format("Jan 2"), n, plural(n))))
-	text := fmt.Sprintf("Time for your weekly check-in on %d key result%s.", n, plural(n))
-	if p.Kind == okrs.KindNudge {
-		text = "Reminder: your weekly check-in is still open."
-	}
-	return message{text: text, blocks: blocks}
-}
-
-// everyCheckedIn reports whether every key result of objs has had a
-// check-in.
-func everyCheckedIn(objs []okrs.Objective) bool {
-	for _, o := range objs {
-		for _, kr := range o.KeyResults {
-			if kr.Confidence.Level == "" {
-				return false
-			}
-		}
-	}
-	return true
 }

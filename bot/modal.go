@@ -6,11 +6,9 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
 )
-
-// callbackLoading is the modal shown while a modal's content is loaded.
-const callbackLoading = "okr_loading"
 
 // openModal opens a modal at once, showing "Loading…" under title, and then
 // fills it with the view fill returns, by views.update. Slack's trigger_id
@@ -20,9 +18,7 @@ const callbackLoading = "okr_loading"
 // the modal says why in words the person can act on. It returns the filled
 // view, or nil when it could not be opened or filled.
 func (b *Bot) openModal(ctx context.Context, r *request, title string, fill func(ctx context.Context) (slack.ModalViewRequest, error)) *slack.ViewResponse {
-	loading := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: callbackLoading,
-		Title: plain(shorten(title, maxModalTitle)), Close: plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{contextText(":hourglass_flowing_sand: Loading…")}}}
+	loading := views.LoadingModal(title)
 	resp, err := b.api.OpenViewContext(ctx, r.triggerID, loading)
 	if err != nil {
 		b.fail(ctx, r, "opening a modal", b.slackErr("views.open", err))
@@ -34,7 +30,7 @@ func (b *Bot) openModal(ctx context.Context, r *request, title string, fill func
 		if !errors.As(err, &de) || de.Code == okrs.EINTERNAL || de.Code == okrs.EUNAVAILABLE {
 			b.logError("filling a modal", r, err)
 		}
-		view = noticeModal(title, friendly(err))
+		view = views.NoticeModal(title, friendly(err))
 	}
 	filled, err := b.api.UpdateViewContext(ctx, view, "", resp.Hash, resp.ID)
 	if err != nil {

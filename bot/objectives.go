@@ -2,21 +2,14 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
-)
-
-// Action ids of objective lists and App Home.
-const (
-	actionObjectiveMenu = "okr_objective_menu" // overflow: edit, add, archive
-	actionNewObjective  = "okr_new"
 )
 
 // cmdNew opens the create modal, its title prefilled from the command text.
@@ -36,12 +29,12 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 			c = cc
 		}
 	}
-	f := objectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
-		KRs: []krForm{{Kind: okrs.Increase, Owner: r.user}}}
-	v := formView{Meta: formMeta{Mode: modeNew, Channel: r.channel, Response: r.responseURL}, Cycles: cycleChoices(now, c.Name)}
+	f := views.ObjectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
+		KRs: []views.KRForm{{Kind: okrs.Increase, Owner: r.user}}}
+	v := views.FormView{Meta: views.FormMeta{Mode: views.ModeNew, Channel: r.channel, Response: r.responseURL}, Cycles: views.CycleChoices(now, c.Name)}
 	// The trigger expires 3 s after the person acted: open at once, then add
 	// the objectives it may align to, which takes Redis and Slack lookups.
-	resp, err := b.api.OpenViewContext(ctx, r.triggerID, objectiveModal(f, v))
+	resp, err := b.api.OpenViewContext(ctx, r.triggerID, views.ObjectiveModal(f, v))
 	if err != nil {
 		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
 		return
@@ -52,17 +45,17 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 // addParents updates an open objective modal with the objectives of its
 // cycle that the person may align it to. What they typed meanwhile stays:
 // the update keeps every input's block and action ids.
-func (b *Bot) addParents(ctx context.Context, r *request, resp *slack.ViewResponse, f objectiveForm, v formView) {
+func (b *Bot) addParents(ctx context.Context, r *request, resp *slack.ViewResponse, f views.ObjectiveForm, v views.FormView) {
 	parents, err := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
 	if err != nil {
 		b.logError("form: listing objectives to align to", r, err)
 		return
 	}
 	v.Parents = b.visible(ctx, r.user, parents)
-	if resp == nil || parentInput("", v.Parents, v.Meta.ObjID) == nil {
+	if resp == nil || !views.HasParents(v.Parents, v.Meta.ObjID) {
 		return
 	}
-	if _, err := b.api.UpdateViewContext(ctx, objectiveModal(f, v), "", resp.Hash, resp.ID); err != nil {
+	if _, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(f, v), "", resp.Hash, resp.ID); err != nil {
 		b.logError("form: adding objectives to align to", r, b.slackErr("views.update", err))
 	}
 }
@@ -70,11 +63,11 @@ func (b *Bot) addParents(ctx context.Context, r *request, resp *slack.ViewRespon
 // onFormGroups adds or drops a key-result group in an open objective modal,
 // keeping everything typed so far.
 func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.InteractionCallback, add bool) {
-	m := decodeMeta(cb.View.PrivateMetadata)
-	f := readObjectiveForm(cb.View.State, m.N)
+	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
+	f := views.ReadObjectiveForm(cb.View.State, m.N)
 	switch {
 	case add && len(f.KRs) < okrs.MaxKeyResults:
-		f.KRs = append(f.KRs, krForm{Kind: okrs.Increase, Owner: r.user})
+		f.KRs = append(f.KRs, views.KRForm{Kind: okrs.Increase, Owner: r.user})
 	case !add && len(f.KRs) > 1 && !f.KRs[len(f.KRs)-1].Existing && len(f.KRs) > len(m.KRIDs):
 		f.KRs = f.KRs[:len(f.KRs)-1]
 	}
@@ -82,8 +75,8 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 		f.KRs[i].Existing = i < len(m.KRIDs)
 	}
 	parents, _ := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
-	v := formView{Meta: m, Parents: b.visible(ctx, r.user, parents), Cycles: cycleChoices(b.now(), f.Cycle)}
-	if _, err := b.api.UpdateViewContext(ctx, objectiveModal(f, v), "", cb.View.Hash, cb.View.ID); err != nil {
+	v := views.FormView{Meta: m, Parents: b.visible(ctx, r.user, parents), Cycles: views.CycleChoices(b.now(), f.Cycle)}
+	if _, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(f, v), "", cb.View.Hash, cb.View.ID); err != nil {
 		b.logError("form: updating the modal", r, b.slackErr("views.update", err))
 	}
 }
@@ -91,61 +84,54 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 // submitObjective handles the create and edit modal. Field errors travel in
 // the ack; nothing is stored unless the whole form is valid.
 func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
-	m := decodeMeta(cb.View.PrivateMetadata)
-	f := readObjectiveForm(cb.View.State, m.N)
-	o, _, fe := f.objective(r.workspace, r.user, b.now(), blockIDs(cb.View))
+	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
+	f := views.ReadObjectiveForm(cb.View.State, m.N)
+	o, _, fe := f.Objective(r.workspace, r.user, b.now(), views.BlockIDs(cb.View))
 	if len(fe) > 0 {
 		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
 		return
 	}
 	e.ack(nil)
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
-	if m.Mode == modeEdit {
+	if m.Mode == views.ModeEdit {
 		b.saveEdit(ctx, reply, m, f, &o)
 		return
 	}
 	b.saveNew(ctx, reply, f, &o)
 }
 
-func (b *Bot) saveNew(ctx context.Context, r *request, f objectiveForm, o *okrs.Objective) {
+func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o *okrs.Objective) {
 	teamObjs, err := b.store.CountTeamObjectives(ctx, r.workspace, o.Team, o.Cycle)
 	if err == nil {
 		err = b.store.CreateObjective(ctx, o)
 	}
 	if err != nil {
 		b.logError("create: saving", r, err)
-		b.dmDraft(ctx, r, fmt.Sprintf("I couldn't save your objective: %s", friendly(err)), f.draftText())
+		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your objective: %s", friendly(err)), f.DraftText())
 		return
 	}
 	b.log.Info("objective created", slog.String("workspace", r.workspace), slog.String("objective", o.ID),
 		slog.String("team", o.Team), slog.Int("key_results", len(o.KeyResults)))
-	lines := []string{fmt.Sprintf(":white_check_mark: Created *%s* for %s (%s) with %d key result%s. Owners will get a short check-in prompt each week.",
-		esc(o.Title), channelRef(o.Team), o.Cycle, len(o.KeyResults), plural(len(o.KeyResults)))}
+	lines := []views.Mrkdwn{views.Sprintf(":white_check_mark: Created *%s* for %s (%s) with %d key result%s. Owners will get a short check-in prompt each week.",
+		o.Title, views.Channel(o.Team), o.Cycle, len(o.KeyResults), views.Plural(len(o.KeyResults)))}
 	for _, t := range okrs.Coach(o, teamObjs) {
-		lines = append(lines, ":bulb: "+esc(t.Message))
+		lines = append(lines, views.Sprintf(":bulb: %s", t.Message))
 	}
-	if note := b.membershipNote(ctx, o.Team); note != "" {
+	if note := b.membershipNote(ctx, o.Team); !note.IsZero() {
 		lines = append(lines, note)
 	}
-	b.say(ctx, r, "%s", strings.Join(lines, "\n"))
+	b.say(ctx, r, views.Join(lines, "\n"))
 	b.refreshHomes(ctx, r.workspace, append(owners(o), r.user)...)
 }
 
 // membershipNote asks the person to invite the bot when it is not in the
 // team channel (digests and status need it there).
-func (b *Bot) membershipNote(ctx context.Context, channel string) string {
+func (b *Bot) membershipNote(ctx context.Context, channel string) views.Mrkdwn {
 	e, err := b.access.get(ctx, b, channel)
 	if err != nil || e.botIn {
-		return ""
+		return views.Raw("")
 	}
-	return fmt.Sprintf(":information_source: I'm not in %s yet: invite me with `/invite @okrbot` so I can post the weekly digest there.", channelRef(channel))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return views.Sprintf(":information_source: I'm not in %s yet: invite me with `/invite @okrbot` so I can post the weekly digest there.", views.Channel(channel))
 }
 
 // owners returns the owners of an objective and of its active key results.
@@ -200,7 +186,7 @@ func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool,
 	return o.CanEdit(r.user, admin), nil
 }
 
-func (b *Bot) saveEdit(ctx context.Context, r *request, m formMeta, f objectiveForm, edited *okrs.Objective) {
+func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f views.ObjectiveForm, edited *okrs.Objective) {
 	may := b.editCheck(r)
 	now := b.now()
 	var before []string
@@ -239,54 +225,56 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m formMeta, f objectiveF
 	})
 	switch {
 	case okrs.ErrorCode(err) == okrs.EFORBIDDEN:
-		b.say(ctx, r, "%s", friendly(err))
+		b.say(ctx, r, friendly(err))
 		return
 	case err != nil:
 		b.logError("edit: saving", r, err)
-		b.dmDraft(ctx, r, fmt.Sprintf("I couldn't save your changes: %s", friendly(err)), f.draftText())
+		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your changes: %s", friendly(err)), f.DraftText())
 		return
 	}
-	b.say(ctx, r, ":white_check_mark: Saved *%s*.", esc(saved.Title))
+	b.say(ctx, r, views.Sprintf(":white_check_mark: Saved *%s*.", saved.Title))
 	b.refreshHomes(ctx, r.workspace, append(append(before, owners(saved)...), r.user)...)
 }
 
 // dmDraft tells the person something could not be saved and gives them
 // back what they typed, so that nothing is lost. A DM that fails too is
 // logged.
-func (b *Bot) dmDraft(ctx context.Context, r *request, why, draft string) {
-	text := fmt.Sprintf("%s\nHere is what you entered, so nothing is lost:\n```%s```", why, draft)
-	if err := b.dm(ctx, r.user, message{text: text}); err != nil {
+func (b *Bot) dmDraft(ctx context.Context, r *request, why views.Mrkdwn, draft string) {
+	t := views.Sprintf("%s\nHere is what you entered, so nothing is lost:\n```%s```", why, draft)
+	if err := b.dm(ctx, r.user, text(t)); err != nil {
 		b.logError("sending back an unsaved draft", r, err)
 	}
 }
 
 // cmdEdit, cmdAdd and cmdArchive open a picker of this channel's objectives
 // (or the person's own, outside a team channel); choosing one leads on.
-func (b *Bot) cmdEdit(ctx context.Context, r *request, _ string) { b.openPicker(ctx, r, modeEdit) }
-func (b *Bot) cmdAdd(ctx context.Context, r *request, _ string)  { b.openPicker(ctx, r, modeAdd) }
+func (b *Bot) cmdEdit(ctx context.Context, r *request, _ string) {
+	b.openPicker(ctx, r, views.ModeEdit)
+}
+func (b *Bot) cmdAdd(ctx context.Context, r *request, _ string) { b.openPicker(ctx, r, views.ModeAdd) }
 func (b *Bot) cmdArchive(ctx context.Context, r *request, _ string) {
-	b.openPicker(ctx, r, modeArchive)
+	b.openPicker(ctx, r, views.ModeArchive)
 }
 
 // pickable returns the objectives a person would pick from in a channel:
 // the team's current ones, else their own.
-func (b *Bot) pickable(ctx context.Context, r *request) ([]okrs.Objective, string, error) {
+func (b *Bot) pickable(ctx context.Context, r *request) ([]okrs.Objective, views.Mrkdwn, error) {
 	if isChannelID(r.channel) {
 		c, err := b.currentCycle(ctx, r.workspace, r.channel)
 		if err != nil {
-			return nil, "", err
+			return nil, views.Mrkdwn{}, err
 		}
 		objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, 0)
 		if err != nil || len(objs) > 0 {
-			return objs, channelRef(r.channel) + " in " + c.Name, err
+			return objs, views.Sprintf("%s in %s", views.Channel(r.channel), c.Name), err
 		}
 	}
 	objs, err := b.store.OwnedObjectives(ctx, r.workspace, r.user)
-	return objs, "you own key results in", err
+	return objs, views.Raw("you own key results in"), err
 }
 
 func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
-	title := map[string]string{modeEdit: "Edit objective", modeAdd: "Add a key result", modeArchive: "Archive objective"}[mode]
+	title := map[string]string{views.ModeEdit: "Edit objective", views.ModeAdd: "Add a key result", views.ModeArchive: "Archive objective"}[mode]
 	b.openModal(ctx, r, title, func(ctx context.Context) (slack.ModalViewRequest, error) {
 		objs, scope, err := b.pickable(ctx, r)
 		if err != nil {
@@ -295,36 +283,17 @@ func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
 		if len(objs) == 0 {
 			return slack.ModalViewRequest{}, okrs.Errorf(okrs.ENOTFOUND, "There are no objectives here yet. Create one with `/okr new`.")
 		}
-		return pickerModal(objs, scope, title, mode, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}), nil
+		return views.PickerModal(objs, scope, title, mode, views.FormMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}), nil
 	})
-}
-
-// pickerModal asks which of objs to act on.
-func pickerModal(objs []okrs.Objective, scope, title, mode string, m formMeta) slack.ModalViewRequest {
-	var opts []*slack.OptionBlockObject
-	for _, o := range objs {
-		if len(opts) < maxOptions {
-			opts = append(opts, option(o.ID, o.Title))
-		}
-	}
-	verb := map[string]string{modeEdit: "edit", modeAdd: "add a key result to", modeArchive: "archive"}[mode]
-	// A select in an actions block acts at once: no submit button needed.
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose an objective"), actionPick, opts...)
-	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: callbackPick, Title: plain(title), Close: plain("Cancel"),
-		PrivateMetadata: m.encode(),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{section(fmt.Sprintf("Which objective (of %s) do you want to %s?", scope, verb)),
-			slack.NewActionBlock("pick", sel)}},
-	}
 }
 
 // onPick follows a choice in the picker: it checks the objective belongs to
 // the caller's workspace and that they may change it, then shows the form.
 func (b *Bot) onPick(ctx context.Context, r *request, cb slack.InteractionCallback, objID string) {
-	m := decodeMeta(cb.View.PrivateMetadata)
+	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
 	form, err := b.formFor(ctx, r, m, objID)
 	if err != nil {
-		form.view = noticeModal("Can't do that", friendly(err))
+		form.view = views.NoticeModal("Can't do that", friendly(err))
 		b.logError("picker: "+m.Mode, r, err)
 	}
 	resp, err := b.api.UpdateViewContext(ctx, form.view, "", cb.View.Hash, cb.View.ID)
@@ -342,15 +311,15 @@ func (b *Bot) onPick(ctx context.Context, r *request, cb slack.InteractionCallba
 type form struct {
 	view slack.ModalViewRequest
 	edit *struct {
-		f objectiveForm
-		v formView
+		f views.ObjectiveForm
+		v views.FormView
 	}
 }
 
 // formFor loads an objective of the caller's workspace, checks permission
 // and returns the modal for mode. An edit form comes without the
 // objectives it may align to: addParents adds them once it is open.
-func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string) (form, error) {
+func (b *Bot) formFor(ctx context.Context, r *request, m views.FormMeta, objID string) (form, error) {
 	o, err := b.store.Objective(ctx, r.workspace, objID)
 	if err != nil {
 		return form{}, err
@@ -365,50 +334,35 @@ func (b *Bot) formFor(ctx context.Context, r *request, m formMeta, objID string)
 	if !ok {
 		return form{}, errForbidden
 	}
-	meta := formMeta{Mode: m.Mode, ObjID: o.ID, Channel: m.Channel, Response: m.Response}
+	meta := views.FormMeta{Mode: m.Mode, ObjID: o.ID, Channel: m.Channel, Response: m.Response}
 	switch m.Mode {
-	case modeAdd:
+	case views.ModeAdd:
 		if len(o.Active()) >= okrs.MaxKeyResults {
 			return form{}, okrs.Errorf(okrs.EINVALID, "“%s” already has %d key results, the most an objective should have. Archive one first, or sharpen the ones you have.", o.Title, okrs.MaxKeyResults)
 		}
-		return form{view: addKRModal(o, krForm{Kind: okrs.Increase, Owner: r.user}, meta)}, nil
-	case modeArchive:
-		return form{view: archiveModal(o, meta)}, nil
+		return form{view: views.AddKRModal(o, views.KRForm{Kind: okrs.Increase, Owner: r.user}, meta)}, nil
+	case views.ModeArchive:
+		return form{view: views.ArchiveModal(o, meta)}, nil
 	}
-	f := formOf(o)
+	f := views.FormOf(o)
 	for _, kr := range o.KeyResults {
 		if !kr.Archived {
 			meta.KRIDs = append(meta.KRIDs, kr.ID)
 		}
 	}
-	v := formView{Meta: meta, Cycles: cycleChoices(b.now(), o.Cycle)}
-	fm := form{view: objectiveModal(f, v)}
+	v := views.FormView{Meta: meta, Cycles: views.CycleChoices(b.now(), o.Cycle)}
+	fm := form{view: views.ObjectiveModal(f, v)}
 	fm.edit = &struct {
-		f objectiveForm
-		v formView
+		f views.ObjectiveForm
+		v views.FormView
 	}{f, v}
 	return fm, nil
-}
-
-// noticeModal is a modal that only says something.
-func noticeModal(title, text string) slack.ModalViewRequest {
-	return slack.ModalViewRequest{Type: slack.VTModal, Title: plain(shorten(title, maxModalTitle)), Close: plain("Close"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}}}
-}
-
-func archiveModal(o *okrs.Objective, m formMeta) slack.ModalViewRequest {
-	m.Mode, m.ObjID = modeArchive, o.ID
-	text := fmt.Sprintf("Archive *%s*?\n\nIts %d key result%s stop getting check-in prompts and it leaves `/okr status` and digests. Its history is kept.",
-		esc(o.Title), len(o.Active()), plural(len(o.Active())))
-	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: callbackArchive, PrivateMetadata: m.encode(),
-		Title: plain("Archive objective"), Submit: plain("Archive"), Close: plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}}}
 }
 
 // submitArchive archives after checking, again, who is asking.
 func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
 	e.ack(nil)
-	m := decodeMeta(cb.View.PrivateMetadata)
+	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
 	may := b.editCheck(r)
 	now := b.now()
@@ -426,21 +380,21 @@ func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb sla
 		b.fail(ctx, reply, "archive: saving", err)
 		return
 	}
-	b.say(ctx, reply, ":file_cabinet: Archived *%s*. Its history is kept.", esc(saved.Title))
+	b.say(ctx, reply, views.Sprintf(":file_cabinet: Archived *%s*. Its history is kept.", saved.Title))
 	b.refreshHomes(ctx, r.workspace, append(owners(saved), r.user)...)
 }
 
 // submitAddKR adds one key result to an objective.
 func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
-	m := decodeMeta(cb.View.PrivateMetadata)
-	kf := readKRForm(cb.View.State, 0)
-	fe := formErrors{}
-	kr := kf.keyResult(0, fe)
+	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
+	kf := views.ReadKRForm(cb.View.State, 0)
+	fe := views.FormErrors{}
+	kr := kf.KeyResult(0, fe)
 	kr.CreatedAt = b.now()
 	kr.Normalize()
 	if c, err := okrs.ParseCycle(m.Cycle); err == nil {
 		for _, x := range okrs.FieldErrors(kr.Validate(c)) {
-			fe.add(fieldBlock("kr.0."+x.Field, blockIDs(cb.View)), x.Message)
+			fe.Add(views.FieldBlock("kr.0."+x.Field, views.BlockIDs(cb.View)), x.Message)
 		}
 	}
 	if len(fe) > 0 {
@@ -471,14 +425,14 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 	})
 	if err != nil {
 		if okrs.ErrorCode(err) == okrs.EFORBIDDEN {
-			b.say(ctx, reply, "%s", friendly(err))
+			b.say(ctx, reply, friendly(err))
 			return
 		}
 		b.logError("add: saving", r, err)
-		b.dmDraft(ctx, r, fmt.Sprintf("I couldn't add the key result “%s”: %s", kf.Title, friendly(err)), kf.draftText())
+		b.dmDraft(ctx, r, views.Sprintf("I couldn't add the key result “%s”: %s", kf.Title, friendly(err)), kf.DraftText())
 		return
 	}
-	b.say(ctx, reply, ":white_check_mark: Added *%s* to *%s*.", esc(kr.Title), esc(saved.Title))
+	b.say(ctx, reply, views.Sprintf(":white_check_mark: Added *%s* to *%s*.", kr.Title, saved.Title))
 	b.refreshHomes(ctx, r.workspace, r.user, kr.Owner)
 }
 
@@ -486,7 +440,7 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 // or archive it. Only the caller sees it.
 func (b *Bot) cmdList(ctx context.Context, r *request, _ string) {
 	if !isChannelID(r.channel) {
-		b.say(ctx, r, "Run `/okr list` in a team's channel to see its objectives, or `/okr mine` for your own.")
+		b.say(ctx, r, views.Raw("Run `/okr list` in a team's channel to see its objectives, or `/okr mine` for your own."))
 		return
 	}
 	c, err := b.currentCycle(ctx, r.workspace, r.channel)
@@ -499,44 +453,23 @@ func (b *Bot) cmdList(ctx context.Context, r *request, _ string) {
 		b.fail(ctx, r, "list: loading", err)
 		return
 	}
-	if err := b.respond(ctx, r, listMessage(objs, r.channel, c, b.now())); err != nil {
+	if err := b.respond(ctx, r, message{Message: views.List(objs, r.channel, c, b.now())}); err != nil {
 		b.fail(ctx, r, "list: answering", err)
 	}
-}
-
-func listMessage(objs []okrs.Objective, team string, c okrs.Cycle, now time.Time) message {
-	if len(objs) == 0 {
-		text := fmt.Sprintf("%s has no objectives in %s yet. Create one with `/okr new`.", channelRef(team), c.Name)
-		return message{text: text, blocks: []slack.Block{section(text)}}
-	}
-	blocks := []slack.Block{section(fmt.Sprintf("*Objectives of %s, %s*", channelRef(team), c.Name))}
-	for i := range objs {
-		if len(blocks) >= maxMessageBlocks-1 {
-			blocks = append(blocks, contextText(fmt.Sprintf("…and %d more. `/okr status` shows them all.", len(objs)-i)))
-			break
-		}
-		o := &objs[i]
-		menu := slack.NewOverflowBlockElement(actionObjectiveMenu,
-			option("edit|"+o.ID, "Edit"), option("add|"+o.ID, "Add a key result"), option("archive|"+o.ID, "Archive"))
-		s := section(objectiveLine(o, c, now) + fmt.Sprintf("\n%d key result%s", len(o.Active()), plural(len(o.Active()))))
-		s.Accessory = slack.NewAccessory(menu)
-		blocks = append(blocks, s)
-	}
-	return message{text: fmt.Sprintf("Objectives of %s", channelRef(team)), blocks: blocks}
 }
 
 // onObjectiveMenu opens the modal an objective's menu asked for, after
 // checking the objective is in the caller's workspace and theirs to change.
 func (b *Bot) onObjectiveMenu(ctx context.Context, r *request, value string) {
 	mode, objID, ok := strings.Cut(value, "|")
-	if !ok || (mode != modeEdit && mode != modeAdd && mode != modeArchive) {
+	if !ok || (mode != views.ModeEdit && mode != views.ModeAdd && mode != views.ModeArchive) {
 		return
 	}
-	title := map[string]string{modeEdit: "Edit objective", modeAdd: "Add a key result", modeArchive: "Archive objective"}[mode]
+	title := map[string]string{views.ModeEdit: "Edit objective", views.ModeAdd: "Add a key result", views.ModeArchive: "Archive objective"}[mode]
 	var fm form
 	resp := b.openModal(ctx, r, title, func(ctx context.Context) (slack.ModalViewRequest, error) {
 		var err error
-		fm, err = b.formFor(ctx, r, formMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
+		fm, err = b.formFor(ctx, r, views.FormMeta{Mode: mode, Channel: r.channel, Response: r.responseURL}, objID)
 		return fm.view, err
 	})
 	if resp != nil && fm.edit != nil {
@@ -558,10 +491,10 @@ func (b *Bot) postMine(ctx context.Context, r *request, offset int) {
 		b.fail(ctx, r, "mine: cycle", err)
 		return
 	}
-	v := statusView{Scope: "you", Person: r.user, Cycle: c, Now: b.now(), Objectives: objs, Offset: offset, MoreValue: "m|" + r.user}
-	m := v.message()
+	v := views.StatusView{Scope: views.Raw("you"), Person: r.user, Cycle: c, Now: b.now(), Objectives: objs, Offset: offset, MoreValue: "m|" + r.user}
+	m := message{Message: views.Status(v)}
 	if len(v.Objectives) == 0 {
-		m = message{text: "You don't own any key results this cycle. `/okr new` creates an objective; owners are chosen per key result."}
+		m = text(views.Raw("You don't own any key results this cycle. `/okr new` creates an objective; owners are chosen per key result."))
 	}
 	if err := b.respond(ctx, r, m); err != nil {
 		b.fail(ctx, r, "mine: answering", err)

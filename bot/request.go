@@ -3,6 +3,8 @@ package bot
 import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/okrbot/okrbot/bot/views"
 )
 
 // request is who asked, from where: everything okrbot trusts about a
@@ -63,3 +65,6 @@ func eventRequest(e slackevents.EventsAPIEvent, user string) *request {
 		user:      user,
 	}
 }
+
+// isChannelID reports whether id is a public or private channel (not a DM).
+func isChannelID(id string) bool { return views.IsChannelID(id) }

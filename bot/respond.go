@@ -15,23 +15,26 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
 )
 
 // message is an answer to a person: text (always, as the notification and
 // fallback) and optional blocks.
 type message struct {
-	text      string
-	blocks    []slack.Block
+	views.Message
 	inChannel bool // visible to the channel, not only to the person
 	replace   bool // replace the message a button was pressed on
 }
 
+// text is a message of text only.
+func text(t views.Mrkdwn) message { return message{Message: views.Message{Text: t}} }
+
 // options are m's chat.postMessage / postEphemeral / update options.
 func (m message) options(extra ...slack.MsgOption) []slack.MsgOption {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
-	if len(m.blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text.String(), false)}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
 	return append(opts, extra...)
 }
@@ -47,12 +50,12 @@ func (b *Bot) respond(ctx context.Context, r *request, m message) error {
 		r.responseURL = ""
 	}
 	if r.responseURL != "" {
-		wm := &slack.WebhookMessage{Text: m.text, ReplaceOriginal: m.replace, ResponseType: slack.ResponseTypeEphemeral}
+		wm := &slack.WebhookMessage{Text: m.Text.String(), ReplaceOriginal: m.replace, ResponseType: slack.ResponseTypeEphemeral}
 		if m.inChannel {
 			wm.ResponseType = slack.ResponseTypeInChannel
 		}
-		if len(m.blocks) > 0 {
-			wm.Blocks = &slack.Blocks{BlockSet: m.blocks}
+		if len(m.Blocks) > 0 {
+			wm.Blocks = &slack.Blocks{BlockSet: m.Blocks}
 		}
 		err := slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, webhookClient, wm)
 		if err == nil {
@@ -73,9 +76,10 @@ func (b *Bot) respond(ctx context.Context, r *request, m message) error {
 	return b.dm(ctx, r.user, m)
 }
 
-// say answers the person with text only.
-func (b *Bot) say(ctx context.Context, r *request, format string, args ...any) {
-	if err := b.respond(ctx, r, message{text: fmt.Sprintf(format, args...)}); err != nil {
+// say answers the person with text only: mrkdwn, made with views.Sprintf
+// (which escapes its arguments) or views.Raw.
+func (b *Bot) say(ctx context.Context, r *request, t views.Mrkdwn) {
+	if err := b.respond(ctx, r, text(t)); err != nil {
 		b.logError("answering the person failed", r, err)
 	}
 }
@@ -84,7 +88,7 @@ func (b *Bot) say(ctx context.Context, r *request, format string, args ...any) {
 // the detail.
 func (b *Bot) fail(ctx context.Context, r *request, what string, err error) {
 	b.logError(what, r, err)
-	b.say(ctx, r, "%s", friendly(err))
+	b.say(ctx, r, friendly(err))
 }
 
 // dm sends a direct message to user.
@@ -115,44 +119,59 @@ func (b *Bot) slackErr(method string, err error) error {
 	return fmt.Errorf("%s: %w", method, err)
 }
 
+// shownError is a domain error whose message is mrkdwn already (it links
+// channels or people); friendly shows it as it is. Any other domain error's
+// message is escaped.
+type shownError struct {
+	domain *okrs.Error
+	text   views.Mrkdwn
+}
+
+func (e shownError) Error() string { return e.domain.Error() }
+func (e shownError) Unwrap() error { return e.domain }
+
 // friendly turns an error into a sentence for the person who hit it.
-func friendly(err error) string {
+func friendly(err error) views.Mrkdwn {
+	var shown shownError
+	if errors.As(err, &shown) {
+		return shown.text
+	}
 	var de *okrs.Error
 	if errors.As(err, &de) && de.Code != okrs.EINTERNAL {
-		return de.Message
+		return views.Escape(de.Message)
 	}
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
-		return "Slack asked me to slow down. Please try again in a minute."
+		return views.Raw("Slack asked me to slow down. Please try again in a minute.")
 	}
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) {
 		switch se.Err {
 		case "not_in_channel":
-			return "I'm not a member of that channel. Invite me with `/invite @okrbot`, then try again."
+			return views.Raw("I'm not a member of that channel. Invite me with `/invite @okrbot`, then try again.")
 		case "channel_not_found":
-			return "I can't see that channel. If it's private, invite me with `/invite @okrbot` first."
+			return views.Raw("I can't see that channel. If it's private, invite me with `/invite @okrbot` first.")
 		case "is_archived":
-			return "That channel is archived, so I can't post there."
+			return views.Raw("That channel is archived, so I can't post there.")
 		case "user_not_found", "user_not_visible":
-			return "I can't find that person in this workspace."
+			return views.Raw("I can't find that person in this workspace.")
 		case "user_disabled", "account_inactive":
-			return "That person's Slack account is deactivated."
+			return views.Raw("That person's Slack account is deactivated.")
 		case "expired_trigger_id", "invalid_trigger_id", "trigger_exchanged":
-			return "Slack took too long to hand me that form. Please try once more."
+			return views.Raw("Slack took too long to hand me that form. Please try once more.")
 		case "missing_scope":
-			return "I'm missing a Slack permission for that. Ask a workspace admin to reinstall okrbot from its manifest."
+			return views.Raw("I'm missing a Slack permission for that. Ask a workspace admin to reinstall okrbot from its manifest.")
 		case "restricted_action", "not_allowed_token_type":
-			return "Slack doesn't allow me to do that in this workspace or channel."
+			return views.Raw("Slack doesn't allow me to do that in this workspace or channel.")
 		case "msg_too_long", "invalid_blocks":
-			return "That was too much to fit in one Slack message. Try a narrower view, such as one team or one person."
+			return views.Raw("That was too much to fit in one Slack message. Try a narrower view, such as one team or one person.")
 		}
-		return "Slack refused that (" + se.Err + "). Please try again, or ask an admin if it keeps happening."
+		return views.Sprintf("Slack refused that (%s). Please try again, or ask an admin if it keeps happening.", se.Err)
 	}
 	if isSlackTransient(err) {
-		return "I couldn't reach Slack just now. Please try again in a moment."
+		return views.Raw("I couldn't reach Slack just now. Please try again in a moment.")
 	}
-	return "Sorry, something went wrong on my side. It has been logged; please try again."
+	return views.Raw("Sorry, something went wrong on my side. It has been logged; please try again.")
 }
 
 func isSlackTransient(err error) bool {

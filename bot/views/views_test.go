@@ -1,4 +1,4 @@
-package bot
+package views
 
 import (
 	"encoding/json"
@@ -35,10 +35,10 @@ func golden(t *testing.T, name string, v any) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./bot -update to create it)", err)
+		t.Fatalf("%v (run go test ./bot/views -update to create it)", err)
 	}
 	if string(got) != string(want) {
-		t.Errorf("%s differs from %s (go test ./bot -update rewrites it); got:\n%s", name, path, got)
+		t.Errorf("%s differs from %s (go test ./bot/views -update rewrites it); got:\n%s", name, path, got)
 	}
 }
 
@@ -62,12 +62,12 @@ func sampleObjectives() []okrs.Objective {
 }
 
 func TestStatusMessageGolden(t *testing.T) {
-	v := statusView{Scope: "<#C1>", Cycle: viewCycle, Now: viewNow, Objectives: sampleObjectives(), MoreValue: "t|C1|2026-Q4"}
-	m := v.message()
-	golden(t, "status", map[string]any{"text": m.text, "blocks": m.blocks})
-	empty := statusView{Scope: "<#C9>", Cycle: viewCycle, Now: viewNow}.message()
-	if !strings.Contains(empty.text, "No objectives for <#C9> in 2026-Q4 yet") {
-		t.Errorf("empty status = %q", empty.text)
+	v := StatusView{Scope: Channel("C1"), Cycle: viewCycle, Now: viewNow, Objectives: sampleObjectives(), MoreValue: "t|C1|2026-Q4"}
+	m := Status(v)
+	golden(t, "status", map[string]any{"text": m.Text.String(), "blocks": m.Blocks})
+	empty := Status(StatusView{Scope: Channel("C9"), Cycle: viewCycle, Now: viewNow})
+	if !strings.Contains(empty.Text.String(), "No objectives for <#C9> in 2026-Q4 yet") {
+		t.Errorf("empty status = %q", empty.Text.String())
 	}
 }
 
@@ -81,13 +81,13 @@ func TestStatusStaysWithinBlockKitLimits(t *testing.T) {
 		}
 		objs = append(objs, o)
 	}
-	for offset := 0; offset < 40; offset += statusPageSize {
-		m := statusView{Scope: "<#C1>", Cycle: viewCycle, Now: viewNow, Objectives: objs, Offset: offset, MoreValue: "t|C1|2026-Q4"}.message()
-		if len(m.blocks) > maxMessageBlocks {
-			t.Errorf("offset %d: %d blocks", offset, len(m.blocks))
+	for offset := 0; offset < 40; offset += StatusPageSize {
+		m := Status(StatusView{Scope: Channel("C1"), Cycle: viewCycle, Now: viewNow, Objectives: objs, Offset: offset, MoreValue: "t|C1|2026-Q4"})
+		if len(m.Blocks) > MaxMessageBlocks {
+			t.Errorf("offset %d: %d blocks", offset, len(m.Blocks))
 		}
-		for _, b := range m.blocks {
-			if s, ok := b.(*slack.SectionBlock); ok && len([]rune(s.Text.Text)) > maxSectionText {
+		for _, b := range m.Blocks {
+			if s, ok := b.(*slack.SectionBlock); ok && len([]rune(s.Text.Text)) > MaxSectionText {
 				t.Errorf("offset %d: section of %d characters", offset, len([]rune(s.Text.Text)))
 			}
 		}
@@ -95,28 +95,28 @@ func TestStatusStaysWithinBlockKitLimits(t *testing.T) {
 }
 
 func TestHomeViewGolden(t *testing.T) {
-	golden(t, "home", homeView("U1", sampleObjectives(), viewCycle, viewNow))
-	empty := homeView("U9", nil, viewCycle, viewNow)
-	if n := len(empty.Blocks.BlockSet); n == 0 || n > maxViewBlocks {
+	golden(t, "home", Home("U1", sampleObjectives(), viewCycle, viewNow))
+	empty := Home("U9", nil, viewCycle, viewNow)
+	if n := len(empty.Blocks.BlockSet); n == 0 || n > MaxViewBlocks {
 		t.Errorf("empty home has %d blocks", n)
 	}
 }
 
 func TestObjectiveModalGolden(t *testing.T) {
-	f := objectiveForm{Title: "Delight new customers", Team: "C1", Cycle: "2026-Q4", Owner: "U1",
-		KRs: []krForm{{Title: "Raise activation", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"}}}
-	v := formView{Meta: formMeta{Mode: modeNew, Channel: "C1", Response: "https://hooks.slack.com/x"},
-		Parents: []okrs.Objective{{ID: "p1", Title: strings.Repeat("Company objective ", 10)}}, Cycles: cycleChoices(viewNow, "2026-Q4")}
-	golden(t, "objective_modal", objectiveModal(f, v))
+	f := ObjectiveForm{Title: "Delight new customers", Team: "C1", Cycle: "2026-Q4", Owner: "U1",
+		KRs: []KRForm{{Title: "Raise activation", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"}}}
+	v := FormView{Meta: FormMeta{Mode: ModeNew, Channel: "C1", Response: "https://hooks.slack.com/x"},
+		Parents: []okrs.Objective{{ID: "p1", Title: strings.Repeat("Company objective ", 10)}}, Cycles: CycleChoices(viewNow, "2026-Q4")}
+	golden(t, "objective_modal", ObjectiveModal(f, v))
 
 	// Five key results in edit mode: within 100 blocks, unique block ids.
 	for len(f.KRs) < okrs.MaxKeyResults {
-		f.KRs = append(f.KRs, krForm{Kind: okrs.Milestone, Existing: true})
+		f.KRs = append(f.KRs, KRForm{Kind: okrs.Milestone, Existing: true})
 	}
 	f.KRs[0].Existing = true
-	v.Meta.Mode = modeEdit
-	m := objectiveModal(f, v)
-	if n := len(m.Blocks.BlockSet); n > maxViewBlocks {
+	v.Meta.Mode = ModeEdit
+	m := ObjectiveModal(f, v)
+	if n := len(m.Blocks.BlockSet); n > MaxViewBlocks {
 		t.Errorf("edit modal with 5 key results has %d blocks", n)
 	}
 	if !slack.ValidateUniqueBlockID(m) {
@@ -125,7 +125,7 @@ func TestObjectiveModalGolden(t *testing.T) {
 	if len(m.PrivateMetadata) > 3000 {
 		t.Errorf("private_metadata of %d bytes", len(m.PrivateMetadata))
 	}
-	if strings.Contains(string(mustJSON(t, m)), actionAddKRGroup) {
+	if strings.Contains(string(mustJSON(t, m)), ActionAddKRGroup) {
 		t.Error("a full modal still offers to add a key result")
 	}
 }
@@ -141,30 +141,30 @@ func mustJSON(t *testing.T, v any) []byte {
 func TestKeyResultFromForm(t *testing.T) {
 	tests := []struct {
 		name string
-		in   krForm
+		in   KRForm
 		want okrs.KeyResult
 		errs []string
 	}{
-		{"percent from notation", krForm{Title: "A", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"},
+		{"percent from notation", KRForm{Title: "A", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Percent, Start: 40, Target: 60}, nil},
-		{"unit label", krForm{Title: "A", Kind: okrs.Decrease, Start: "400 ms", Target: "280ms", Owner: "U1"},
+		{"unit label", KRForm{Title: "A", Kind: okrs.Decrease, Start: "400 ms", Target: "280ms", Owner: "U1"},
 			okrs.KeyResult{}, []string{"kr0_target"}},
-		{"unit label both", krForm{Title: "A", Kind: okrs.Decrease, Start: "400 ms", Target: "280 ms", Owner: "U1"},
+		{"unit label both", KRForm{Title: "A", Kind: okrs.Decrease, Start: "400 ms", Target: "280 ms", Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.Decrease, Owner: "U1", Unit: okrs.Number, UnitLabel: "ms", Start: 400, Target: 280}, nil},
-		{"currency", krForm{Title: "A", Kind: okrs.Increase, Start: "€0", Target: "€1.5M", Owner: "U1"},
+		{"currency", KRForm{Title: "A", Kind: okrs.Increase, Start: "€0", Target: "€1.5M", Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Currency, Currency: "€", Start: 0, Target: 1.5e6}, nil},
-		{"chosen unit", krForm{Title: "A", Kind: okrs.Increase, Start: "1", Target: "5", Unit: okrs.Percent, Owner: "U1"},
+		{"chosen unit", KRForm{Title: "A", Kind: okrs.Increase, Start: "1", Target: "5", Unit: okrs.Percent, Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Percent, Start: 1, Target: 5}, nil},
-		{"threshold without start", krForm{Title: "A", Kind: okrs.StayBelow, Target: "2%", Owner: "U1"},
+		{"threshold without start", KRForm{Title: "A", Kind: okrs.StayBelow, Target: "2%", Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.StayBelow, Owner: "U1", Unit: okrs.Percent, Start: 2, Target: 2}, nil},
-		{"milestone", krForm{Title: "A", Kind: okrs.Milestone, Owner: "U1"},
+		{"milestone", KRForm{Title: "A", Kind: okrs.Milestone, Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.Milestone, Owner: "U1", Unit: okrs.Number, Target: 1}, nil},
-		{"missing target", krForm{Title: "A", Kind: okrs.Increase, Start: "1", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_target"}},
-		{"bad due date", krForm{Title: "A", Kind: okrs.Milestone, Due: "tomorrow", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_due"}},
+		{"missing target", KRForm{Title: "A", Kind: okrs.Increase, Start: "1", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_target"}},
+		{"bad due date", KRForm{Title: "A", Kind: okrs.Milestone, Due: "tomorrow", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_due"}},
 	}
 	for _, tt := range tests {
-		fe := formErrors{}
-		got := tt.in.keyResult(0, fe)
+		fe := FormErrors{}
+		got := tt.in.KeyResult(0, fe)
 		var keys []string
 		for k := range fe {
 			keys = append(keys, k)
@@ -190,8 +190,8 @@ func TestFieldBlock(t *testing.T) {
 		{"parent", "title"},
 	}
 	for _, tt := range tests {
-		if got := fieldBlock(tt.field, blocks); got != tt.want {
-			t.Errorf("fieldBlock(%q) = %q, want %q", tt.field, got, tt.want)
+		if got := FieldBlock(tt.field, blocks); got != tt.want {
+			t.Errorf("FieldBlock(%q) = %q, want %q", tt.field, got, tt.want)
 		}
 	}
 }
@@ -206,8 +206,8 @@ func TestFormatHelpers(t *testing.T) {
 		{ago(viewNow.Add(-5*24*time.Hour), viewNow), "5 days ago"},
 		{ago(viewNow.Add(-20*24*time.Hour), viewNow), "2 weeks ago"},
 		{ago(time.Time{}, viewNow), "never"},
-		{esc("a<b>&c"), "a&lt;b&gt;&amp;c"},
-		{joinWords([]string{"a", "b", "c"}), "a, b and c"},
+		{Escape("a<b>&c").String(), "a&lt;b&gt;&amp;c"},
+		{joinWords([]Mrkdwn{Raw("a"), Raw("b"), Raw("c")}).String(), "a, b and c"},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {
@@ -220,12 +220,12 @@ func TestPromptMessageGolden(t *testing.T) {
 	objs := sampleObjectives()
 	p := okrs.Prompt{Kind: okrs.KindPrompt, Workspace: "T1", Team: "C1", User: "U1",
 		Period: okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period, Objectives: objs, Cycle: viewCycle}
-	m := promptMessage(p, viewNow)
-	golden(t, "prompt", map[string]any{"text": m.text, "blocks": m.blocks})
+	m := Prompt(p, viewNow)
+	golden(t, "prompt", map[string]any{"text": m.Text.String(), "blocks": m.Blocks})
 	p.Kind, p.Late = okrs.KindNudge, true
-	n := promptMessage(p, viewNow)
-	if !strings.Contains(n.text, "Reminder") || !strings.Contains(string(mustJSON(t, n.blocks)), "Sorry this comes late") {
-		t.Errorf("late nudge = %s %s", n.text, mustJSON(t, n.blocks))
+	n := Prompt(p, viewNow)
+	if !strings.Contains(n.Text.String(), "Reminder") || !strings.Contains(string(mustJSON(t, n.Blocks)), "Sorry this comes late") {
+		t.Errorf("late nudge = %s %s", n.Text.String(), mustJSON(t, n.Blocks))
 	}
 }
 
@@ -236,16 +236,16 @@ func TestCheckInModalGolden(t *testing.T) {
 		objs[0].KeyResults[i].ObjectiveID = objs[0].ID
 		krs = append(krs, &objs[0].KeyResults[i])
 	}
-	v := checkInModal(objs, krs, checkinMeta{Team: "C1"})
+	v := CheckInModal(objs, krs, CheckInMeta{Team: "C1"})
 	golden(t, "checkin_modal", v)
-	if len(v.Blocks.BlockSet) > maxViewBlocks || !slack.ValidateUniqueBlockID(v) {
+	if len(v.Blocks.BlockSet) > MaxViewBlocks || !slack.ValidateUniqueBlockID(v) {
 		t.Errorf("%d blocks, unique ids %v", len(v.Blocks.BlockSet), slack.ValidateUniqueBlockID(v))
 	}
 	// Many key results stay within 100 blocks.
 	for len(krs) < 30 {
 		krs = append(krs, krs[0])
 	}
-	if big := checkInModal(objs, krs, checkinMeta{}); len(big.Blocks.BlockSet) > maxViewBlocks {
+	if big := CheckInModal(objs, krs, CheckInMeta{}); len(big.Blocks.BlockSet) > MaxViewBlocks {
 		t.Errorf("30 key results: %d blocks", len(big.Blocks.BlockSet))
 	}
 }
@@ -253,5 +253,5 @@ func TestCheckInModalGolden(t *testing.T) {
 func TestSettingsModalGolden(t *testing.T) {
 	st := okrs.DefaultSettings("Europe/Berlin")
 	st.Managers = []string{"U1"}
-	golden(t, "settings_modal", settingsModal("C1", st, formMeta{Channel: "C1"}))
+	golden(t, "settings_modal", SettingsModal("C1", st, FormMeta{Channel: "C1"}))
 }

@@ -1,0 +1,128 @@
+package views
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// change writes a weekly change in progress: "↑ 12 pts", "↓ 3 pts", "no change".
+func change(delta float64) string {
+	pts := math.Round(delta * 100)
+	switch {
+	case pts > 0:
+		return fmt.Sprintf("↑ %.0f pts", pts)
+	case pts < 0:
+		return fmt.Sprintf("↓ %.0f pts", -pts)
+	}
+	return "no change"
+}
+
+// packSections puts lines into as few sections as fit Slack's 3,000
+// characters each.
+func packSections(lines []Mrkdwn) []slack.Block {
+	var blocks []slack.Block
+	var cur []Mrkdwn
+	size := 0
+	for _, l := range lines {
+		l = l.shorten(MaxSectionText)
+		n := len([]rune(l.s))
+		if size+n+1 > MaxSectionText && len(cur) > 0 {
+			blocks = append(blocks, section(Join(cur, "\n")))
+			cur, size = nil, 0
+		}
+		cur = append(cur, l)
+		size += n + 1
+	}
+	if len(cur) > 0 {
+		blocks = append(blocks, section(Join(cur, "\n")))
+	}
+	return blocks
+}
+
+// Digest is the weekly digest. Owners of missing check-ins are counted,
+// never @-mentioned: people dislike being called out.
+func Digest(d okrs.Digest) Message {
+	title := fmt.Sprintf("Weekly OKR digest · week of %s", d.Period.Start.Format("Jan 2"))
+	if len(d.Objectives) == 0 {
+		text := Sprintf(":seedling: A new cycle (%s) has started and %s has no objectives yet. Pick one to three that matter, each with 3–5 measurable key results: `/okr new`.",
+			d.Cycle.Name, Channel(d.Team))
+		return Message{Text: text, Blocks: []slack.Block{header(title), section(text)}}
+	}
+	if d.Empty() {
+		text := Sprintf(":sunrise: A quiet week for %s: no check-ins yet. A two-minute update keeps everyone's picture true, and small corrections now beat big surprises in %s: `/okr checkin`.",
+			Channel(d.Team), d.Cycle.End.Format("January"))
+		return Message{Text: text, Blocks: []slack.Block{header(title), section(text)}}
+	}
+	var overall float64
+	for _, o := range d.Objectives {
+		overall += o.Progress
+	}
+	overall /= float64(len(d.Objectives))
+	expected := d.Cycle.Elapsed(d.Now)
+	blocks := []slack.Block{header(title), contextText(Sprintf("%s · %s · %s of the cycle gone · overall *%s* · %s · %d of %d people checked in this week",
+		Channel(d.Team), d.Cycle.Name, okrs.FormatPercent(expected), okrs.FormatPercent(overall),
+		paceLabel(okrs.PaceOf(overall, expected)), d.CheckedIn, d.Owners))}
+	if d.Late {
+		blocks = append(blocks, contextText(Raw(":hourglass: This digest comes late: I was offline when it was due.")))
+	}
+	lines := []Mrkdwn{Raw("*Objectives*")}
+	for _, o := range d.Objectives {
+		lines = append(lines, Sprintf("• *%s* `%s` %s (%s) · %s", shorten(o.Objective.Title, 100), progressBar(o.Progress),
+			okrs.FormatPercent(o.Progress), change(o.Change()), paceLabel(o.Pace)))
+	}
+	blocks = append(blocks, packSections(lines)...)
+	if len(d.AtRisk) > 0 {
+		lines = []Mrkdwn{Raw("*Needs attention*")}
+		for i, k := range d.AtRisk {
+			if i == 10 {
+				lines = append(lines, Sprintf("…and %d more.", len(d.AtRisk)-10))
+				break
+			}
+			lines = append(lines, Sprintf("• %s — %s (%s) · %s · %s", ConfidenceLabel(k.Confidence), k.KeyResult.Title,
+				shorten(k.Objective, 60), valueText(&k.KeyResult), Mention(k.KeyResult.Owner)))
+		}
+		blocks = append(blocks, packSections(lines)...)
+	}
+	if len(d.Missing) > 0 {
+		var titles []Mrkdwn
+		for i, k := range d.Missing {
+			if i == 8 {
+				titles = append(titles, Sprintf("and %d more", len(d.Missing)-8))
+				break
+			}
+			titles = append(titles, Escape(shorten(k.KeyResult.Title, 60)))
+		}
+		blocks = append(blocks, section(Sprintf("*No check-in this week* (%d key result%s): %s", len(d.Missing), Plural(len(d.Missing)), Join(titles, ", "))))
+	}
+	quotes := func(head Mrkdwn, cs []okrs.Comment) {
+		lines := []Mrkdwn{head}
+		for _, c := range cs {
+			lines = append(lines, Sprintf("> “%s” — %s on _%s_", shorten(c.Text, 280), Mention(c.Author), c.KeyResult))
+		}
+		blocks = append(blocks, section(Join(lines, "\n")))
+	}
+	if len(d.Highlights) > 0 {
+		quotes(Raw("*Highlights*"), d.Highlights)
+	}
+	if len(d.Blockers) > 0 {
+		quotes(Raw("*Blockers*"), d.Blockers)
+	}
+	blocks = append(blocks, contextText(Raw(":bulb: Charts are in the thread. Behind pace? Change the plan, not the target: that is what the weekly check-in is for.")))
+	if len(blocks) > MaxMessageBlocks {
+		blocks = blocks[:MaxMessageBlocks]
+	}
+	text := Sprintf("Weekly OKR digest for %s: overall %s, %d of %d people checked in.", Channel(d.Team), okrs.FormatPercent(overall), d.CheckedIn, d.Owners)
+	return Message{Text: text, Blocks: blocks}
+}
+
+// DigestPreview is the digest as "/okr digest preview" shows it, only to
+// the caller.
+func DigestPreview(d okrs.Digest) Message {
+	m := Digest(d)
+	m.Blocks = append([]slack.Block{contextText(Raw(":eyes: Preview, only for you. `/okr digest` posts it for everyone, with its charts."))}, m.Blocks...)
+	return m
+}

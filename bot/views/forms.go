@@ -1,0 +1,155 @@
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/slack-go/slack"
+)
+
+// actionValue is the action id of every input in okrbot's forms.
+const actionValue = "v"
+
+// Form modes.
+const (
+	ModeNew     = "new"
+	ModeEdit    = "edit"
+	ModeAdd     = "add"
+	ModeArchive = "archive"
+)
+
+// FormMeta travels in a form's private_metadata. Nothing in it is trusted:
+// ids are looked up again in the caller's own workspace, permissions are
+// checked again on submission.
+type FormMeta struct {
+	Mode     string   `json:"m"`
+	ObjID    string   `json:"o,omitempty"`
+	KRIDs    []string `json:"k,omitempty"` // existing key results, by form position (edit)
+	N        int      `json:"n,omitempty"` // key-result groups in the form
+	Channel  string   `json:"c,omitempty"` // where the form was opened from
+	Response string   `json:"r,omitempty"` // response_url of the command that opened it
+	Cycle    string   `json:"y,omitempty"` // the objective's cycle (add)
+}
+
+// Encode writes m for private_metadata.
+func (m FormMeta) Encode() string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// DecodeFormMeta reads private_metadata written by Encode; anything else
+// reads as the zero FormMeta.
+func DecodeFormMeta(s string) FormMeta {
+	var m FormMeta
+	json.Unmarshal([]byte(s), &m)
+	return m
+}
+
+// FormErrors collects field errors keyed by block id, first one per block;
+// it is what a view_submission ack with errors carries.
+type FormErrors map[string]string
+
+// Add records msg for block unless the block has an error already.
+func (fe FormErrors) Add(block, msg string) {
+	if _, ok := fe[block]; !ok {
+		fe[block] = msg
+	}
+}
+
+// BlockIDs returns the ids of a view's input blocks.
+func BlockIDs(v slack.View) map[string]bool {
+	ids := map[string]bool{}
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			ids[in.BlockID] = true
+		}
+	}
+	return ids
+}
+
+// IsChannelID reports whether id is a public or private channel (not a DM).
+func IsChannelID(id string) bool {
+	return len(id) > 1 && (id[0] == 'C' || id[0] == 'G')
+}
+
+func krBlock(i int, field string) string { return fmt.Sprintf("kr%d_%s", i, field) }
+
+func textInput(blockID, label, value, placeholder string, maxLen int, multiline, optional bool) *slack.InputBlock {
+	el := slack.NewPlainTextInputBlockElement(plain(placeholder), actionValue)
+	el.InitialValue = value
+	el.MaxLength = maxLen
+	el.Multiline = multiline
+	in := slack.NewInputBlock(blockID, plain(label), nil, el)
+	in.Optional = optional
+	return in
+}
+
+func conversationInput(blockID, label, channel string) *slack.InputBlock {
+	el := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, plain("Choose the team's channel"), actionValue)
+	el.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true}
+	if IsChannelID(channel) {
+		el.InitialConversation = channel
+	}
+	return slack.NewInputBlock(blockID, plain(label), plain("The team is the channel: status and digests go there."), el)
+}
+
+func userInput(blockID, label, user string) *slack.InputBlock {
+	el := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Choose a person"), actionValue)
+	el.InitialUser = user
+	return slack.NewInputBlock(blockID, plain(label), nil, el)
+}
+
+func dateInput(blockID, label, date string) *slack.InputBlock {
+	el := slack.NewDatePickerBlockElement(actionValue)
+	el.InitialDate = date
+	in := slack.NewInputBlock(blockID, plain(label), nil, el)
+	in.Optional = true
+	return in
+}
+
+func option(value, text string) *slack.OptionBlockObject {
+	return slack.NewOptionBlockObject(value, plain(shorten(text, MaxOptionText)), nil)
+}
+
+func staticSelect(blockID, label, placeholder string, opts []*slack.OptionBlockObject, initial string, optional bool) *slack.InputBlock {
+	el := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(placeholder), actionValue, opts...)
+	for _, o := range opts {
+		if o.Value == initial {
+			el.InitialOption = o
+		}
+	}
+	in := slack.NewInputBlock(blockID, plain(label), nil, el)
+	in.Optional = optional
+	return in
+}
+
+// stateAction returns the input of a block, if the view state has it.
+func stateAction(state *slack.ViewState, blockID string) (slack.BlockAction, bool) {
+	if state == nil {
+		return slack.BlockAction{}, false
+	}
+	a, ok := state.Values[blockID][actionValue]
+	return a, ok
+}
+
+func stateText(state *slack.ViewState, blockID string) string {
+	a, _ := stateAction(state, blockID)
+	return a.Value
+}
+
+// stateValue returns whatever a select, picker or checkbox chose.
+func stateValue(state *slack.ViewState, blockID string) string {
+	a, ok := stateAction(state, blockID)
+	if !ok {
+		return ""
+	}
+	for _, v := range []string{a.SelectedOption.Value, a.SelectedUser, a.SelectedConversation, a.SelectedChannel, a.SelectedDate, a.Value} {
+		if v != "" {
+			return v
+		}
+	}
+	if len(a.SelectedOptions) > 0 {
+		return a.SelectedOptions[0].Value
+	}
+	return ""
+}

@@ -1,0 +1,249 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// Callback and action ids of the objective forms.
+const (
+	CallbackObjective = "okr_objective" // create and edit
+	CallbackAddKR     = "okr_add_kr"    // add one key result
+	CallbackPick      = "okr_pick"      // choose an objective to edit, extend or archive
+	CallbackArchive   = "okr_archive"   // confirm an archive
+	ActionAddKRGroup  = "okr_form_add_kr"
+	ActionDropKRGroup = "okr_form_drop_kr"
+	ActionPick        = "okr_pick_objective"
+)
+
+// ObjectiveForm is what the objective modal shows and what comes back.
+type ObjectiveForm struct {
+	Title, Description string
+	Team, Cycle        string
+	Owner, Parent      string
+	KRs                []KRForm
+}
+
+// KRForm is one key result's group of fields, values as typed.
+type KRForm struct {
+	Title         string
+	Kind          okrs.Kind
+	Start, Target string
+	Unit          okrs.Unit // "" lets the values decide
+	Owner         string
+	Due           string // YYYY-MM-DD
+	Archive       bool
+	Existing      bool     // edit: an existing key result (can be archived)
+	History       []Mrkdwn // edit: its target changes, for the record
+}
+
+// FormOf prefills a form from a stored objective.
+func FormOf(o *okrs.Objective) ObjectiveForm {
+	f := ObjectiveForm{Title: o.Title, Description: o.Description, Team: o.Team, Cycle: o.Cycle, Owner: o.Owner, Parent: o.ParentID}
+	for i := range o.KeyResults {
+		kr := &o.KeyResults[i]
+		if kr.Archived {
+			continue
+		}
+		f.KRs = append(f.KRs, krFormOf(kr))
+	}
+	return f
+}
+
+func krFormOf(kr *okrs.KeyResult) KRForm {
+	kf := KRForm{Title: kr.Title, Kind: kr.Kind, Unit: kr.Unit, Owner: kr.Owner, Existing: true}
+	if kr.Kind != okrs.Milestone {
+		kf.Start, kf.Target = typedValue(kr, kr.Start), typedValue(kr, kr.Target)
+	}
+	if !kr.Due.IsZero() {
+		kf.Due = kr.Due.Format(time.DateOnly)
+	}
+	for _, h := range kr.TargetHistory {
+		kf.History = append(kf.History, Sprintf("target %s → %s by %s on %s",
+			kr.Format(h.From), kr.Format(h.To), Mention(h.By), h.At.Format("Jan 2, 2006")))
+	}
+	return kf
+}
+
+// FormView lists what a form needs besides its values.
+type FormView struct {
+	Meta    FormMeta
+	Parents []okrs.Objective // candidates to align to
+	Cycles  []okrs.Cycle     // choices of cycle
+	Tips    []okrs.Tip       // coaching shown at the top
+}
+
+// ObjectiveModal builds the create/edit modal.
+func ObjectiveModal(f ObjectiveForm, v FormView) slack.ModalViewRequest {
+	m := v.Meta
+	m.N = len(f.KRs)
+	title, submit := "New objective", "Create"
+	if m.Mode == ModeEdit {
+		title, submit = "Edit objective", "Save"
+	}
+	var blocks []slack.Block
+	intro := Raw("An *objective* is a qualitative goal. Its *key results* measure whether you got there: outcomes, not tasks. Values like `1,200`, `45%`, `$3.2k` or `280 ms` are fine.")
+	blocks = append(blocks, contextText(intro))
+	for _, t := range v.Tips {
+		blocks = append(blocks, contextText(Sprintf(":bulb: %s", t.Message)))
+	}
+	blocks = append(blocks,
+		textInput("title", "Objective", f.Title, "e.g. Delight new customers", okrs.MaxTitle, false, false),
+		textInput("description", "Description", f.Description, "Why it matters, in a sentence or two", okrs.MaxDescription, true, true),
+		conversationInput("team", "Team channel", f.Team),
+		cycleInput(f.Cycle, v.Cycles),
+		userInput("owner", "Owner", f.Owner),
+	)
+	if p := parentInput(f.Parent, v.Parents, m.ObjID); p != nil {
+		blocks = append(blocks, p)
+	}
+	for i, kr := range f.KRs {
+		blocks = append(blocks, krBlocks(i, kr, m.Mode == ModeEdit)...)
+	}
+	var buttons []slack.BlockElement
+	if len(f.KRs) < okrs.MaxKeyResults {
+		buttons = append(buttons, slack.NewButtonBlockElement(ActionAddKRGroup, "add", plain("+ Add another key result")))
+	}
+	if n := len(f.KRs); n > 1 && !f.KRs[n-1].Existing {
+		buttons = append(buttons, slack.NewButtonBlockElement(ActionDropKRGroup, "drop", plain("Remove the last one")))
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("kr_buttons", buttons...))
+	}
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: CallbackObjective, PrivateMetadata: m.Encode(),
+		Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: blocks},
+	}
+}
+
+// AddKRModal builds the "add a key result" modal for an objective.
+func AddKRModal(o *okrs.Objective, kr KRForm, m FormMeta) slack.ModalViewRequest {
+	m.Mode, m.ObjID, m.Cycle, m.N = ModeAdd, o.ID, o.Cycle, 1
+	blocks := []slack.Block{section(Sprintf("Add a key result to *%s*.", o.Title))}
+	blocks = append(blocks, krBlocks(0, kr, false)[1:]...)
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: CallbackAddKR, PrivateMetadata: m.Encode(),
+		Title: plain("Add a key result"), Submit: plain("Add"), Close: plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: blocks},
+	}
+}
+
+func krBlocks(i int, kr KRForm, edit bool) []slack.Block {
+	blocks := []slack.Block{section(Sprintf("*Key result %d*", i+1))}
+	if len(kr.History) > 0 {
+		h := kr.History
+		if len(h) > 5 {
+			h = h[len(h)-5:]
+		}
+		blocks = append(blocks, contextText(Sprintf("Changed: %s", Join(h, "; "))))
+	}
+	blocks = append(blocks,
+		textInput(krBlock(i, "title"), "Key result", kr.Title, "e.g. Raise week-1 activation", okrs.MaxTitle, false, false),
+		kindInput(krBlock(i, "kind"), kr.Kind),
+		textInput(krBlock(i, "start"), "Start", kr.Start, "Today's value, e.g. 40%  (leave empty for a milestone)", 40, false, true),
+		textInput(krBlock(i, "target"), "Target", kr.Target, "e.g. 60%, 1,200, $3.2k, 280 ms  (empty for a milestone)", 40, false, true),
+		unitInput(krBlock(i, "unit"), kr.Unit),
+		userInput(krBlock(i, "owner"), "Owner", kr.Owner),
+		dateInput(krBlock(i, "due"), "Due (optional: the end of the cycle when empty)", kr.Due),
+	)
+	if edit && kr.Existing {
+		cb := slack.NewCheckboxGroupsBlockElement(actionValue, slack.NewOptionBlockObject("archive", plain("Archive this key result"), nil))
+		if kr.Archive {
+			cb.InitialOptions = cb.Options
+		}
+		in := slack.NewInputBlock(krBlock(i, "archive"), plain("Archive"), nil, cb)
+		in.Optional = true
+		blocks = append(blocks, in)
+	}
+	return blocks
+}
+
+func kindInput(blockID string, k okrs.Kind) *slack.InputBlock {
+	var opts []*slack.OptionBlockObject
+	for _, kind := range okrs.Kinds {
+		opts = append(opts, option(string(kind), kind.Label()))
+	}
+	if k == "" {
+		k = okrs.Increase
+	}
+	return staticSelect(blockID, "Kind", "How is it measured?", opts, string(k), false)
+}
+
+func unitInput(blockID string, u okrs.Unit) *slack.InputBlock {
+	opts := []*slack.OptionBlockObject{
+		option(string(okrs.Number), "Number"), option(string(okrs.Percent), "Percent (%)"), option(string(okrs.Currency), "Currency"),
+	}
+	return staticSelect(blockID, "Unit", "From the values you type", opts, string(u), true)
+}
+
+func cycleInput(current string, cycles []okrs.Cycle) *slack.InputBlock {
+	var opts []*slack.OptionBlockObject
+	for _, c := range cycles {
+		opts = append(opts, option(c.Name, fmt.Sprintf("%s (%s – %s)", c.Name, c.Start.Format("Jan 2"), c.End.Format("Jan 2, 2006"))))
+	}
+	return staticSelect("cycle", "Cycle", "Choose a cycle", opts, current, false)
+}
+
+// HasParents reports whether the form offers objectives to align to.
+func HasParents(parents []okrs.Objective, self string) bool {
+	return parentInput("", parents, self) != nil
+}
+
+// parentInput offers the objectives this one may align to, or nil when there
+// are none.
+func parentInput(current string, parents []okrs.Objective, self string) *slack.InputBlock {
+	var opts []*slack.OptionBlockObject
+	for _, p := range parents {
+		if p.ID == self || len(opts) == MaxOptions {
+			continue
+		}
+		opts = append(opts, option(p.ID, p.Title))
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	return staticSelect("parent", "Aligns to (optional)", "A higher-level objective this one supports", opts, current, true)
+}
+
+// CycleChoices returns the previous, current and next quarters around now,
+// plus keep (an objective's own cycle) if it is another one.
+func CycleChoices(now time.Time, keep string) []okrs.Cycle {
+	cur := okrs.QuarterOf(now)
+	prev := okrs.QuarterOf(cur.Start.AddDate(0, -1, 0))
+	next := okrs.QuarterOf(cur.End.AddDate(0, 0, 1))
+	out := []okrs.Cycle{prev, cur, next}
+	if keep != "" && keep != prev.Name && keep != cur.Name && keep != next.Name {
+		if c, err := okrs.ParseCycle(keep); err == nil {
+			out = append([]okrs.Cycle{c}, out...)
+		}
+	}
+	return out
+}
+
+// ReadObjectiveForm reads a submitted (or in-progress) objective modal.
+func ReadObjectiveForm(state *slack.ViewState, n int) ObjectiveForm {
+	f := ObjectiveForm{
+		Title: stateText(state, "title"), Description: stateText(state, "description"),
+		Team: stateValue(state, "team"), Cycle: stateValue(state, "cycle"),
+		Owner: stateValue(state, "owner"), Parent: stateValue(state, "parent"),
+	}
+	for i := range n {
+		f.KRs = append(f.KRs, ReadKRForm(state, i))
+	}
+	return f
+}
+
+// ReadKRForm reads key result i of a submitted form.
+func ReadKRForm(state *slack.ViewState, i int) KRForm {
+	return KRForm{
+		Title: stateText(state, krBlock(i, "title")), Kind: okrs.Kind(stateValue(state, krBlock(i, "kind"))),
+		Start: stateText(state, krBlock(i, "start")), Target: stateText(state, krBlock(i, "target")),
+		Unit: okrs.Unit(stateValue(state, krBlock(i, "unit"))), Owner: stateValue(state, krBlock(i, "owner")),
+		Due: stateValue(state, krBlock(i, "due")), Archive: stateValue(state, krBlock(i, "archive")) != "",
+	}
+}
