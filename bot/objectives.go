@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -56,8 +57,18 @@ func (b *Bot) addParents(ctx context.Context, r *request, resp *slack.ViewRespon
 		return
 	}
 	if _, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(f, v), "", resp.Hash, resp.ID); err != nil {
+		if isHashConflict(err) {
+			return // the person changed the form first; that update carried the objectives too
+		}
 		b.logError("form: adding objectives to align to", r, b.slackErr("views.update", err))
 	}
+}
+
+// isHashConflict reports whether views.update refused a stale hash: the
+// view changed since it was read.
+func isHashConflict(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && se.Err == "hash_conflict"
 }
 
 // onFormGroups adds or drops a key-result group in an open objective modal,
@@ -74,9 +85,20 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 	for i := range f.KRs {
 		f.KRs[i].Existing = i < len(m.KRIDs)
 	}
-	parents, _ := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
+	parents, err := b.store.CycleObjectives(ctx, r.workspace, f.Cycle)
+	if err != nil {
+		b.logError("form: listing objectives to align to", r, err) // the form still grows, without them
+	}
 	v := views.FormView{Meta: m, Parents: b.visible(ctx, r.user, parents), Cycles: views.CycleChoices(b.now(), f.Cycle)}
-	if _, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(f, v), "", cb.View.Hash, cb.View.ID); err != nil {
+	view := views.ObjectiveModal(f, v)
+	_, err = b.api.UpdateViewContext(ctx, view, "", cb.View.Hash, cb.View.ID)
+	if isHashConflict(err) {
+		// okrbot itself changed the view since the click (it added the
+		// objectives to align to): this view has everything, typed values
+		// included, so it replaces that one.
+		_, err = b.api.UpdateViewContext(ctx, view, "", "", cb.View.ID)
+	}
+	if err != nil {
 		b.logError("form: updating the modal", r, b.slackErr("views.update", err))
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
+	"github.com/slack-go/slack"
 )
 
 var (
@@ -115,5 +116,71 @@ func (b *Bot) onStatusMore(ctx context.Context, r *request, value string) {
 		b.postMine(ctx, r, offset)
 	default:
 		b.say(ctx, r, views.Raw("That button is out of date. Run `/okr status` again."))
+	}
+}
+
+// onStatusChart uploads the overview chart of a status message: into the
+// message's thread when everyone in the channel may see all of it (and the
+// message is not ephemeral), else into the caller's DM.
+func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.InteractionCallback, value string) {
+	parts := strings.Split(value, "|")
+	var objs []okrs.Objective
+	var c okrs.Cycle
+	var err error
+	title := ""
+	switch {
+	case len(parts) == 3 && parts[0] == "t":
+		var ok bool
+		if ok, err = b.canSee(ctx, r.user, parts[1]); err == nil && !ok {
+			err = errPrivateTeam
+		}
+		if err == nil {
+			c, err = okrs.ParseCycle(parts[2])
+		}
+		if err == nil {
+			objs, err = b.store.TeamObjectives(ctx, r.workspace, parts[1], c.Name, 0)
+		}
+		title = c.Name + " objectives"
+	case len(parts) == 2 && parts[0] == "u":
+		objs, err = b.store.OwnedObjectives(ctx, r.workspace, parts[1])
+		if err == nil {
+			objs, c, err = b.currentObjectives(ctx, r.workspace, b.visible(ctx, r.user, objs))
+		}
+		title = c.Name + " objectives with their key results"
+	default:
+		b.say(ctx, r, views.Raw("That button is out of date. Run `/okr status` again."))
+		return
+	}
+	if err != nil {
+		b.fail(ctx, r, "status chart: loading", err)
+		return
+	}
+	f, err := overviewChart(title, objs, c, b.now())
+	if err != nil {
+		b.fail(ctx, r, "status chart: drawing", err)
+		return
+	}
+	teams := teamsOf(objs)
+	if len(parts) == 3 {
+		teams = []string{parts[1]}
+	}
+	if cb.Container.IsEphemeral || !b.everyoneMaySee(ctx, r, r.channel, teams) {
+		dm, err := b.dmChannel(ctx, r.workspace, r.user)
+		if err == nil {
+			err = b.upload(ctx, dm, "", f)
+		}
+		if err != nil {
+			b.fail(ctx, r, "status chart: uploading", err)
+			return
+		}
+		b.say(ctx, r, views.Raw(":bar_chart: Not everyone here may see all of it, so I sent you the chart in our DM."))
+		return
+	}
+	ts := cb.Container.MessageTs
+	if ts == "" {
+		ts = cb.Message.Timestamp
+	}
+	if err := b.upload(ctx, r.channel, ts, f); err != nil {
+		b.fail(ctx, r, "status chart: uploading", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
+	"github.com/slack-go/slack"
 )
 
 // secretTeam adds the private channel #secret (ana and carla; the bot is in
@@ -269,5 +270,37 @@ func TestDMsAreAnswered(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d help answers, want 1 (the retry and okrbot's own message are not answered)", n)
+	}
+}
+
+// TestAddKeyResultClickRacingTheParentsUpdate: okrbot opens the create
+// modal, then adds the objectives it may align to by views.update. A click
+// on "+ Add another key result" made on the first version (its hash now
+// stale) still grows the form.
+func TestAddKeyResultClickRacingTheParentsUpdate(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective() // so there is an objective to align to
+	e.okr(teamA, ana, growth, "new Second objective")
+	first := e.waitModal(ana, "okr_objective")
+	withParents, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+		return v.ID == first.ID && strings.Contains(string(v.RawBlocks), `"block_id":"parent"`)
+	})
+	if err != nil {
+		t.Fatalf("the objectives to align to were never added: %v", err)
+	}
+	if withParents.Hash == first.Hash {
+		t.Fatal("the update did not change the view's hash")
+	}
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeBlockActions, User: slack.User{ID: ana, TeamID: teamA}, Team: slack.Team{ID: teamA},
+		View: slack.View{ID: first.ID, Hash: first.Hash, CallbackID: first.CallbackID, PrivateMetadata: first.PrivateMetadata,
+			State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{"title": {"v": {Type: "plain_text_input", Value: "Second objective"}}}}}}
+	cb.ActionCallback.BlockActions = []*slack.BlockAction{{ActionID: "okr_form_add_kr", BlockID: "kr_buttons", Value: "add"}}
+	if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+		return v.ID == first.ID && strings.Contains(string(v.RawBlocks), "kr1_title")
+	}); err != nil {
+		t.Fatalf("a click on the first version was lost: %v", err)
 	}
 }
