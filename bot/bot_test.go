@@ -110,19 +110,15 @@ func TestEveryEnvelopeIsAcknowledged(t *testing.T) {
 		{"empty subcommand text", slacktest.Envelope{Type: "slash_commands", Payload: map[string]any{"team_id": "T1", "user_id": "U1", "command": "/okr", "text": ""}}},
 	}
 	for _, tt := range tests {
-		ack, err := srv.Send(ctx, tt.env)
-		if err != nil {
+		// Send fails unless the envelope is acknowledged within Slack's 3 s.
+		if _, err := srv.Send(ctx, tt.env); err != nil {
 			t.Errorf("%s: %v", tt.name, err)
-			continue
-		}
-		if ack.Latency > time.Second {
-			t.Errorf("%s: acknowledged after %v", tt.name, ack.Latency)
 		}
 	}
 }
 
 func TestAppHomeEventsAreDeduplicated(t *testing.T) {
-	srv, _, _ := startBot(t, nil)
+	srv, b, _ := startBot(t, nil)
 	ctx := context.Background()
 	event := map[string]any{"type": "event_callback", "team_id": "T1", "event_id": "EvHome1",
 		"event": map[string]any{"type": "app_home_opened", "user": "U1", "tab": "home", "channel": "D1"}}
@@ -131,10 +127,7 @@ func TestAppHomeEventsAreDeduplicated(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := srv.WaitForCall(ctx, "views.publish", nil); err != nil {
-		t.Fatalf("App Home was not published: %v", err)
-	}
-	time.Sleep(100 * time.Millisecond)
+	b.inflight.Wait() // the three handlers have finished
 	if n := srv.CallCount("views.publish"); n != 1 {
 		t.Errorf("views.publish called %d times for one event delivered 3 times, want 1", n)
 	}
