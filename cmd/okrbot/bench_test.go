@@ -231,7 +231,7 @@ func BenchmarkPromptFanOut(b *testing.B) {
 				for len(promptsPerUser(e.srv)) < owners && time.Now().Before(deadline) {
 					time.Sleep(100 * time.Millisecond)
 				}
-				time.Sleep(2 * time.Second) // let any duplicate land
+				e.stopAll() // sweeps in flight finish: any duplicate has landed
 				var first, last time.Time
 				limited := 0
 				for _, c := range e.srv.Calls("chat.postMessage") {
