@@ -2,30 +2,12 @@ package bot
 
 import (
 	"context"
-	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
 )
-
-// Scheduler is what the Slack side asks of the scheduler (package
-// reminders implements it): a manager's "/okr remind" and "/okr digest".
-type Scheduler interface {
-	// RemindNow sends a team's prompts now; started hears, before the
-	// first is sent, how many will go out and how long that should take.
-	RemindNow(ctx context.Context, workspace, team string, started func(sending int, eta time.Duration)) (okrs.SendReport, error)
-	// Digest composes this week's digest of a team (for a preview).
-	Digest(ctx context.Context, workspace, team string) (okrs.Digest, error)
-	// PostDigestNow posts this week's digest unless it went out already
-	// (or is going out on another replica): it reports whether this call
-	// posted it, and otherwise where the week's digest stands.
-	PostDigestNow(ctx context.Context, workspace, team string) (okrs.Delivery, bool, error)
-}
-
-// SetScheduler connects "/okr remind" and "/okr digest" to the scheduler.
-func (b *Bot) SetScheduler(s Scheduler) { b.scheduler = s }
 
 // isManager reports whether the requester may manage a team whose settings
 // are st (okrs.Settings.MayManage), asking Slack whether they are an admin
