@@ -24,23 +24,39 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 	if isChannelID(r.channel) {
 		team = r.channel
 	}
-	c := okrs.QuarterOf(now)
-	if team != "" {
-		if cc, err := b.currentCycle(ctx, r.workspace, team); err == nil {
-			c = cc
-		}
-	}
+	// The trigger expires 3 s after the person acted: open at once with
+	// what needs no lookup (the cycle in the default timezone), then set
+	// the team's own current cycle and add the objectives it may align to,
+	// which take Redis and Slack lookups.
+	c := okrs.CurrentCycle(okrs.DefaultSettings(b.defaultTZ), now)
 	f := views.ObjectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
 		KRs: []views.KRForm{{Kind: okrs.Increase, Owner: r.user}}}
 	v := views.FormView{Meta: views.FormMeta{Mode: views.ModeNew, Channel: r.channel, Response: r.responseURL}, Cycles: views.CycleChoices(now, c.Name)}
-	// The trigger expires 3 s after the person acted: open at once, then add
-	// the objectives it may align to, which takes Redis and Slack lookups.
 	resp, err := b.api.OpenViewContext(ctx, r.triggerID, views.ObjectiveModal(f, v))
 	if err != nil {
 		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
 		return
 	}
+	if team != "" {
+		if tc, err := b.currentCycle(ctx, r.workspace, team); err != nil {
+			b.logError("create: the team's cycle", r, err)
+		} else if tc.Name != c.Name { // near a quarter's end, the team may be in another one
+			f.Cycle, v.Cycles = tc.Name, views.CycleChoices(now, tc.Name)
+			resp = b.updateForm(ctx, r, resp, f, v)
+		}
+	}
 	b.addParents(ctx, r, resp, f, v)
+}
+
+// updateForm shows f in an open objective modal and returns the view as
+// updated (resp, unchanged, when the update fails: logged).
+func (b *Bot) updateForm(ctx context.Context, r *request, resp *slack.ViewResponse, f views.ObjectiveForm, v views.FormView) *slack.ViewResponse {
+	next, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(f, v), "", resp.Hash, resp.ID)
+	if err != nil {
+		b.logError("create: setting the team's cycle", r, b.slackErr("views.update", err))
+		return resp
+	}
+	return next
 }
 
 // addParents updates an open objective modal with the objectives of its

@@ -139,10 +139,12 @@ func TestModalsOpenBeforeSlowWork(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		user, text, callback string
+		filled               bool // opened with "Loading…", then filled
 	}{
-		{carla, "settings", "okr_settings"},
-		{ana, "checkin", "okr_checkin"},
-		{carla, "edit", "okr_pick"},
+		{carla, "settings", "okr_settings", true},
+		{ana, "checkin", "okr_checkin", true},
+		{carla, "edit", "okr_pick", true},
+		{ben, "new Grow", "okr_objective", false}, // opens with its form at once
 	} {
 		before := len(e.srv.Calls(""))
 		e.okr(teamA, tt.user, growth, tt.text)
@@ -155,7 +157,7 @@ func TestModalsOpenBeforeSlowWork(t *testing.T) {
 		if len(methods) == 0 || methods[0] != "views.open" {
 			t.Errorf("/okr %s: first Slack calls %v, want views.open first", tt.text, methods)
 		}
-		if v.Updates == 0 {
+		if tt.filled && v.Updates == 0 {
 			t.Errorf("/okr %s: the modal was opened with its content, not filled after opening", tt.text)
 		}
 	}
