@@ -50,7 +50,10 @@ func (b *Bot) PostDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, error
 // tellManagers DMs a team's managers (or, without managers, its objective
 // owners) that the digest could not be posted, and why.
 func (b *Bot) tellManagers(ctx context.Context, d okrs.Digest, why string) {
-	st, _ := b.settings(ctx, d.Workspace, d.Team)
+	st, err := b.settings(ctx, d.Workspace, d.Team)
+	if err != nil { // tell the owners instead
+		b.logError("digest: finding the team's managers", &request{workspace: d.Workspace}, err)
+	}
 	people := st.Managers
 	if len(people) == 0 {
 		for _, o := range d.Objectives {
