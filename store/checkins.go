@@ -10,21 +10,25 @@ import (
 	"github.com/okrbot/okrbot/okrs"
 )
 
-// recordScript stores check-ins in one atomic step. KEYS come in pairs per
-// check-in (key result hash, its history list); ARGV in fives (JSON, time
-// ms, value, level, author). It checks every key result first and writes
-// nothing unless all exist and are active. The live state moves only to a
-// check-in at least as new as the last one, so the newest always wins.
+// recordScript stores check-ins in one atomic step. KEYS come in threes
+// per check-in (key result hash, its history list, the author's set of key
+// results); ARGV in sixes (JSON, time ms, value, level, author, key result
+// id). It checks every key result first, and writes nothing unless all
+// exist, are active and are the author's own: the ownership check and the
+// write happen together. The live state moves only to a check-in at least as
+// new as the last one, so the newest always wins.
 var recordScript = redis.NewScript(`
-local n = #KEYS / 2
+local n = #KEYS / 3
 for i = 0, n - 1 do
-  local h = KEYS[i * 2 + 1]
+  local h, u = KEYS[i * 3 + 1], KEYS[i * 3 + 3]
   if redis.call('EXISTS', h) == 0 then return {'notfound', tostring(i)} end
   if redis.call('HGET', h, 'x') == '1' then return {'archived', tostring(i)} end
+  local member = (redis.call('HGET', h, 'o') or '') .. '/' .. ARGV[i * 6 + 6]
+  if redis.call('SISMEMBER', u, member) == 0 then return {'notowner', tostring(i)} end
 end
 for i = 0, n - 1 do
-  local h, l = KEYS[i * 2 + 1], KEYS[i * 2 + 2]
-  local a = i * 5
+  local h, l = KEYS[i * 3 + 1], KEYS[i * 3 + 2]
+  local a = i * 6
   redis.call('LPUSH', l, ARGV[a + 1])
   local last = tonumber(redis.call('HGET', h, 't') or '0') or 0
   if tonumber(ARGV[a + 2]) >= last then
@@ -38,15 +42,16 @@ return {'ok', tostring(n)}
 // falling back to EVAL the first time a server sees the script), giving
 // each an ID, and moves each key result's current value to its newest
 // check-in. It fails with ENOTFOUND when a key result does not exist in the
-// workspace and EINVALID when one is archived, storing nothing.
+// workspace, EINVALID when one is archived and EFORBIDDEN when one is not
+// its author's own (any more), storing nothing.
 func (s *Store) RecordCheckIns(ctx context.Context, workspace string, checkIns []okrs.CheckIn) ([]okrs.CheckIn, error) {
 	if len(checkIns) == 0 {
 		return nil, nil
 	}
 	k := s.keys(workspace)
 	out := slices.Clone(checkIns)
-	keys := make([]string, 0, 2*len(out))
-	args := make([]any, 0, 5*len(out))
+	keys := make([]string, 0, 3*len(out))
+	args := make([]any, 0, 6*len(out))
 	for i := range out {
 		c := &out[i]
 		if c.ID == "" {
@@ -56,8 +61,8 @@ func (s *Store) RecordCheckIns(ctx context.Context, workspace string, checkIns [
 		if err != nil {
 			return nil, err
 		}
-		keys = append(keys, k.keyResult(c.KeyResultID), k.krCheckIns(c.KeyResultID))
-		args = append(args, doc, ms(c.At), fmtFloat(c.Value), string(c.Confidence.Level), c.Author)
+		keys = append(keys, k.keyResult(c.KeyResultID), k.krCheckIns(c.KeyResultID), k.userKeyResults(c.Author))
+		args = append(args, doc, ms(c.At), fmtFloat(c.Value), string(c.Confidence.Level), c.Author, c.KeyResultID)
 	}
 	res, err := recordScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
@@ -65,8 +70,11 @@ func (s *Store) RecordCheckIns(ctx context.Context, workspace string, checkIns [
 	}
 	if len(res) == 2 && res[0] != "ok" {
 		i, _ := strconv.Atoi(res[1])
-		if res[0] == "archived" {
+		switch res[0] {
+		case "archived":
 			return nil, okrs.Errorf(okrs.EINVALID, "That key result has been archived, so it takes no more check-ins.")
+		case "notowner":
+			return nil, okrs.Errorf(okrs.EFORBIDDEN, "That key result is not yours to check in on (any more), so nothing was recorded.")
 		}
 		return nil, notFound("That key result does not exist (key result %d of %d).", i+1, len(out))
 	}

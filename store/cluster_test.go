@@ -29,17 +29,18 @@ func TestCluster(t *testing.T) {
 	for range 3 {
 		ws := storetest.Workspace()
 		o := mustCreate(t, s, objective(ws, "C1", 3))
-		if _, err := s.UpdateObjective(ctx, ws, o.ID, func(o *okrs.Objective) error {
+		updated, err := s.UpdateObjective(ctx, ws, o.ID, func(o *okrs.Objective) error {
 			o.KeyResults[0].SetTarget(200, "U1", t0)
 			o.KeyResults[1].Owner = "U5"
 			o.KeyResults = append(o.KeyResults, okrs.KeyResult{Title: "More", Owner: "U1", Kind: okrs.Increase, Unit: okrs.Number, Start: 0, Target: 1})
 			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			t.Fatalf("UpdateObjective: %v", err)
 		}
 		var cs []okrs.CheckIn
-		for _, kr := range o.KeyResults {
-			cs = append(cs, checkIn(kr.ID, "U1", t0.Add(time.Hour), 50))
+		for _, kr := range updated.KeyResults {
+			cs = append(cs, checkIn(kr.ID, kr.Owner, t0.Add(time.Hour), 50))
 		}
 		if _, err := s.RecordCheckIns(ctx, ws, cs); err != nil {
 			t.Fatalf("RecordCheckIns: %v", err)

@@ -137,6 +137,17 @@ func TestModalsOpenBeforeSlowWork(t *testing.T) {
 	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
 		t.Fatal(err)
 	}
+	// The objective menu (a button on /okr list).
+	e.okr(teamA, ana, growth, "list")
+	list := e.waitMessage(growth, "Objectives of")
+	before := len(e.srv.Calls(""))
+	if _, err := e.srv.Act(e.ctx, ana, list, "okr_objective_menu", "edit|"+o.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.waitModal(ana, "okr_objective")
+	if calls := e.srv.Calls("")[before:]; len(calls) == 0 || calls[0].Method != "views.open" {
+		t.Errorf("objective menu: first call %v, want views.open", calls)
+	}
 	for _, tt := range []struct {
 		user, text, callback string
 		filled               bool // opened with "Loading…", then filled
@@ -161,17 +172,7 @@ func TestModalsOpenBeforeSlowWork(t *testing.T) {
 			t.Errorf("/okr %s: the modal was opened with its content, not filled after opening", tt.text)
 		}
 	}
-	// The objective menu (a button on /okr list) too.
-	e.okr(teamA, ana, growth, "list")
-	list := e.waitMessage(growth, "Objectives of")
-	before := len(e.srv.Calls(""))
-	if _, err := e.srv.Act(e.ctx, ana, list, "okr_objective_menu", "edit|"+o.ID); err != nil {
-		t.Fatal(err)
-	}
-	e.waitModal(ana, "okr_objective")
-	if calls := e.srv.Calls("")[before:]; len(calls) == 0 || calls[0].Method != "views.open" {
-		t.Errorf("objective menu: first call %v, want views.open", calls)
-	}
+
 }
 
 // TestDigestCommandPostsOncePerWeek: "/okr digest" twice at once posts one
