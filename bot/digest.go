@@ -120,16 +120,7 @@ func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 		b.say(ctx, r, views.Raw("Use `/okr digest` to post this week's digest now, or `/okr digest preview` to see it first (only you)."))
 		return
 	}
-	st, err := b.settings(ctx, r.workspace, r.channel)
-	if err != nil {
-		b.fail(ctx, r, "digest: settings", err)
-		return
-	}
-	if ok, err := b.isManager(ctx, r, st); err != nil || !ok {
-		if err == nil {
-			err = errNotManager
-		}
-		b.fail(ctx, r, "digest: checking permission", err)
+	if !b.managing(ctx, r, "digest") {
 		return
 	}
 	d, posted, err := b.scheduler.PostDigestNow(ctx, r.workspace, r.channel)

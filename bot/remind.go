@@ -23,16 +23,7 @@ func (b *Bot) cmdRemind(ctx context.Context, r *request, _ string) {
 		b.say(ctx, r, views.Raw("Reminders are not running on this okrbot."))
 		return
 	}
-	st, err := b.settings(ctx, r.workspace, r.channel)
-	if err != nil {
-		b.fail(ctx, r, "remind: settings", err)
-		return
-	}
-	if ok, err := b.isManager(ctx, r, st); err != nil || !ok {
-		if err == nil {
-			err = errNotManager
-		}
-		b.fail(ctx, r, "remind: checking permission", err)
+	if !b.managing(ctx, r, "remind") {
 		return
 	}
 	b.background(ctx, "remind", func(ctx context.Context) { b.remind(ctx, r) })

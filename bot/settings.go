@@ -23,6 +23,25 @@ func (b *Bot) isManager(ctx context.Context, r *request, st okrs.Settings) (bool
 	return st.MayManage(r.user, admin), nil
 }
 
+// managing reports whether the requester manages the team of the channel
+// they are in; when not (or when that cannot be told), it has told them why.
+func (b *Bot) managing(ctx context.Context, r *request, what string) bool {
+	st, err := b.settings(ctx, r.workspace, r.channel)
+	if err != nil {
+		b.fail(ctx, r, what+": settings", err)
+		return false
+	}
+	ok, err := b.isManager(ctx, r, st)
+	if err == nil && !ok {
+		err = errNotManager
+	}
+	if err != nil {
+		b.fail(ctx, r, what+": checking permission", err)
+		return false
+	}
+	return true
+}
+
 var errNotManager = okrs.Errorf(okrs.EFORBIDDEN, "Only this team's managers or a workspace admin can do that. `/okr settings` shows who the managers are.")
 
 // cmdSettings opens the team's settings: at once, then filled once the

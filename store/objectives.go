@@ -211,21 +211,32 @@ func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, updat
 		}
 		return err
 	}
+	if err := s.watch(ctx, "update objective", "Someone else is changing this objective right now. Please try again.", txf, key); err != nil {
+		return nil, err
+	}
+	return result, s.noteWorkspace(ctx, workspace)
+}
+
+// watch runs txf in an optimistic transaction on keys, again when a
+// concurrent write got in first (up to maxTxAttempts, then ECONFLICT with
+// busy as its message). Domain errors from txf pass through; Redis errors
+// become EUNAVAILABLE for op.
+func (s *Store) watch(ctx context.Context, op, busy string, txf func(*redis.Tx) error, keys ...string) error {
 	for range maxTxAttempts {
-		err := s.rdb.Watch(ctx, txf, key)
+		err := s.rdb.Watch(ctx, txf, keys...)
 		switch {
 		case err == nil:
-			return result, s.noteWorkspace(ctx, workspace)
+			return nil
 		case errors.Is(err, redis.TxFailedErr):
 			continue
 		}
 		var de *okrs.Error
 		if errors.As(err, &de) {
-			return nil, err
+			return err
 		}
-		return nil, unavailable("update objective", err)
+		return unavailable(op, err)
 	}
-	return nil, okrs.Errorf(okrs.ECONFLICT, "Someone else is changing this objective right now. Please try again.")
+	return okrs.Errorf(okrs.ECONFLICT, "%s", busy)
 }
 
 // keepsKeyResults checks that an update kept every key result (archiving is

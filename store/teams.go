@@ -81,21 +81,10 @@ func (s *Store) UpdateSettings(ctx context.Context, workspace, team string, upda
 		}
 		return err
 	}
-	for range maxTxAttempts {
-		err := s.rdb.Watch(ctx, txf, key)
-		switch {
-		case err == nil:
-			return saved, s.noteWorkspace(ctx, workspace)
-		case errors.Is(err, redis.TxFailedErr):
-			continue
-		}
-		var de *okrs.Error
-		if errors.As(err, &de) {
-			return okrs.Settings{}, err
-		}
-		return okrs.Settings{}, unavailable("update settings", err)
+	if err := s.watch(ctx, "update settings", "Someone else is changing these settings right now. Please try again.", txf, key); err != nil {
+		return okrs.Settings{}, err
 	}
-	return okrs.Settings{}, okrs.Errorf(okrs.ECONFLICT, "Someone else is changing these settings right now. Please try again.")
+	return saved, s.noteWorkspace(ctx, workspace)
 }
 
 // Teams returns the channels of the workspace's teams: those with
