@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -99,13 +101,15 @@ func progressChart(o *okrs.Objective, c okrs.Cycle, now time.Time) (chartFile, e
 }
 
 // renderCharts renders charts concurrently, keeping their order; a chart
-// that fails is left out and its error returned.
+// that fails is left out and its error returned. A job that panics fails
+// alone: its panic comes back as a *chartPanic error carrying the stack, for
+// the caller to log, and the other charts are still drawn.
 func renderCharts(jobs []func() (chartFile, error)) ([]chartFile, []error) {
 	out := make([]chartFile, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	for i, j := range jobs {
-		wg.Go(func() { out[i], errs[i] = j() })
+		wg.Go(func() { out[i], errs[i] = runChartJob(j) })
 	}
 	wg.Wait()
 	var files []chartFile
@@ -118,6 +122,35 @@ func renderCharts(jobs []func() (chartFile, error)) ([]chartFile, []error) {
 		files = append(files, out[i])
 	}
 	return files, failed
+}
+
+// runChartJob runs one chart job, turning a panic into its error.
+func runChartJob(job func() (chartFile, error)) (f chartFile, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			f, err = chartFile{}, &chartPanic{value: v, stack: debug.Stack()}
+		}
+	}()
+	return job()
+}
+
+// chartPanic is a chart job's recovered panic.
+type chartPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *chartPanic) Error() string { return fmt.Sprintf("drawing a chart panicked: %v", p.value) }
+
+// LogValue logs the panic with its stack, once, where the error is logged.
+func (p *chartPanic) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("msg", p.Error()), slog.String("stack", string(p.stack)))
+}
+
+// Unwrap exposes a panic value that is an error (e.g. a runtime error).
+func (p *chartPanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
 }
 
 // upload shares a chart in channel (in thread ts when given) with Slack's

@@ -1,7 +1,12 @@
 package bot
 
 import (
+	"bytes"
+	"errors"
+	"log/slog"
 	"math"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,5 +99,50 @@ func TestProgressInputWithoutHistory(t *testing.T) {
 	}
 	if !in.CycleEnd.After(lastDay) || in.CycleStart != c.Start {
 		t.Errorf("chart cycle %v – %v leaves out a check-in at %v on the cycle's last day", in.CycleStart, in.CycleEnd, lastDay)
+	}
+}
+
+func TestRenderChartsSurvivesAPanic(t *testing.T) {
+	ok := func(name string) func() (chartFile, error) {
+		return func() (chartFile, error) { return chartFile{name: name, png: []byte(name)}, nil }
+	}
+	failure := errors.New("encoding failed")
+	var ran atomic.Int32
+	jobs := []func() (chartFile, error){
+		ok("first"),
+		func() (chartFile, error) {
+			var pngs [][]byte
+			return chartFile{name: "never", png: pngs[ran.Add(1)]}, nil // index out of range: a runtime panic
+		},
+		func() (chartFile, error) { panic("drawing went wrong") },
+		func() (chartFile, error) { return chartFile{}, failure },
+		ok("last"),
+	}
+	files, failed := renderCharts(jobs)
+
+	var names []string
+	for _, f := range files {
+		names = append(names, f.name)
+	}
+	if strings.Join(names, ",") != "first,last" {
+		t.Errorf("charts drawn: %v, want first,last in order", names)
+	}
+	if ran.Load() != 1 || len(failed) != 3 {
+		t.Fatalf("failed = %v, want three errors (two panics and one error)", failed)
+	}
+	var rt interface{ RuntimeError() }
+	if !errors.As(failed[0], &rt) {
+		t.Errorf("first failure %v does not unwrap to the runtime error", failed[0])
+	}
+	if !strings.Contains(failed[1].Error(), "drawing went wrong") || !errors.Is(failed[2], failure) {
+		t.Errorf("failures = %v", failed)
+	}
+
+	// Logged as the digest logs a failed chart: once, with the stack of the panic.
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Error("drawing a digest chart failed", slog.Any("err", failed[1]))
+	out := logs.String()
+	if !strings.Contains(out, "drawing went wrong") || !strings.Contains(out, "TestRenderChartsSurvivesAPanic") {
+		t.Errorf("log line has no panic value or stack:\n%s", out)
 	}
 }
