@@ -251,6 +251,7 @@ func ProgressChart(p Progress) ([]byte, error) {
 		c.textRotated(name, outerMargin+nameH-4, cb.Top+cb.Height()/2+nw/2, sizeAxisName, false, colMuted)
 	}}
 
+	defer c.r.release()
 	var rc rgbaCollector
 	if err := chart.Render(func(int, int) chartdraw.Renderer { return c.r }, &rc); err != nil {
 		return nil, fmt.Errorf("charts: progress chart: %w", err)
