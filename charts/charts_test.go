@@ -339,11 +339,14 @@ func TestEncodePNGRoundTrip(t *testing.T) {
 		return img
 	}
 	for name, img := range map[string]*image.RGBA{
-		"paletted":     mk(97, 53, 200),
-		"256 colours":  mk(64, 64, 256),
-		"RGB":          mk(97, 53, 5000),
-		"translucent":  func() *image.RGBA { i := mk(10, 10, 3); i.Pix[3] = 10; return i }(),
-		"single pixel": mk(1, 1, 1),
+		"paletted":    mk(97, 53, 200),
+		"256 colours": mk(64, 64, 256),
+		"RGB":         mk(97, 53, 5000),
+		"translucent": func() *image.RGBA { i := mk(10, 10, 3); i.Pix[3] = 10; return i }(),
+		// Past the 257th colour the palette scan stops: the alpha of the
+		// rest is checked while writing RGB rows.
+		"translucent after many colours": func() *image.RGBA { i := mk(97, 53, 5000); i.Pix[len(i.Pix)-1] = 10; return i }(),
+		"single pixel":                   mk(1, 1, 1),
 	} {
 		b, err := encodePNG(img)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/png"
+	"sync"
 )
 
 // encodePNG writes an opaque RGBA image as a lossless PNG, fast.
@@ -19,19 +20,60 @@ import (
 // with transparency fall back to image/png. The output is deterministic.
 func encodePNG(img *image.RGBA) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	pal, idx, opaque := paletteOf(img)
-	if !opaque || w == 0 || h == 0 {
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
+	if w == 0 || h == 0 {
+		return stdPNG(img)
+	}
+	sc := scratchPool.Get().(*pngScratch)
+	defer scratchPool.Put(sc)
+	pal, idx, opaque := paletteOf(img, sc)
+	if !opaque {
+		return stdPNG(img)
 	}
 
-	var out bytes.Buffer
-	out.Grow(64 << 10)
+	sc.z.Reset()
+	if sc.zw == nil {
+		zw, err := zlib.NewWriterLevel(&sc.z, zlib.BestSpeed)
+		if err != nil {
+			return nil, err
+		}
+		sc.zw = zw
+	} else {
+		sc.zw.Reset(&sc.z)
+	}
+	if pal != nil {
+		row := grow(&sc.row, 1+w) // filter type 0 (none), then the row
+		row[0] = 0
+		for y := range h {
+			copy(row[1:], idx[y*w:(y+1)*w])
+			if _, err := sc.zw.Write(row); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		row := grow(&sc.row, 1+3*w)
+		row[0] = 0
+		alpha := byte(0xff)
+		for y := range h {
+			p := img.Pix[y*img.Stride : y*img.Stride+4*w]
+			for x, j := 0, 1; x < 4*w; x, j = x+4, j+3 {
+				row[j], row[j+1], row[j+2] = p[x], p[x+1], p[x+2]
+				alpha &= p[x+3]
+			}
+			if _, err := sc.zw.Write(row); err != nil {
+				return nil, err
+			}
+		}
+		if alpha != 0xff { // paletteOf stopped counting colours before it saw this
+			return stdPNG(img)
+		}
+	}
+	if err := sc.zw.Close(); err != nil {
+		return nil, err
+	}
+
+	out := bytes.NewBuffer(make([]byte, 0, sc.z.Len()+1024))
 	out.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
+	var ihdr [13]byte
 	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
 	ihdr[8] = 8 // bit depth
@@ -40,47 +82,44 @@ func encodePNG(img *image.RGBA) ([]byte, error) {
 	} else {
 		ihdr[9] = 2 // RGB
 	}
-	writeChunk(&out, "IHDR", ihdr)
+	writeChunk(out, "IHDR", ihdr[:])
 	if pal != nil {
 		plte := make([]byte, 0, 3*len(pal))
 		for _, c := range pal {
 			plte = append(plte, byte(c>>16), byte(c>>8), byte(c))
 		}
-		writeChunk(&out, "PLTE", plte)
+		writeChunk(out, "PLTE", plte)
 	}
-
-	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	var row []byte
-	if pal != nil {
-		row = make([]byte, 1+w) // filter type 0 (none), then the row
-		for y := range h {
-			copy(row[1:], idx[y*w:(y+1)*w])
-			if _, err := zw.Write(row); err != nil {
-				return nil, err
-			}
-		}
-	} else {
-		row = make([]byte, 1+3*w)
-		for y := range h {
-			p := img.Pix[y*img.Stride : y*img.Stride+4*w]
-			for x, j := 0, 1; x < 4*w; x, j = x+4, j+3 {
-				row[j], row[j+1], row[j+2] = p[x], p[x+1], p[x+2]
-			}
-			if _, err := zw.Write(row); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	writeChunk(&out, "IDAT", z.Bytes())
-	writeChunk(&out, "IEND", nil)
+	writeChunk(out, "IDAT", sc.z.Bytes())
+	writeChunk(out, "IEND", nil)
 	return out.Bytes(), nil
+}
+
+func stdPNG(img *image.RGBA) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// pngScratch is the memory one encoding needs, kept for the next: the zlib
+// writer alone allocates over a megabyte.
+type pngScratch struct {
+	zw       *zlib.Writer
+	z        bytes.Buffer
+	row, idx []byte
+	index    map[uint32]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return &pngScratch{index: make(map[uint32]byte, 256)} }}
+
+// grow returns (*b)[:n], reallocating when it is too short.
+func grow(b *[]byte, n int) []byte {
+	if cap(*b) < n {
+		*b = make([]byte, n)
+	}
+	return (*b)[:n]
 }
 
 func writeChunk(b *bytes.Buffer, typ string, data []byte) {
@@ -96,14 +135,17 @@ func writeChunk(b *bytes.Buffer, typ string, data []byte) {
 	b.Write(n[:])
 }
 
-// paletteOf reports whether img is fully opaque and, when it has at most 256
-// colours, returns them (0xRRGGBB, in order of first appearance) with one
-// palette index per pixel. Runs of one colour are checked once.
-func paletteOf(img *image.RGBA) (pal []uint32, idx []byte, opaque bool) {
+// paletteOf returns the colours of img (0xRRGGBB, in order of first
+// appearance) with one palette index per pixel when it has at most 256 and
+// is fully opaque. It stops at the 257th colour, returning no palette and
+// opaque true: the caller checks the alpha of the rest. It returns opaque
+// false when it saw a pixel that is not opaque. Runs of one colour are
+// checked once. idx is the scratch's memory.
+func paletteOf(img *image.RGBA, sc *pngScratch) (pal []uint32, idx []byte, opaque bool) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	index := make(map[uint32]byte, 256)
-	idx = make([]byte, w*h)
-	tooMany := false
+	index := sc.index
+	clear(index)
+	idx = grow(&sc.idx, w*h)
 	prev, prevIdx := uint32(1<<31), byte(0) // not a colour: alpha is checked below
 	for y := range h {
 		p := img.Pix[y*img.Stride : y*img.Stride+4*w]
@@ -118,16 +160,10 @@ func paletteOf(img *image.RGBA) (pal []uint32, idx []byte, opaque bool) {
 				row[x] = prevIdx
 				continue
 			}
-			if tooMany {
-				prev = c
-				continue
-			}
 			i, ok := index[c]
 			if !ok {
 				if len(pal) == 256 {
-					tooMany = true
-					prev = c
-					continue
+					return nil, nil, true
 				}
 				i = byte(len(pal))
 				index[c] = i
@@ -136,9 +172,6 @@ func paletteOf(img *image.RGBA) (pal []uint32, idx []byte, opaque bool) {
 			prev, prevIdx = c, i
 			row[x] = i
 		}
-	}
-	if tooMany {
-		return nil, nil, true
 	}
 	return pal, idx, true
 }
