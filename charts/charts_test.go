@@ -347,6 +347,7 @@ func TestEncodePNGRoundTrip(t *testing.T) {
 		// rest is checked while writing RGB rows.
 		"translucent after many colours": func() *image.RGBA { i := mk(97, 53, 5000); i.Pix[len(i.Pix)-1] = 10; return i }(),
 		"single pixel":                   mk(1, 1, 1),
+		"transparent":                    image.NewRGBA(image.Rect(0, 0, 7, 5)),
 	} {
 		b, err := encodePNG(img)
 		if err != nil {
