@@ -42,6 +42,7 @@ type glyphInfo struct {
 	maxX    int
 	maxY    int
 	masks   [64]atomic.Pointer[glyphMask] // by the origin's x offset in 1/64 px
+	cached  bool                          // held by the cache, so its masks may be kept
 }
 
 // glyphMask is a glyph's coverage: 12-bit alpha (as freetype's rasteriser
@@ -72,12 +73,20 @@ var (
 	rasterizer = sync.Pool{New: func() any { return raster.NewRasterizer(64, 64) }}
 )
 
-// maxMaskBytes caps the memory cached masks may hold. All the golden
-// charts together need about 300 KB (a thousand masks); past the cap masks
-// are still drawn, just not kept.
-const maxMaskBytes = 8 << 20
+// The cache's limits. All the golden charts together need about 200 glyphs
+// and 300 KB of masks (a thousand of them). Titles come from people, in any
+// script the fonts cover: past the limits glyphs and masks are still drawn,
+// just not kept.
+const (
+	maxGlyphs    = 4096    // glyphs at a size, and runes looked up
+	maxMaskBytes = 8 << 20 // memory held by masks
+)
 
-var maskBudget int64 = maxMaskBytes // a variable for tests
+// Variables for tests.
+var (
+	glyphLimit       = maxGlyphs
+	maskBudget int64 = maxMaskBytes
+)
 
 // fontFor returns the font and glyph that draw r with primary f, trying
 // chartdraw's fallback fonts as its CreateStringPath does.
@@ -103,7 +112,9 @@ func fontFor(f *truetype.Font, r rune) runeFont {
 		}
 	}
 	glyphMu.Lock()
-	runeFonts[k] = rf
+	if len(runeFonts) < glyphLimit {
+		runeFonts[k] = rf
+	}
 	glyphMu.Unlock()
 	return rf
 }
@@ -145,7 +156,8 @@ func glyph(k glyphKey) (*glyphInfo, error) {
 	glyphMu.Lock()
 	if old := glyphs[k]; old != nil {
 		g = old
-	} else {
+	} else if len(glyphs) < glyphLimit {
+		g.cached = true
 		glyphs[k] = g
 	}
 	glyphMu.Unlock()
@@ -175,6 +187,9 @@ func (g *glyphInfo) mask(sub int) *glyphMask {
 	drawing.Flatten(&path, drawing.Transformer{Tr: id, Flattener: drawing.FtLineBuilder{Adder: r}}, id.GetScale())
 	r.Rasterize(maskPainter{m})
 	r.Clear()
+	if !g.cached {
+		return m
+	}
 	if maskBytes.Add(int64(2*len(m.alpha))) <= maskBudget {
 		if !g.masks[sub].CompareAndSwap(nil, m) {
 			maskBytes.Add(-int64(2 * len(m.alpha)))

@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"fmt"
 	"image"
 	"testing"
 
@@ -65,31 +64,46 @@ func drawTextCases(r chartdraw.Renderer, w, h int) {
 }
 
 // TestRendererMatchesChartdraw checks that text from the glyph cache, and
-// everything else the renderer draws, has the pixels chartdraw.PNG gives.
+// everything else the renderer draws, has the pixels chartdraw.PNG gives:
+// with every glyph and mask cached, with masks over their budget, and with
+// nothing cached.
 func TestRendererMatchesChartdraw(t *testing.T) {
 	const w, h = 260, 190
-	for _, budget := range []int64{maxMaskBytes, 0} { // with and without caching masks
-		t.Run(fmt.Sprintf("mask budget %d", budget), func(t *testing.T) {
-			if budget == 0 { // start from an empty cache, and keep it empty
+	tests := []struct {
+		name       string
+		glyphs     int
+		maskBudget int64
+	}{
+		{"cached", maxGlyphs, maxMaskBytes},
+		{"masks over budget", maxGlyphs, 0},
+		{"glyphs over their limit", 0, maxMaskBytes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.glyphs < maxGlyphs || tt.maskBudget < maxMaskBytes {
+				// Start from an empty cache, and check what it kept.
 				glyphMu.Lock()
-				saved := glyphs
-				glyphs = map[glyphKey]*glyphInfo{}
+				savedGlyphs, savedRunes := glyphs, runeFonts
+				glyphs, runeFonts = map[glyphKey]*glyphInfo{}, map[runeKey]runeFont{}
+				glyphLimit, maskBudget = tt.glyphs, tt.maskBudget
 				glyphMu.Unlock()
 				defer func() {
 					glyphMu.Lock()
+					if len(glyphs) > tt.glyphs || len(runeFonts) > tt.glyphs {
+						t.Errorf("cached %d glyphs and %d runes, limit %d", len(glyphs), len(runeFonts), tt.glyphs)
+					}
 					for _, g := range glyphs {
 						for i := range g.masks {
-							if g.masks[i].Load() != nil {
+							if g.masks[i].Load() != nil && tt.maskBudget == 0 {
 								t.Errorf("a mask was cached beyond the budget")
 							}
 						}
 					}
-					glyphs = saved
+					glyphs, runeFonts = savedGlyphs, savedRunes
+					glyphLimit, maskBudget = maxGlyphs, maxMaskBytes
 					glyphMu.Unlock()
 				}()
 			}
-			defer func(b int64) { maskBudget = b }(maskBudget)
-			maskBudget = budget
 
 			ref := chartdraw.PNG(w, h)
 			drawTextCases(ref, w, h)
@@ -103,7 +117,7 @@ func TestRendererMatchesChartdraw(t *testing.T) {
 			diff := 0
 			for y := range h {
 				for x := range w {
-					if d := pixelDelta(r.img, want.img, x, y); d > 0 {
+					if pixelDelta(r.img, want.img, x, y) > 0 {
 						diff++
 					}
 				}
