@@ -227,6 +227,7 @@ func TestPrepareProgress(t *testing.T) {
 		base       []float64   // plotted value at the cycle start, per key result
 		marks      [][]float64 // plotted values of the check-ins, per key result
 		steps      []bool      // whether each line is drawn as steps
+		dy         []int       // pixels each line is shifted by (nil: none)
 		ideal      []float64
 		idealLabel string // "" when there is no ideal line in the legend
 		yName      string
@@ -240,7 +241,7 @@ func TestPrepareProgress(t *testing.T) {
 		{
 			name: "several: thresholds and milestones as 0/100 % steps", in: progress(uptime, churn, launch, buyers),
 			base: []float64{100, 100, 0, 0}, marks: [][]float64{{0, 100, 100}, {0, 100}, {0, 100}, {25, 12.5}},
-			steps: []bool{true, true, true, false},
+			steps: []bool{true, true, true, false}, dy: []int{-3, 0, 3, 0},
 			ideal: []float64{0, 100}, idealLabel: "Ideal pace: 0 → 100%", yName: "% of target",
 		},
 		{
@@ -293,6 +294,13 @@ func TestPrepareProgress(t *testing.T) {
 					t.Errorf("line %d: steps = %v, want %v (points %v, %v)", i, !diagonal, tt.steps[i], s.xs, s.ys)
 				}
 				checkIns += len(tt.marks[i])
+				wantDy := 0
+				if tt.dy != nil {
+					wantDy = tt.dy[i]
+				}
+				if s.dy != wantDy {
+					t.Errorf("line %d shifted by %d px, want %d", i, s.dy, wantDy)
+				}
 			}
 			if d.checkIns != checkIns {
 				t.Errorf("check-ins = %d, want %d", d.checkIns, checkIns)

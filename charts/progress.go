@@ -212,19 +212,37 @@ func ProgressChart(p Progress) ([]byte, error) {
 		})
 	}
 	for _, s := range d.series {
-		chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
-			Name:    s.label,
-			YAxis:   chartdraw.YAxisSecondary,
-			XValues: s.xs,
-			YValues: s.ys,
-			Style:   chartdraw.Style{StrokeColor: s.color, StrokeWidth: 2.5},
-		})
+		if s.dy == 0 {
+			chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
+				Name:    s.label,
+				YAxis:   chartdraw.YAxisSecondary,
+				XValues: s.xs,
+				YValues: s.ys,
+				Style:   chartdraw.Style{StrokeColor: s.color, StrokeWidth: 2.5},
+			})
+			continue
+		}
+		// Shifted a few pixels: stroked here, as chartdraw would.
+		chart.Series = append(chart.Series, layer{func(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range) {
+			r.SetStrokeColor(s.color)
+			r.SetStrokeWidth(2.5)
+			r.SetStrokeDashArray(nil)
+			for i := range s.xs {
+				x, y := cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i])+s.dy
+				if i == 0 {
+					r.MoveTo(x, y)
+				} else {
+					r.LineTo(x, y)
+				}
+			}
+			r.Stroke()
+		}})
 	}
 	// On top: check-in markers, the "Today" label and the empty-state notice.
 	chart.Series = append(chart.Series, layer{func(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range) {
 		for _, s := range d.series {
 			for _, i := range s.marks {
-				c.marker(s.shape, cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i]), 4.5, s.color)
+				c.marker(s.shape, cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i])+s.dy, 4.5, s.color)
 			}
 		}
 		if d.hasNow {
@@ -297,7 +315,12 @@ type krLine struct {
 	shape  markerShape
 	xs, ys []float64 // days from cycle start; plotted values (with the corners of steps)
 	marks  []int     // indexes in xs and ys of the check-ins, which get markers
+	dy     int       // pixels to draw the line below its values, to keep 0/100 % steps apart
 }
+
+// stepSpread is how many pixels apart threshold and milestone lines are
+// drawn in the % view.
+const stepSpread = 3.0
 
 // add appends a point to the line; step draws it as a step from the
 // previous point (level, then up or down).
@@ -387,6 +410,20 @@ func prepareProgress(p Progress) progressData {
 		}
 		d.series = append(d.series, line)
 		d.legend = append(d.legend, legendItem{label: line.label, suffix: suffix, kind: legendLine, color: line.color, shape: line.shape})
+	}
+
+	// Several threshold and milestone lines would hide each other at 0 and
+	// 100 %: spread them a few pixels apart, around their true level.
+	if !single {
+		var steps []int
+		for i, kr := range p.KeyResults {
+			if kr.Goal.discrete() {
+				steps = append(steps, i)
+			}
+		}
+		for k, i := range steps {
+			d.series[i].dy = int(math.Round((float64(k) - float64(len(steps)-1)/2) * stepSpread))
+		}
 	}
 
 	idealLabel := "Ideal pace"
