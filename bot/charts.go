@@ -80,10 +80,12 @@ func overviewChart(title string, objs []okrs.Objective, c okrs.Cycle, now time.T
 }
 
 // progressInput is the chart data of an objective's active key results. A
-// cycle's End is its last day, inclusive: the chart runs to the end of it,
-// so check-ins made on that day are drawn.
+// cycle's End is its last day, inclusive: the chart runs to the last instant
+// of it, so check-ins made on that day are drawn (and the subtitle still
+// names that day).
 func progressInput(o *okrs.Objective, c okrs.Cycle, now time.Time) charts.Progress {
-	p := charts.Progress{Title: o.Title, CycleStart: c.Start, CycleEnd: c.End.AddDate(0, 0, 1), Now: now}
+	end := c.End.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	p := charts.Progress{Title: o.Title, CycleStart: c.Start, CycleEnd: end, Now: now}
 	for i := range o.KeyResults {
 		if kr := &o.KeyResults[i]; !kr.Archived {
 			p.KeyResults = append(p.KeyResults, chartKeyResult(kr))

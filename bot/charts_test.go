@@ -100,6 +100,9 @@ func TestProgressInputWithoutHistory(t *testing.T) {
 	if !in.CycleEnd.After(lastDay) || in.CycleStart != c.Start {
 		t.Errorf("chart cycle %v – %v leaves out a check-in at %v on the cycle's last day", in.CycleStart, in.CycleEnd, lastDay)
 	}
+	if got, want := okrs.DateOf(in.CycleEnd), c.End; !got.Equal(want) {
+		t.Errorf("chart cycle ends on %v, want its last day %v", got, want)
+	}
 }
 
 func TestRenderChartsSurvivesAPanic(t *testing.T) {
