@@ -86,8 +86,9 @@ const (
 // the threshold for StayAbove and StayBelow, and a Not done / Done axis for a
 // milestone. With several, each line plots the Progress its points carry, in
 // % of target, against one ideal line from 0 % to 100 %; there the lines of
-// thresholds and milestones, whose progress is 0 or 1, are drawn as steps
-// (a milestone is a step in either view). The chart never computes progress.
+// thresholds and milestones, whose progress is 0 or 1, are drawn as steps,
+// a few pixels apart so that none hides another (a milestone is a step in
+// either view). The chart never computes progress.
 func ProgressChart(p Progress) ([]byte, error) {
 	d := prepareProgress(p)
 	c := newCanvas(progressWidth, progressHeight)
