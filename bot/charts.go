@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -34,15 +36,33 @@ func chartUnit(kr *okrs.KeyResult) string {
 	return kr.UnitLabel
 }
 
-// chartKeyResult turns a key result and its history into chart data.
+// chartGoal is how the charts package draws a key result's target.
+func chartGoal(k okrs.Kind) charts.Goal {
+	switch k {
+	case okrs.StayAbove:
+		return charts.StayAbove
+	case okrs.StayBelow:
+		return charts.StayBelow
+	case okrs.Milestone:
+		return charts.Milestone
+	}
+	return charts.Reach
+}
+
+// chartKeyResult turns a key result and its history into chart data. Every
+// progress figure is the domain's (AchievementOf, the figure the key
+// result's status shows), so a chart and its message agree.
 func chartKeyResult(kr *okrs.KeyResult) charts.KeyResult {
-	out := charts.KeyResult{Title: kr.Title, Unit: chartUnit(kr), Start: kr.Start, Target: kr.Target,
-		Decreasing: kr.Kind == okrs.Decrease || kr.Kind == okrs.StayBelow}
+	out := charts.KeyResult{Title: kr.Title, Unit: chartUnit(kr), Goal: chartGoal(kr.Kind),
+		Start: kr.Start, StartProgress: kr.AchievementOf(kr.Start), Target: kr.Target}
+	point := func(at time.Time, v float64) charts.Point {
+		return charts.Point{At: at, Value: v, Progress: kr.AchievementOf(v)}
+	}
 	for _, c := range kr.CheckIns {
-		out.Points = append(out.Points, charts.Point{At: c.At, Value: c.Value})
+		out.Points = append(out.Points, point(c.At, c.Value))
 	}
 	if len(kr.CheckIns) == 0 && !kr.LastCheckIn.IsZero() {
-		out.Points = append(out.Points, charts.Point{At: kr.LastCheckIn, Value: kr.Current})
+		out.Points = append(out.Points, point(kr.LastCheckIn, kr.Current))
 	}
 	return out
 }
@@ -59,27 +79,39 @@ func overviewChart(title string, objs []okrs.Objective, c okrs.Cycle, now time.T
 		alt: fmt.Sprintf("Bar chart of %d objectives' progress against the %s expected by now", len(objs), okrs.FormatPercent(expected))}, err
 }
 
-// progressChart draws an objective's key results over the cycle.
-func progressChart(o *okrs.Objective, c okrs.Cycle, now time.Time) (chartFile, error) {
-	p := charts.Progress{Title: o.Title, CycleStart: c.Start, CycleEnd: c.End, Now: now}
+// progressInput is the chart data of an objective's active key results. A
+// cycle's End is its last day, inclusive: the chart runs to the last instant
+// of it, so check-ins made on that day are drawn (and the subtitle still
+// names that day).
+func progressInput(o *okrs.Objective, c okrs.Cycle, now time.Time) charts.Progress {
+	end := c.End.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	p := charts.Progress{Title: o.Title, CycleStart: c.Start, CycleEnd: end, Now: now}
 	for i := range o.KeyResults {
 		if kr := &o.KeyResults[i]; !kr.Archived {
 			p.KeyResults = append(p.KeyResults, chartKeyResult(kr))
 		}
 	}
+	return p
+}
+
+// progressChart draws an objective's key results over the cycle.
+func progressChart(o *okrs.Objective, c okrs.Cycle, now time.Time) (chartFile, error) {
+	p := progressInput(o, c, now)
 	png, err := charts.ProgressChart(p)
 	return chartFile{name: "okr-progress-" + o.ID + ".png", title: "Progress: " + o.Title, png: png,
 		alt: fmt.Sprintf("Line chart of %d key results of %q over %s against the ideal pace", len(p.KeyResults), o.Title, c.Name)}, err
 }
 
 // renderCharts renders charts concurrently, keeping their order; a chart
-// that fails is left out and its error returned.
+// that fails is left out and its error returned. A job that panics fails
+// alone: its panic comes back as a *chartPanic error carrying the stack, for
+// the caller to log, and the other charts are still drawn.
 func renderCharts(jobs []func() (chartFile, error)) ([]chartFile, []error) {
 	out := make([]chartFile, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	for i, j := range jobs {
-		wg.Go(func() { out[i], errs[i] = j() })
+		wg.Go(func() { out[i], errs[i] = runChartJob(j) })
 	}
 	wg.Wait()
 	var files []chartFile
@@ -92,6 +124,35 @@ func renderCharts(jobs []func() (chartFile, error)) ([]chartFile, []error) {
 		files = append(files, out[i])
 	}
 	return files, failed
+}
+
+// runChartJob runs one chart job, turning a panic into its error.
+func runChartJob(job func() (chartFile, error)) (f chartFile, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			f, err = chartFile{}, &chartPanic{value: v, stack: debug.Stack()}
+		}
+	}()
+	return job()
+}
+
+// chartPanic is a chart job's recovered panic.
+type chartPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *chartPanic) Error() string { return fmt.Sprintf("drawing a chart panicked: %v", p.value) }
+
+// LogValue logs the panic with its stack, once, where the error is logged.
+func (p *chartPanic) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("msg", p.Error()), slog.String("stack", string(p.stack)))
+}
+
+// Unwrap exposes a panic value that is an error (e.g. a runtime error).
+func (p *chartPanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
 }
 
 // upload shares a chart in channel (in thread ts when given) with Slack's

@@ -6,9 +6,11 @@
 // 800×400 pixels), use the colour-blind-safe Okabe–Ito palette plus dashes
 // and marker shapes, and embed their fonts (no system fonts are read).
 //
-// Rendering uses github.com/go-analyze/charts/chartdraw; the output is
-// deterministic (same input, same bytes) and the functions are safe for
-// concurrent use. Empty or odd input (no data, NaN or Inf values, a
+// Rendering uses github.com/go-analyze/charts/chartdraw for axes and paths,
+// through this package's renderer (raster.go), which reuses image memory and
+// draws text from cached glyph masks (glyphs.go), and its own PNG encoder
+// (png.go). The output is deterministic (same input, same bytes) and the
+// functions are safe for concurrent use. Empty or odd input (no data, NaN or Inf values, a
 // zero-length cycle, very long titles) gives a readable chart, not an error;
 // an error is returned only if drawing or PNG encoding itself fails.
 package charts
@@ -79,17 +81,18 @@ func fonts() (regular, bold *truetype.Font) {
 	return regular, bold
 }
 
-// canvas wraps a chartdraw raster renderer with the few drawing operations
-// both charts need.
+// canvas wraps the renderer with the few drawing operations both charts
+// need.
 type canvas struct {
-	r             chartdraw.Renderer
+	r             *renderer
 	w, h          int
 	regular, bold *truetype.Font
 }
 
+// newCanvas returns a w×h canvas; encode releases its memory.
 func newCanvas(w, h int) *canvas {
 	regular, bold := fonts()
-	c := &canvas{r: chartdraw.PNG(w, h), w: w, h: h, regular: regular, bold: bold}
+	c := &canvas{r: newRenderer(w, h), w: w, h: h, regular: regular, bold: bold}
 	c.r.SetDPI(drawing.DefaultDPI)
 	return c
 }
@@ -179,16 +182,7 @@ func (c *canvas) rect(x0, y0, x1, y1 int, fill drawing.Color) {
 	if y1 < y0 {
 		y0, y1 = y1, y0
 	}
-	if x1 == x0 || y1 == y0 {
-		return
-	}
-	c.r.SetFillColor(fill)
-	c.r.MoveTo(x0, y0)
-	c.r.LineTo(x1, y0)
-	c.r.LineTo(x1, y1)
-	c.r.LineTo(x0, y1)
-	c.r.LineTo(x0, y0)
-	c.r.Fill()
+	c.r.fillRect(x0, y0, x1, y1, fill)
 }
 
 // line strokes a straight line; dash may be nil.
@@ -383,7 +377,7 @@ func (c *canvas) message(msg string, cx, cy int) {
 	c.text(msg, cx-tw/2, cy+th/2-4, sizeMessage, true, colMuted)
 }
 
-// rgbaCollector receives the finished image from the chartdraw renderer.
+// rgbaCollector receives the finished image from the renderer.
 type rgbaCollector struct{ img *image.RGBA }
 
 func (rc *rgbaCollector) SetRGBA(i *image.RGBA) { rc.img = i }
@@ -394,8 +388,9 @@ func (rc *rgbaCollector) Write([]byte) (int, error) {
 	return 0, errors.New("charts: unexpected write")
 }
 
-// encode finishes the renderer and returns the PNG bytes.
+// encode finishes the canvas, returns the PNG bytes and releases the canvas.
 func (c *canvas) encode() ([]byte, error) {
+	defer c.r.release()
 	var rc rgbaCollector
 	if err := c.r.Save(&rc); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +70,23 @@ func TestProgressChartEdgeCases(t *testing.T) {
 				p.KeyResults[i].Title = ""
 				p.KeyResults[i].Unit = "requests per second per node"
 			}
+			return p
+		},
+		"single threshold with NaN target": func() Progress {
+			p := singleThresholdProgress()
+			p.KeyResults[0].Target = nan
+			return p
+		},
+		"single milestone without check-ins": func() Progress {
+			p := singleMilestoneProgress()
+			p.KeyResults[0].Points = nil
+			return p
+		},
+		"non-finite progress": func() Progress {
+			p := mixedGoalsProgress()
+			p.KeyResults[0].StartProgress = inf
+			p.KeyResults[1].Points[2].Progress = nan
+			p.KeyResults[2].Points[0].Progress = math.MaxFloat64
 			return p
 		},
 		"emoji and newlines": func() Progress {
@@ -176,35 +194,138 @@ func TestConcurrent(t *testing.T) {
 }
 
 func TestPrepareProgress(t *testing.T) {
-	d := prepareProgress(threeKRProgress())
-	if len(d.series) != 3 || d.yName != "% of target" || d.ideal[0] != 0 || d.ideal[1] != 100 {
-		t.Fatalf("unexpected data: %+v", d)
+	day := func(n int) time.Time { return cycleStart.AddDate(0, 0, n) }
+	nan := math.NaN()
+	// Progress figures here deliberately disagree with any formula on the
+	// values (15 of 10 → 20 is not 90 %): the chart must plot what it is given.
+	odd := KeyResult{Title: "Odd", Start: 10, StartProgress: 0.05, Target: 20, Points: []Point{
+		{At: day(14), Value: 12, Progress: 1.3}, // out of order: sorted by time
+		{At: day(7), Value: 15, Progress: 0.9},
+		{At: day(9), Value: 16, Progress: nan},   // no progress: left out
+		{At: day(-3), Value: 16, Progress: 0.5},  // before the cycle: left out
+		{At: day(10), Value: nan, Progress: 0.5}, // no value: left out
+		{At: day(200), Value: 16, Progress: 0.5}, // after the cycle: left out
+	}}
+	uptime := KeyResult{Title: "Uptime", Unit: "%", Goal: StayAbove, Start: 99.95, StartProgress: 1, Target: 99.9, Points: []Point{
+		{At: day(7), Value: 99.5, Progress: 0}, {At: day(14), Value: 99.92, Progress: 1}, {At: day(21), Value: 99.97, Progress: 1},
+	}}
+	churn := KeyResult{Title: "Churn", Unit: "%", Goal: StayBelow, Start: 1.8, StartProgress: 1, Target: 2, Points: []Point{
+		{At: day(7), Value: 2.4, Progress: 0}, {At: day(14), Value: 1.9, Progress: 1},
+	}}
+	launch := KeyResult{Title: "Launch", Goal: Milestone, Start: 0, Target: 1, Points: []Point{
+		{At: day(7), Value: 0, Progress: 0}, {At: day(14), Value: 1, Progress: 1},
+	}}
+	buyers := KeyResult{Title: "Buyers", Start: 1200, Target: 2000, Points: []Point{
+		{At: day(7), Value: 1400, Progress: 0.25}, {At: day(14), Value: 1300, Progress: 0.125},
+	}}
+	progress := func(krs ...KeyResult) Progress {
+		return Progress{CycleStart: cycleStart, CycleEnd: cycleEnd, KeyResults: krs}
 	}
-	lat := d.series[1] // decreasing 400 → 280 ms
-	if lat.xs[0] != 0 || lat.ys[0] != 0 || lat.firstCheckIn != 1 {
-		t.Errorf("baseline: x %v y %v first check-in %d", lat.xs[0], lat.ys[0], lat.firstCheckIn)
+	tests := []struct {
+		name       string
+		in         Progress
+		base       []float64   // plotted value at the cycle start, per key result
+		marks      [][]float64 // plotted values of the check-ins, per key result
+		steps      []bool      // whether each line is drawn as steps
+		dy         []int       // pixels each line is shifted by (nil: none)
+		ideal      []float64
+		idealLabel string // "" when there is no ideal line in the legend
+		yName      string
+		doneAxis   bool
+	}{
+		{
+			name: "several: the given progress in %", in: progress(odd, buyers),
+			base: []float64{5, 0}, marks: [][]float64{{90, 130}, {25, 12.5}}, steps: []bool{false, false},
+			ideal: []float64{0, 100}, idealLabel: "Ideal pace: 0 → 100%", yName: "% of target",
+		},
+		{
+			name: "several: thresholds and milestones as 0/100 % steps", in: progress(uptime, churn, launch, buyers),
+			base: []float64{100, 100, 0, 0}, marks: [][]float64{{0, 100, 100}, {0, 100}, {0, 100}, {25, 12.5}},
+			steps: []bool{true, true, true, false}, dy: []int{-3, 0, 3, 0},
+			ideal: []float64{0, 100}, idealLabel: "Ideal pace: 0 → 100%", yName: "% of target",
+		},
+		{
+			name: "one Reach: raw values against a ramp", in: progress(buyers),
+			base: []float64{1200}, marks: [][]float64{{1400, 1300}}, steps: []bool{false},
+			ideal: []float64{1200, 2000}, idealLabel: "Ideal pace: 1.2k → 2k", yName: "Buyers",
+		},
+		{
+			name: "one stay-above: raw values against a level threshold", in: progress(uptime),
+			base: []float64{99.95}, marks: [][]float64{{99.5, 99.92, 99.97}}, steps: []bool{false},
+			ideal: []float64{99.9, 99.9}, idealLabel: "Threshold: ≥ 99.9%", yName: "Uptime (%)",
+		},
+		{
+			name: "one stay-below", in: progress(churn),
+			base: []float64{1.8}, marks: [][]float64{{2.4, 1.9}}, steps: []bool{false},
+			ideal: []float64{2, 2}, idealLabel: "Threshold: ≤ 2%", yName: "Churn (%)",
+		},
+		{
+			name: "one milestone: a Not done / Done step", in: progress(launch),
+			base: []float64{0}, marks: [][]float64{{0, 1}}, steps: []bool{true},
+			yName: "Launch", doneAxis: true,
+		},
 	}
-	for i := 1; i < len(lat.xs); i++ {
-		if lat.xs[i] <= lat.xs[i-1] || lat.ys[i] < lat.ys[i-1] {
-			t.Fatalf("decreasing KR not sorted or not rising as %% of target: %v %v", lat.xs, lat.ys)
-		}
-	}
-	if got := lat.ys[len(lat.ys)-1]; math.Abs(got-(400-296)/1.2) > 1e-9 {
-		t.Errorf("last latency point = %v%%", got)
-	}
-	if d.checkIns != 39 {
-		t.Errorf("check-ins = %d, want 39", d.checkIns)
-	}
-
-	s := prepareProgress(singleDecreasingProgress())
-	if s.yUnit != "ms" || s.ideal[0] != 400 || s.ideal[1] != 280 || s.yName != "P99 checkout latency (ms)" {
-		t.Errorf("single KR: unit %q ideal %v name %q", s.yUnit, s.ideal, s.yName)
-	}
-	if len(s.series[0].ys) != 8 { // baseline + 7 finite check-ins (one NaN dropped)
-		t.Errorf("single KR points: %v", s.series[0].ys)
-	}
-	if s.lo > 280 || s.hi < 400 {
-		t.Errorf("single KR range %v..%v does not cover start and target", s.lo, s.hi)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := prepareProgress(tt.in)
+			if len(d.series) != len(tt.in.KeyResults) {
+				t.Fatalf("got %d lines, want %d", len(d.series), len(tt.in.KeyResults))
+			}
+			checkIns := 0
+			for i, s := range d.series {
+				if len(s.xs) == 0 || s.xs[0] != 0 || s.ys[0] != tt.base[i] {
+					t.Errorf("line %d starts at %v, %v; want 0, %v", i, s.xs[:min(len(s.xs), 1)], s.ys[:min(len(s.ys), 1)], tt.base[i])
+				}
+				var got []float64
+				for j, m := range s.marks {
+					got = append(got, s.ys[m])
+					if j > 0 && s.xs[m] <= s.xs[s.marks[j-1]] {
+						t.Errorf("line %d: check-ins not in time order: %v", i, s.xs)
+					}
+				}
+				if !slices.EqualFunc(got, tt.marks[i], func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }) {
+					t.Errorf("line %d check-ins plotted at %v, want %v", i, got, tt.marks[i])
+				}
+				diagonal := false
+				for j := 1; j < len(s.xs); j++ {
+					diagonal = diagonal || s.xs[j] != s.xs[j-1] && s.ys[j] != s.ys[j-1]
+				}
+				if diagonal == tt.steps[i] {
+					t.Errorf("line %d: steps = %v, want %v (points %v, %v)", i, !diagonal, tt.steps[i], s.xs, s.ys)
+				}
+				checkIns += len(tt.marks[i])
+				wantDy := 0
+				if tt.dy != nil {
+					wantDy = tt.dy[i]
+				}
+				if s.dy != wantDy {
+					t.Errorf("line %d shifted by %d px, want %d", i, s.dy, wantDy)
+				}
+			}
+			if d.checkIns != checkIns {
+				t.Errorf("check-ins = %d, want %d", d.checkIns, checkIns)
+			}
+			if !slices.Equal(d.ideal, tt.ideal) {
+				t.Errorf("ideal line %v, want %v", d.ideal, tt.ideal)
+			}
+			var idealLabel string
+			for _, it := range d.legend {
+				if it.kind == legendDashed {
+					idealLabel = it.label
+				}
+			}
+			if idealLabel != tt.idealLabel {
+				t.Errorf("ideal line labelled %q, want %q", idealLabel, tt.idealLabel)
+			}
+			if d.yName != tt.yName || d.doneAxis != tt.doneAxis {
+				t.Errorf("Y axis %q (done axis %v), want %q (%v)", d.yName, d.doneAxis, tt.yName, tt.doneAxis)
+			}
+			for _, v := range append(slices.Clone(tt.ideal), tt.base...) {
+				if v < d.lo || v > d.hi {
+					t.Errorf("value range %v..%v leaves out %v", d.lo, d.hi, v)
+				}
+			}
+		})
 	}
 
 	z := prepareProgress(Progress{CycleStart: cycleStart, CycleEnd: cycleStart, Now: cycleStart})
@@ -226,11 +347,15 @@ func TestEncodePNGRoundTrip(t *testing.T) {
 		return img
 	}
 	for name, img := range map[string]*image.RGBA{
-		"paletted":     mk(97, 53, 200),
-		"256 colours":  mk(64, 64, 256),
-		"RGB":          mk(97, 53, 5000),
-		"translucent":  func() *image.RGBA { i := mk(10, 10, 3); i.Pix[3] = 10; return i }(),
-		"single pixel": mk(1, 1, 1),
+		"paletted":    mk(97, 53, 200),
+		"256 colours": mk(64, 64, 256),
+		"RGB":         mk(97, 53, 5000),
+		"translucent": func() *image.RGBA { i := mk(10, 10, 3); i.Pix[3] = 10; return i }(),
+		// Past the 257th colour the palette scan stops: the alpha of the
+		// rest is checked while writing RGB rows.
+		"translucent after many colours": func() *image.RGBA { i := mk(97, 53, 5000); i.Pix[len(i.Pix)-1] = 10; return i }(),
+		"single pixel":                   mk(1, 1, 1),
+		"transparent":                    image.NewRGBA(image.Rect(0, 0, 7, 5)),
 	} {
 		b, err := encodePNG(img)
 		if err != nil {

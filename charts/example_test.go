@@ -15,10 +15,12 @@ func ExampleProgressChart() {
 		CycleEnd:   start.AddDate(0, 3, 0),
 		Now:        start.AddDate(0, 0, 30),
 		KeyResults: []charts.KeyResult{{
-			Title: "P99 checkout latency", Unit: "ms", Start: 400, Target: 280, Decreasing: true,
+			Title: "P99 checkout latency", Unit: "ms", Start: 400, Target: 280,
+			// Progress comes from the caller's domain (okrs in okrbot):
+			// 400 → 280 ms, so 372 ms is 28/120 of the way.
 			Points: []charts.Point{
-				{At: start.AddDate(0, 0, 7), Value: 390},
-				{At: start.AddDate(0, 0, 14), Value: 372},
+				{At: start.AddDate(0, 0, 7), Value: 390, Progress: 10.0 / 120},
+				{At: start.AddDate(0, 0, 14), Value: 372, Progress: 28.0 / 120},
 			},
 		}},
 	})

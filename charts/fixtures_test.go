@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,6 +23,45 @@ func weekly(values ...float64) []Point {
 	return pts
 }
 
+// The charts take progress from their caller (okrs, in okrbot). Test data
+// states it with these stand-ins for the domain's scoring.
+
+// linear scores a key result that moves from start to target: 0 at the
+// start, 1 at the target, never below 0.
+func linear(start, target float64) func(float64) float64 {
+	return func(v float64) float64 { return max(0, (v-start)/(target-start)) }
+}
+
+// atLeast scores a threshold to stay at or above, or a milestone (at least 1).
+func atLeast(th float64) func(float64) float64 {
+	return func(v float64) float64 {
+		if v >= th {
+			return 1
+		}
+		return 0
+	}
+}
+
+// atMost scores a threshold to stay at or below.
+func atMost(th float64) func(float64) float64 {
+	return func(v float64) float64 {
+		if v <= th {
+			return 1
+		}
+		return 0
+	}
+}
+
+// scored fills in the progress of kr's start and of its points with score.
+func scored(kr KeyResult, score func(float64) float64) KeyResult {
+	kr.StartProgress = score(kr.Start)
+	kr.Points = slices.Clone(kr.Points)
+	for i := range kr.Points {
+		kr.Points[i].Progress = score(kr.Points[i].Value)
+	}
+	return kr
+}
+
 func threeKRProgress() Progress {
 	return Progress{
 		Title:      "Make checkout fast and delightful",
@@ -29,21 +69,65 @@ func threeKRProgress() Progress {
 		CycleEnd:   cycleEnd,
 		Now:        time.Date(2025, time.December, 29, 0, 0, 0, 0, time.UTC),
 		KeyResults: []KeyResult{
-			{
+			scored(KeyResult{
 				Title: "Weekly active buyers", Start: 1200, Target: 2000,
 				Points: weekly(1230, 1290, 1310, 1400, 1380, 1470, 1550, 1610, 1640, 1720, 1790, 1850, 1930),
-			},
-			{
-				Title: "P99 checkout latency", Unit: "ms", Start: 400, Target: 280, Decreasing: true,
+			}, linear(1200, 2000)),
+			scored(KeyResult{
+				Title: "P99 checkout latency", Unit: "ms", Start: 400, Target: 280,
 				// Deliberately out of order: the chart sorts check-ins.
 				Points: reversed(weekly(398, 390, 385, 371, 366, 352, 340, 338, 325, 318, 305, 301, 296)),
-			},
-			{
-				Title: "One-click pay launched", Start: 0, Target: 1,
-				Points: weekly(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1),
-			},
+			}, linear(400, 280)),
+			milestoneKR(),
 		},
 	}
+}
+
+func milestoneKR() KeyResult {
+	return scored(KeyResult{
+		Title: "One-click pay launched", Goal: Milestone, Start: 0, Target: 1,
+		Points: weekly(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1),
+	}, atLeast(1))
+}
+
+// uptimeKR holds a threshold except in weeks 5 and 6.
+func uptimeKR() KeyResult {
+	return scored(KeyResult{
+		Title: "Checkout uptime", Unit: "%", Goal: StayAbove, Start: 99.95, Target: 99.9,
+		Points: weekly(99.96, 99.93, 99.97, 99.92, 99.71, 99.84, 99.91, 99.95, 99.98, 99.94, 99.96, 99.97),
+	}, atLeast(99.9))
+}
+
+// churnKR is a threshold to stay below, broken in weeks 3 and 4.
+func churnKR() KeyResult {
+	return scored(KeyResult{
+		Title: "Monthly buyer churn", Unit: "%", Goal: StayBelow, Start: 1.8, Target: 2,
+		Points: weekly(1.9, 1.95, 2.3, 2.1, 1.9, 1.85, 1.7, 1.8, 1.75, 1.6, 1.7, 1.65),
+	}, atMost(2))
+}
+
+func singleThresholdProgress() Progress {
+	return Progress{
+		Title: "Keep checkout reliable", CycleStart: cycleStart, CycleEnd: cycleEnd,
+		Now:        time.Date(2025, time.December, 22, 0, 0, 0, 0, time.UTC),
+		KeyResults: []KeyResult{uptimeKR()},
+	}
+}
+
+func singleMilestoneProgress() Progress {
+	return Progress{
+		Title: "Make checkout fast and delightful", CycleStart: cycleStart, CycleEnd: cycleEnd,
+		Now:        time.Date(2025, time.December, 29, 0, 0, 0, 0, time.UTC),
+		KeyResults: []KeyResult{milestoneKR()},
+	}
+}
+
+// mixedGoalsProgress has one key result of each goal.
+func mixedGoalsProgress() Progress {
+	p := threeKRProgress()
+	p.Title = "Keep checkout reliable while it grows"
+	p.KeyResults = []KeyResult{p.KeyResults[0], uptimeKR(), churnKR(), milestoneKR()}
+	return p
 }
 
 func reversed(p []Point) []Point {
@@ -61,7 +145,7 @@ func singleDecreasingProgress() Progress {
 		CycleEnd:   cycleEnd,
 		Now:        time.Date(2025, time.November, 20, 0, 0, 0, 0, time.UTC),
 		KeyResults: []KeyResult{{
-			Title: "P99 checkout latency", Unit: "ms", Start: 400, Target: 280, Decreasing: true,
+			Title: "P99 checkout latency", Unit: "ms", Start: 400, Target: 280,
 			Points: weekly(395, 392, 371, 366, 360, 347, 341, math.NaN()),
 		}},
 	}
@@ -70,14 +154,14 @@ func singleDecreasingProgress() Progress {
 func fiveKRProgress() Progress {
 	p := threeKRProgress()
 	p.KeyResults = append(p.KeyResults,
-		KeyResult{
+		scored(KeyResult{
 			Title: "Monthly revenue", Unit: "$", Start: 120000, Target: 180000,
 			Points: weekly(121000, 125000, 127000, 131000, 138000, 140000, 143000, 150000, 152000, 157000, 163000, 166000, 171000),
-		},
-		KeyResult{
+		}, linear(120000, 180000)),
+		scored(KeyResult{
 			Title: "Checkout conversion", Unit: "%", Start: 2.1, Target: 3,
 			Points: weekly(2.1, 2.2, 2.15, 2.3, 2.4, 2.35, 2.5, 2.6, 2.7, 2.75, 2.8, 2.9, 3.1),
-		},
+		}, linear(2.1, 3)),
 	)
 	return p
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // This file holds the pure helpers (no drawing): text shortening, value and
-// date formatting, the "% of target" maths and the choice of axis ranges.
+// date formatting and the choice of axis ranges. Progress is never computed
+// here: callers pass it in.
 
 const ellipsis = "…"
 
@@ -36,34 +37,6 @@ func shorten(s string, maxRunes int) string {
 		n++
 	}
 	return s
-}
-
-// percentOfTarget returns how far value has moved from start towards target,
-// in percent: 0 at start, 100 at target, above 100 for over-achievement and
-// below 0 for a move the wrong way. It works for decreasing key results too
-// (start 400, target 280, value 310 gives 75). The direction comes from start
-// and target; decreasing only matters when they are equal, in which case the
-// result is 100 once value has reached the target in the wanted direction and
-// 0 before. Non-finite inputs give NaN.
-func percentOfTarget(start, target, value float64, decreasing bool) float64 {
-	if !finite(start) || !finite(target) || !finite(value) {
-		return math.NaN()
-	}
-	span := target - start
-	if span == 0 {
-		if (decreasing && value <= target) || (!decreasing && value >= target) {
-			return 100
-		}
-		return 0
-	}
-	if !finite(span) {
-		return math.NaN()
-	}
-	p := (value - start) / span * 100
-	if !finite(p) { // overflow with extreme inputs
-		return math.NaN()
-	}
-	return p
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -40,52 +40,6 @@ func TestShorten(t *testing.T) {
 	}
 }
 
-func TestPercentOfTarget(t *testing.T) {
-	nan, inf := math.NaN(), math.Inf(1)
-	tests := []struct {
-		name                 string
-		start, target, value float64
-		decreasing           bool
-		want                 float64 // NaN: expect NaN
-	}{
-		{"at start", 1200, 2000, 1200, false, 0},
-		{"half way", 1200, 2000, 1600, false, 50},
-		{"at target", 1200, 2000, 2000, false, 100},
-		{"over-achieved", 1200, 2000, 2400, false, 150},
-		{"went backwards", 1200, 2000, 1000, false, -25},
-		{"decreasing start", 400, 280, 400, true, 0},
-		{"decreasing improving", 400, 280, 310, true, 75},
-		{"decreasing at target", 400, 280, 280, true, 100},
-		{"decreasing beyond", 400, 280, 250, true, 125},
-		{"decreasing worse", 400, 280, 430, true, -25},
-		{"milestone not done", 0, 1, 0, false, 0},
-		{"milestone done", 0, 1, 1, false, 100},
-		{"negative range", -10, 10, 0, false, 50},
-		{"target == start, reached", 5, 5, 5, false, 100},
-		{"target == start, above", 5, 5, 6, false, 100},
-		{"target == start, below", 5, 5, 4, false, 0},
-		{"target == start decreasing, below", 5, 5, 4, true, 100},
-		{"target == start decreasing, above", 5, 5, 6, true, 0},
-		{"NaN value", 0, 10, nan, false, nan},
-		{"Inf value", 0, 10, inf, false, nan},
-		{"NaN target", 0, nan, 5, false, nan},
-		{"Inf start", -inf, 10, 5, false, nan},
-		{"overflow", -math.MaxFloat64, math.MaxFloat64, 0, false, nan},
-	}
-	for _, tt := range tests {
-		got := percentOfTarget(tt.start, tt.target, tt.value, tt.decreasing)
-		if math.IsNaN(tt.want) {
-			if !math.IsNaN(got) {
-				t.Errorf("%s: got %v, want NaN", tt.name, got)
-			}
-			continue
-		}
-		if math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("%s: percentOfTarget(%v, %v, %v) = %v, want %v", tt.name, tt.start, tt.target, tt.value, got, tt.want)
-		}
-	}
-}
-
 func TestAxisRange(t *testing.T) {
 	tests := []struct {
 		name                    string

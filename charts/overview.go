@@ -45,6 +45,7 @@ func OverviewChart(o Overview) ([]byte, error) {
 	scratch := newCanvas(1, 1)
 	scratch.w, scratch.h = overviewWidth, overviewMinHeight
 	lay := layoutOverview(scratch, o)
+	scratch.r.release()
 	c := newCanvas(overviewWidth, lay.height)
 	drawOverview(c, o, lay)
 	png, err := c.encode()

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/png"
+	"sync"
 )
 
 // encodePNG writes an opaque RGBA image as a lossless PNG, fast.
@@ -19,68 +20,158 @@ import (
 // with transparency fall back to image/png. The output is deterministic.
 func encodePNG(img *image.RGBA) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
-	pal, idx, opaque := paletteOf(img)
-	if !opaque || w == 0 || h == 0 {
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
+	if w == 0 || h == 0 {
+		return stdPNG(img)
 	}
+	sc := scratchPool.Get().(*pngScratch)
+	defer scratchPool.Put(sc)
 
-	var out bytes.Buffer
-	out.Grow(64 << 10)
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8] = 8 // bit depth
-	if pal != nil {
-		ihdr[9] = 3 // paletted
-	} else {
-		ihdr[9] = 2 // RGB
-	}
-	writeChunk(&out, "IHDR", ihdr)
-	if pal != nil {
-		plte := make([]byte, 0, 3*len(pal))
-		for _, c := range pal {
-			plte = append(plte, byte(c>>16), byte(c>>8), byte(c))
-		}
-		writeChunk(&out, "PLTE", plte)
-	}
-
-	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	paletted, opaque, err := sc.compressPaletted(img)
 	if err != nil {
 		return nil, err
 	}
-	var row []byte
-	if pal != nil {
-		row = make([]byte, 1+w) // filter type 0 (none), then the row
-		for y := range h {
-			copy(row[1:], idx[y*w:(y+1)*w])
-			if _, err := zw.Write(row); err != nil {
-				return nil, err
-			}
-		}
-	} else {
-		row = make([]byte, 1+3*w)
-		for y := range h {
-			p := img.Pix[y*img.Stride : y*img.Stride+4*w]
-			for x, j := 0, 1; x < 4*w; x, j = x+4, j+3 {
-				row[j], row[j+1], row[j+2] = p[x], p[x+1], p[x+2]
-			}
-			if _, err := zw.Write(row); err != nil {
-				return nil, err
-			}
+	if !paletted && opaque {
+		if opaque, err = sc.compressRGB(img); err != nil {
+			return nil, err
 		}
 	}
-	if err := zw.Close(); err != nil {
+	if !opaque {
+		return stdPNG(img)
+	}
+
+	out := bytes.NewBuffer(make([]byte, 0, sc.z.Len()+1024))
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8] = 8 // bit depth
+	ihdr[9] = 2 // RGB
+	if paletted {
+		ihdr[9] = 3
+	}
+	writeChunk(out, "IHDR", ihdr[:])
+	if paletted {
+		plte := make([]byte, 0, 3*len(sc.pal))
+		for _, c := range sc.pal {
+			plte = append(plte, byte(c), byte(c>>8), byte(c>>16))
+		}
+		writeChunk(out, "PLTE", plte)
+	}
+	writeChunk(out, "IDAT", sc.z.Bytes())
+	writeChunk(out, "IEND", nil)
+	return out.Bytes(), nil
+}
+
+func stdPNG(img *image.RGBA) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
-	writeChunk(&out, "IDAT", z.Bytes())
-	writeChunk(&out, "IEND", nil)
-	return out.Bytes(), nil
+	return buf.Bytes(), nil
+}
+
+// pngScratch is the memory one encoding needs, kept for the next: the zlib
+// writer alone allocates over a megabyte.
+type pngScratch struct {
+	zw    *zlib.Writer
+	z     bytes.Buffer // the compressed rows
+	row   []byte
+	pal   []uint32 // colours as little-endian RGBA: R in the low byte
+	index map[uint32]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return &pngScratch{index: make(map[uint32]byte, 256)} }}
+
+// startZlib points the zlib writer at a cleared sc.z.
+func (sc *pngScratch) startZlib() error {
+	sc.z.Reset()
+	if sc.zw != nil {
+		sc.zw.Reset(&sc.z)
+		return nil
+	}
+	zw, err := zlib.NewWriterLevel(&sc.z, zlib.BestSpeed)
+	sc.zw = zw
+	return err
+}
+
+// grow returns (*b)[:n], reallocating when it is too short.
+func grow(b *[]byte, n int) []byte {
+	if cap(*b) < n {
+		*b = make([]byte, n)
+	}
+	return (*b)[:n]
+}
+
+// compressPaletted compresses img's rows as palette indices into sc.z, the
+// colours into sc.pal (in order of first appearance), in one pass over the
+// pixels. It gives up at the 257th colour (paletted false, opaque true: the
+// caller checks the alpha of the rest) or at a pixel that is not opaque
+// (opaque false). Runs of one colour are looked up once.
+func (sc *pngScratch) compressPaletted(img *image.RGBA) (paletted, opaque bool, err error) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if err := sc.startZlib(); err != nil {
+		return false, false, err
+	}
+	clear(sc.index)
+	sc.pal = sc.pal[:0]
+	row := grow(&sc.row, 1+w)
+	row[0] = 0 // filter type 0 (none)
+	// prev starts as anything but the first pixel, so that one is looked at.
+	prev, prevIdx := ^binary.LittleEndian.Uint32(img.Pix), byte(0)
+	for y := range h {
+		p := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		for x := range w {
+			v := binary.LittleEndian.Uint32(p[4*x:])
+			if v == prev {
+				row[1+x] = prevIdx
+				continue
+			}
+			if v>>24 != 0xff {
+				return false, false, nil
+			}
+			i, ok := sc.index[v]
+			if !ok {
+				if len(sc.pal) == 256 {
+					return false, true, nil
+				}
+				i = byte(len(sc.pal))
+				sc.index[v] = i
+				sc.pal = append(sc.pal, v)
+			}
+			prev, prevIdx = v, i
+			row[1+x] = i
+		}
+		if _, err := sc.zw.Write(row); err != nil {
+			return false, false, err
+		}
+	}
+	return true, true, sc.zw.Close()
+}
+
+// compressRGB compresses img's rows as RGB into sc.z; opaque is false when
+// a pixel is not (sc.z is then of no use).
+func (sc *pngScratch) compressRGB(img *image.RGBA) (opaque bool, err error) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if err := sc.startZlib(); err != nil {
+		return false, err
+	}
+	// Each pixel is stored as 4 bytes (RGBA) and the next one overwrites its
+	// A: one store instead of three, and one spare byte at the end.
+	row := grow(&sc.row, 1+3*w+1)
+	row[0] = 0
+	all := ^uint32(0) // AND of every pixel: its top byte is the AND of the alphas
+	for y := range h {
+		p := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		for x, j := 0, 1; x+4 <= len(p); x, j = x+4, j+3 {
+			v := binary.LittleEndian.Uint32(p[x:])
+			all &= v
+			binary.LittleEndian.PutUint32(row[j:], v)
+		}
+		if _, err := sc.zw.Write(row[:1+3*w]); err != nil {
+			return false, err
+		}
+	}
+	return all>>24 == 0xff, sc.zw.Close()
 }
 
 func writeChunk(b *bytes.Buffer, typ string, data []byte) {
@@ -94,51 +185,4 @@ func writeChunk(b *bytes.Buffer, typ string, data []byte) {
 	b.Write(data)
 	binary.BigEndian.PutUint32(n[:], crc.Sum32())
 	b.Write(n[:])
-}
-
-// paletteOf reports whether img is fully opaque and, when it has at most 256
-// colours, returns them (0xRRGGBB, in order of first appearance) with one
-// palette index per pixel. Runs of one colour are checked once.
-func paletteOf(img *image.RGBA) (pal []uint32, idx []byte, opaque bool) {
-	w, h := img.Rect.Dx(), img.Rect.Dy()
-	index := make(map[uint32]byte, 256)
-	idx = make([]byte, w*h)
-	tooMany := false
-	prev, prevIdx := uint32(1<<31), byte(0) // not a colour: alpha is checked below
-	for y := range h {
-		p := img.Pix[y*img.Stride : y*img.Stride+4*w]
-		row := idx[y*w : (y+1)*w]
-		for x := range row {
-			v := binary.BigEndian.Uint32(p[4*x:]) // RGBA
-			if v&0xff != 0xff {
-				return nil, nil, false
-			}
-			c := v >> 8
-			if c == prev {
-				row[x] = prevIdx
-				continue
-			}
-			if tooMany {
-				prev = c
-				continue
-			}
-			i, ok := index[c]
-			if !ok {
-				if len(pal) == 256 {
-					tooMany = true
-					prev = c
-					continue
-				}
-				i = byte(len(pal))
-				index[c] = i
-				pal = append(pal, c)
-			}
-			prev, prevIdx = c, i
-			row[x] = i
-		}
-	}
-	if tooMany {
-		return nil, nil, true
-	}
-	return pal, idx, true
 }

@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -12,25 +11,53 @@ import (
 	"github.com/go-analyze/charts/chartdraw/drawing"
 )
 
-// Point is one check-in: the value a key result had at a moment.
+// Point is one check-in: the value a key result had at a moment, and the
+// progress that value stands for as the caller's domain scores it.
 type Point struct {
 	At    time.Time
-	Value float64
+	Value float64 // raw value, in the key result's unit
+	// Progress is the achievement at Value as a fraction: 0 at the start,
+	// 1 at the target (or while a threshold holds, or once a milestone is
+	// done), above 1 beyond the target. The chart plots it as given and
+	// never derives it from Value.
+	Progress float64
 }
+
+// Goal is what a key result aims at. It decides how the target is drawn,
+// never how progress is computed.
+type Goal int
+
+const (
+	// Reach: move from Start to Target during the cycle. The target is an
+	// ideal-pace ramp from Start at the cycle start to Target at its end.
+	Reach Goal = iota
+	// StayAbove: hold at or above Target, a horizontal threshold line.
+	StayAbove
+	// StayBelow: hold at or below Target, a horizontal threshold line.
+	StayBelow
+	// Milestone: done (Value 1) or not (Value 0).
+	Milestone
+)
+
+// discrete reports whether the goal's progress only takes the values 0 and
+// 1 (thresholds and milestones); such lines are drawn as steps.
+func (g Goal) discrete() bool { return g == StayAbove || g == StayBelow || g == Milestone }
 
 // KeyResult is one measurable result and its check-ins.
 type KeyResult struct {
 	Title string
 	// Unit is the display unit: "" (plain number), "%", a currency symbol
 	// used as a prefix ("$", "€", "£") or any short suffix such as "ms".
-	Unit          string
-	Start, Target float64
-	// Decreasing marks a key result whose target is below its start (e.g.
-	// P99 latency 400 ms → 280 ms). The direction is taken from Start and
-	// Target; the flag only decides what "reached" means when they are equal.
-	Decreasing bool
-	// Points are the check-ins, in any order. Non-finite values and points
-	// outside the cycle are left out.
+	Unit string
+	Goal Goal
+	// Start is the value the line begins with at the cycle start, and
+	// StartProgress the progress it stands for (0 for a Reach key result;
+	// 0 or 1 for a threshold).
+	Start, StartProgress float64
+	// Target is the value to reach or the threshold to hold.
+	Target float64
+	// Points are the check-ins, in any order. Points whose Value or
+	// Progress is not finite, or that lie outside the cycle, are left out.
 	Points []Point
 }
 
@@ -52,12 +79,16 @@ const (
 // ProgressChart draws key-result progress over the cycle as a PNG.
 //
 // The X axis is the cycle (start to end) with date ticks. Each key result is
-// a line that starts at its Start value at CycleStart and follows its
-// check-ins (marked with a shape per key result), next to a dashed "ideal
-// pace" line from start to target at the cycle end. With one key result the
-// raw values are plotted with its unit; with several, each is plotted as % of
-// the way from its start to its target (so an improving decreasing key result
-// rises too) against one ideal line from 0 % to 100 %.
+// a line that starts at its Start at CycleStart and follows its check-ins
+// (marked with a shape per key result). With one key result its raw values
+// are plotted with its unit, next to its target: a dashed "ideal pace" ramp
+// from Start to Target for a Reach key result, a dashed horizontal line at
+// the threshold for StayAbove and StayBelow, and a Not done / Done axis for a
+// milestone. With several, each line plots the Progress its points carry, in
+// % of target, against one ideal line from 0 % to 100 %; there the lines of
+// thresholds and milestones, whose progress is 0 or 1, are drawn as steps,
+// a few pixels apart so that none hides another (a milestone is a step in
+// either view). The chart never computes progress.
 func ProgressChart(p Progress) ([]byte, error) {
 	d := prepareProgress(p)
 	c := newCanvas(progressWidth, progressHeight)
@@ -76,6 +107,9 @@ func ProgressChart(p Progress) ([]byte, error) {
 
 	plotH := progressHeight - plotTop - outerMargin - 30
 	yMin, yMax, yStep := axisRange(d.lo, d.hi, min(max(plotH/44, 4), 9))
+	if d.doneAxis {
+		yMin, yMax, yStep = 0, 1, 1
+	}
 	// An unlabelled tick a little below the lowest one keeps values at the
 	// bottom (a 0 % start, a 0/1 milestone) off the X axis line.
 	yTicks := []chartdraw.Tick{{Value: yMin - (yMax-yMin)*0.025}}
@@ -91,7 +125,14 @@ func ProgressChart(p Progress) ([]byte, error) {
 		d.ideal[i] = math.Max(yMin, math.Min(v, yMax))
 	}
 	for _, v := range yVals {
-		yTicks = append(yTicks, chartdraw.Tick{Value: v, Label: formatValue(v, d.yUnit, yStep)})
+		label := formatValue(v, d.yUnit, yStep)
+		if d.doneAxis {
+			label = doneLabel(v)
+		}
+		yTicks = append(yTicks, chartdraw.Tick{Value: v, Label: label})
+	}
+	if d.doneAxis { // headroom above "Done" for the "Today" label
+		yTicks = append(yTicks, chartdraw.Tick{Value: 1.15})
 	}
 
 	labelW, _ := c.measure("Sep 30", sizeTick, false)
@@ -172,19 +213,37 @@ func ProgressChart(p Progress) ([]byte, error) {
 		})
 	}
 	for _, s := range d.series {
-		chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
-			Name:    s.label,
-			YAxis:   chartdraw.YAxisSecondary,
-			XValues: s.xs,
-			YValues: s.ys,
-			Style:   chartdraw.Style{StrokeColor: s.color, StrokeWidth: 2.5},
-		})
+		if s.dy == 0 {
+			chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
+				Name:    s.label,
+				YAxis:   chartdraw.YAxisSecondary,
+				XValues: s.xs,
+				YValues: s.ys,
+				Style:   chartdraw.Style{StrokeColor: s.color, StrokeWidth: 2.5},
+			})
+			continue
+		}
+		// Shifted a few pixels: stroked here, as chartdraw would.
+		chart.Series = append(chart.Series, layer{func(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range) {
+			r.SetStrokeColor(s.color)
+			r.SetStrokeWidth(2.5)
+			r.SetStrokeDashArray(nil)
+			for i := range s.xs {
+				x, y := cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i])+s.dy
+				if i == 0 {
+					r.MoveTo(x, y)
+				} else {
+					r.LineTo(x, y)
+				}
+			}
+			r.Stroke()
+		}})
 	}
 	// On top: check-in markers, the "Today" label and the empty-state notice.
 	chart.Series = append(chart.Series, layer{func(r chartdraw.Renderer, cb chartdraw.Box, xr, yr chartdraw.Range) {
 		for _, s := range d.series {
-			for i := s.firstCheckIn; i < len(s.xs); i++ {
-				c.marker(s.shape, cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i]), 4.5, s.color)
+			for _, i := range s.marks {
+				c.marker(s.shape, cb.Left+xr.Translate(s.xs[i]), cb.Bottom-yr.Translate(s.ys[i])+s.dy, 4.5, s.color)
 			}
 		}
 		if d.hasNow {
@@ -211,6 +270,7 @@ func ProgressChart(p Progress) ([]byte, error) {
 		c.textRotated(name, outerMargin+nameH-4, cb.Top+cb.Height()/2+nw/2, sizeAxisName, false, colMuted)
 	}}
 
+	defer c.r.release()
 	var rc rgbaCollector
 	if err := chart.Render(func(int, int) chartdraw.Renderer { return c.r }, &rc); err != nil {
 		return nil, fmt.Errorf("charts: progress chart: %w", err)
@@ -245,16 +305,31 @@ type progressData struct {
 	lo, hi   float64   // value range to show
 	yUnit    string    // unit of the Y tick labels
 	yName    string    // Y axis title
+	doneAxis bool      // a milestone on its own: ticks "Not done" at 0 and "Done" at 1
 	subtitle string
 	legend   []legendItem
 }
 
 type krLine struct {
-	label        string
-	color        drawing.Color
-	shape        markerShape
-	xs, ys       []float64 // days from cycle start; plotted values
-	firstCheckIn int       // index of the first check-in (after the baseline)
+	label  string
+	color  drawing.Color
+	shape  markerShape
+	xs, ys []float64 // days from cycle start; plotted values (with the corners of steps)
+	marks  []int     // indexes in xs and ys of the check-ins, which get markers
+	dy     int       // pixels to draw the line below its values, to keep 0/100 % steps apart
+}
+
+// stepSpread is how many pixels apart threshold and milestone lines are
+// drawn in the % view.
+const stepSpread = 3.0
+
+// add appends a point to the line; step draws it as a step from the
+// previous point (level, then up or down).
+func (l *krLine) add(x, y float64, step bool) {
+	if n := len(l.ys); step && n > 0 && l.ys[n-1] != y {
+		l.xs, l.ys = append(l.xs, x), append(l.ys, l.ys[n-1])
+	}
+	l.xs, l.ys = append(l.xs, x), append(l.ys, y)
 }
 
 func prepareProgress(p Progress) progressData {
@@ -286,53 +361,74 @@ func prepareProgress(p Progress) progressData {
 		}
 	}
 
+	discrete := false
 	for i, kr := range p.KeyResults {
-		value := func(v float64) float64 {
+		discrete = discrete || kr.Goal.discrete()
+		// One key result shows its raw values; several show the progress
+		// they were given, in percent. Nothing here scores a value.
+		plotted := func(value, progress float64) float64 {
 			if single {
-				return v
+				return value
 			}
-			return percentOfTarget(kr.Start, kr.Target, v, kr.Decreasing)
+			return progress * 100
 		}
+		step := kr.Goal == Milestone || !single && kr.Goal.discrete()
 		// Shapes cycle out of step with colours: no two lines look the same.
 		line := krLine{color: seriesColor(i), shape: markerShape(i+i/len(palette)) % shapeCount}
-		if base := value(kr.Start); finite(base) {
-			line.xs, line.ys = append(line.xs, 0), append(line.ys, base)
+		if base := plotted(kr.Start, kr.StartProgress); finite(base) {
+			line.add(0, base, step)
 		}
-		line.firstCheckIn = len(line.xs)
 		pts := slices.Clone(kr.Points)
 		slices.SortStableFunc(pts, func(a, b Point) int { return a.At.Compare(b.At) })
 		for _, pt := range pts {
-			v := value(pt.Value)
-			if !finite(pt.Value) || !finite(v) || pt.At.Before(d.start) || pt.At.After(d.end) {
+			v := plotted(pt.Value, pt.Progress)
+			if !finite(pt.Value) || !finite(pt.Progress) || !finite(v) || pt.At.Before(d.start) || pt.At.After(d.end) {
 				continue
 			}
-			line.xs = append(line.xs, daysBetween(d.start, pt.At))
-			line.ys = append(line.ys, v)
+			line.add(daysBetween(d.start, pt.At), v, step)
+			line.marks = append(line.marks, len(line.ys)-1)
 		}
 		for _, v := range line.ys {
 			include(v)
 		}
-		d.checkIns += len(line.xs) - line.firstCheckIn
+		d.checkIns += len(line.marks)
 
-		unit, step := kr.Unit, 1.0
-		if single {
-			step = 0
-		} else {
-			unit = "%"
-		}
 		line.label = shorten(kr.Title, 120)
 		if line.label == "" {
 			line.label = fmt.Sprintf("Key result %d", i+1)
 		}
 		var suffix string
-		if n := len(line.ys); n > line.firstCheckIn {
-			suffix = " · " + formatValue(line.ys[n-1], unit, cmp.Or(step, autoStep(line.ys[n-1])))
+		if n := len(line.marks); n > 0 {
+			last := line.ys[line.marks[n-1]]
+			switch {
+			case !single:
+				suffix = " · " + formatValue(last, "%", 1)
+			case kr.Goal == Milestone:
+				suffix = " · " + doneLabel(last)
+			default: // up to two decimals: 99.97 % must not read "100%" next to a 99.9 % threshold
+				suffix = " · " + formatValue(last, kr.Unit, 0)
+			}
 		}
 		d.series = append(d.series, line)
 		d.legend = append(d.legend, legendItem{label: line.label, suffix: suffix, kind: legendLine, color: line.color, shape: line.shape})
 	}
 
+	// Several threshold and milestone lines would hide each other at 0 and
+	// 100 %: spread them a few pixels apart, around their true level.
+	if !single {
+		var steps []int
+		for i, kr := range p.KeyResults {
+			if kr.Goal.discrete() {
+				steps = append(steps, i)
+			}
+		}
+		for k, i := range steps {
+			d.series[i].dy = int(math.Round((float64(k) - float64(len(steps)-1)/2) * stepSpread))
+		}
+	}
+
 	idealLabel := "Ideal pace"
+	var goal string // the single key result's target, for the subtitle
 	if single {
 		kr := p.KeyResults[0]
 		d.yUnit = cleanUnit(kr.Unit)
@@ -340,14 +436,34 @@ func prepareProgress(p Progress) progressData {
 		if d.yName == "" {
 			d.yName = "Value"
 		}
-		if d.yUnit != "" {
+		if d.yUnit != "" && kr.Goal != Milestone {
 			d.yName += " (" + d.yUnit + ")"
 		}
-		include(kr.Start)
-		include(kr.Target)
-		if finite(kr.Start) && finite(kr.Target) {
-			d.ideal = []float64{kr.Start, kr.Target}
-			idealLabel = "Ideal pace: " + formatValue(kr.Start, kr.Unit, autoStep(kr.Start)) + " → " + formatValue(kr.Target, kr.Unit, autoStep(kr.Target))
+		val := func(v float64) string { return formatValue(v, kr.Unit, autoStep(v)) }
+		switch kr.Goal {
+		case StayAbove, StayBelow:
+			include(kr.Target)
+			if finite(kr.Target) {
+				sign, words := "≥", "stay at or above "
+				if kr.Goal == StayBelow {
+					sign, words = "≤", "stay at or below "
+				}
+				d.ideal = []float64{kr.Target, kr.Target}
+				idealLabel = "Threshold: " + sign + " " + val(kr.Target)
+				goal = words + val(kr.Target)
+			}
+		case Milestone:
+			d.doneAxis = true
+			lo, hi = 0, 1
+			goal = "milestone: done or not done"
+		default:
+			include(kr.Start)
+			include(kr.Target)
+			if finite(kr.Start) && finite(kr.Target) {
+				d.ideal = []float64{kr.Start, kr.Target}
+				idealLabel = "Ideal pace: " + val(kr.Start) + " → " + val(kr.Target)
+				goal = "from " + val(kr.Start) + " to " + val(kr.Target)
+			}
 		}
 	} else {
 		d.yUnit, d.yName = "%", "% of target"
@@ -363,7 +479,7 @@ func prepareProgress(p Progress) progressData {
 		lo, hi = 0, 100
 	}
 	// Leave a little headroom above the highest value for the "Today" label.
-	if h := hi + (hi-lo)*0.04; hi > lo && finite(h) {
+	if h := hi + (hi-lo)*0.04; hi > lo && finite(h) && !d.doneAxis {
 		hi = h
 	}
 	d.lo, d.hi = lo, hi
@@ -373,14 +489,24 @@ func prepareProgress(p Progress) progressData {
 	case len(p.KeyResults) == 0:
 		d.subtitle += " · no key results"
 	case single:
-		kr := p.KeyResults[0]
-		if finite(kr.Start) && finite(kr.Target) {
-			d.subtitle += " · from " + formatValue(kr.Start, kr.Unit, autoStep(kr.Start)) + " to " + formatValue(kr.Target, kr.Unit, autoStep(kr.Target))
+		if goal != "" {
+			d.subtitle += " · " + goal
 		}
 	default:
-		d.subtitle += fmt.Sprintf(" · %d key results, each as %% of the way from its start to its target", len(p.KeyResults))
+		d.subtitle += fmt.Sprintf(" · %d key results, each as %% of its target", len(p.KeyResults))
+		if discrete {
+			d.subtitle += " (thresholds and milestones count 0 or 100%)"
+		}
 	}
 	return d
+}
+
+// doneLabel names a milestone's value.
+func doneLabel(v float64) string {
+	if v >= 1 {
+		return "Done"
+	}
+	return "Not done"
 }
 
 // dateRange prints a cycle like "Oct 1 – Dec 31, 2025".
