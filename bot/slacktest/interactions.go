@@ -285,6 +285,14 @@ func (s *Server) PressButton(ctx context.Context, userID string, on Surface, act
 // radio buttons, checkboxes or a picker with value as in Values, or an input
 // with dispatch_action.
 func (s *Server) Act(ctx context.Context, userID string, on Surface, actionID string, value any) (*Ack, error) {
+	return s.ActWithValues(ctx, userID, on, actionID, value, nil)
+}
+
+// ActWithValues is Act on a view into which the user has typed typed (as
+// in Values) without submitting it yet: the interaction's view state holds
+// what they typed, as Slack sends it. Values naming no element of the view
+// are left out.
+func (s *Server) ActWithValues(ctx context.Context, userID string, on Surface, actionID string, value any, typed Values) (*Ack, error) {
 	u, ok := s.User(userID)
 	if !ok {
 		return nil, fmt.Errorf("slacktest: unknown user %q", userID)
@@ -354,6 +362,7 @@ func (s *Server) Act(ctx context.Context, userID string, on Surface, actionID st
 		action = st
 		values = Values{blockID: {actionID: value}}
 	}
+	values = mergeTyped(blocks, values, typed)
 	action["action_id"], action["block_id"], action["action_ts"] = actionID, blockID, actionTS
 
 	state, err := buildState(blocks, values, false)
@@ -615,4 +624,43 @@ func (a *Ack) Decode(v any) error {
 		return nil
 	}
 	return json.Unmarshal(a.Payload, v)
+}
+
+// mergeTyped adds the typed values that name an element of blocks to
+// values (values win).
+func mergeTyped(blocks []jsonObject, values, typed Values) Values {
+	if len(typed) == 0 {
+		return values
+	}
+	known := map[string]map[string]bool{}
+	for _, b := range blocks {
+		for _, e := range blockElements(b) {
+			if statefulElement(str(e, "type")) {
+				if known[str(b, "block_id")] == nil {
+					known[str(b, "block_id")] = map[string]bool{}
+				}
+				known[str(b, "block_id")][str(e, "action_id")] = true
+			}
+		}
+	}
+	out := Values{}
+	for blockID, byAction := range typed {
+		for actionID, v := range byAction {
+			if known[blockID][actionID] {
+				if out[blockID] == nil {
+					out[blockID] = map[string]any{}
+				}
+				out[blockID][actionID] = v
+			}
+		}
+	}
+	for blockID, byAction := range values {
+		if out[blockID] == nil {
+			out[blockID] = map[string]any{}
+		}
+		for actionID, v := range byAction {
+			out[blockID][actionID] = v
+		}
+	}
+	return out
 }
