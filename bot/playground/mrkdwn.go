@@ -1,0 +1,437 @@
+package playground
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Mrkdwn renders Slack mrkdwn to HTML.
+//
+// It understands *bold*, _italic_, ~strike~, `code`, ```preformatted```
+// blocks, "> " and ">>> " quotes, line breaks, links (<url> and <url|label>;
+// only http, https and mailto become links, anything else shows as text),
+// user, channel and special mentions (<@U1>, <#C1>, <#C1|name>, <!here>, ...),
+// the entities &amp; &lt; &gt; and emoji shortcodes. Formatting never spans
+// lines. Everything is escaped: text can never become markup. dir may be nil.
+func Mrkdwn(text string, dir Directory) template.HTML {
+	m := mrkdwn{dir: dir}
+	for _, seg := range splitFences(text) {
+		if seg.code {
+			m.b.WriteString(`<pre class="bk-pre">`)
+			writeCode(&m.b, m.tokenize(seg.text, false))
+			m.b.WriteString(`</pre>`)
+			m.br = false
+			continue
+		}
+		m.lines(seg.text)
+	}
+	return template.HTML(m.b.String())
+}
+
+// Plain renders a plain_text object's text: escaped, with line breaks and,
+// when emoji is true, emoji shortcodes replaced.
+func Plain(text string, emoji bool) template.HTML {
+	if emoji {
+		text = replaceEmoji(text)
+	}
+	return template.HTML(strings.ReplaceAll(html.EscapeString(text), "\n", "<br>"))
+}
+
+// mrkdwn is the state of one Mrkdwn call.
+type mrkdwn struct {
+	dir Directory
+	b   strings.Builder
+	br  bool // a line was written and the next one needs a <br> first
+}
+
+// segment is a run of text, or of preformatted text between ``` fences.
+type segment struct {
+	text string
+	code bool
+}
+
+// splitFences splits text at ``` fences. An unmatched fence stays text. The
+// line break next to a fence is dropped, as the <pre> breaks the line anyway.
+func splitFences(text string) []segment {
+	var out []segment
+	for {
+		open := strings.Index(text, "```")
+		if open < 0 {
+			break
+		}
+		n := strings.Index(text[open+3:], "```")
+		if n < 0 {
+			break
+		}
+		out = append(out, segment{text: strings.TrimSuffix(text[:open], "\n")})
+		code := strings.TrimPrefix(text[open+3:open+3+n], "\n")
+		out = append(out, segment{text: strings.TrimSuffix(code, "\n"), code: true})
+		text = strings.TrimPrefix(text[open+3+n+3:], "\n")
+	}
+	return append(out, segment{text: text})
+}
+
+// lines renders a segment line by line, grouping quoted lines.
+func (m *mrkdwn) lines(s string) {
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); {
+		if rest, ok := cutQuote(lines[i], ">>>", "&gt;&gt;&gt;"); ok {
+			lines[i] = rest
+			m.quote(lines[i:])
+			return
+		}
+		if _, ok := cutQuote(lines[i], ">", "&gt;"); !ok {
+			if m.br {
+				m.b.WriteString("<br>")
+			}
+			m.inline(lines[i])
+			m.br = true
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) {
+			rest, ok := cutQuote(lines[j], ">", "&gt;")
+			if !ok {
+				break
+			}
+			lines[j] = rest
+			j++
+		}
+		m.quote(lines[i:j])
+		i = j
+	}
+}
+
+// cutQuote removes a quote marker (raw or escaped) and one space after it.
+func cutQuote(line, raw, escaped string) (string, bool) {
+	rest, ok := strings.CutPrefix(line, raw)
+	if !ok {
+		rest, ok = strings.CutPrefix(line, escaped)
+	}
+	if ok {
+		rest = strings.TrimPrefix(rest, " ")
+	}
+	return rest, ok
+}
+
+// quote renders lines as one block quote.
+func (m *mrkdwn) quote(lines []string) {
+	m.b.WriteString(`<blockquote class="bk-quote">`)
+	for i, l := range lines {
+		if i > 0 {
+			m.b.WriteString("<br>")
+		}
+		m.inline(l)
+	}
+	m.b.WriteString(`</blockquote>`)
+	m.br = false
+}
+
+// inline renders one line: code spans first, then the other markers.
+func (m *mrkdwn) inline(line string) {
+	format(&m.b, codeSpans(m.tokenize(line, true)))
+}
+
+// token is a character of text, or an atom already rendered to HTML (a
+// link, mention, emoji or code span) that formatting treats as one symbol.
+type token struct {
+	r    rune
+	html string // the atom's HTML; "" for a character
+	code string // the atom's HTML inside code, without markup
+}
+
+// tokenize resolves control sequences, entities and (when emoji is true)
+// emoji shortcodes.
+func (m *mrkdwn) tokenize(s string, emoji bool) []token {
+	var out []token
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '<':
+			if end := strings.IndexByte(s[i:], '>'); end > 0 {
+				if t, ok := m.control(s[i+1 : i+end]); ok {
+					out = append(out, t)
+					i += end + 1
+					continue
+				}
+			}
+		case '&':
+			if r, n := entityAt(s, i); n > 0 {
+				out = append(out, token{r: r})
+				i += n
+				continue
+			}
+		case ':':
+			if e, n, ok := emojiAt(s, i); ok && emoji {
+				out = append(out, token{html: e, code: html.EscapeString(s[i : i+n])})
+				i += n
+				continue
+			}
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		out = append(out, token{r: r})
+		i += n
+	}
+	return out
+}
+
+// entityAt decodes the entity Slack's escaping produces at s[i:], if any.
+func entityAt(s string, i int) (rune, int) {
+	for _, e := range [...]struct {
+		name string
+		r    rune
+	}{{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}} {
+		if strings.HasPrefix(s[i:], e.name) {
+			return e.r, len(e.name)
+		}
+	}
+	return 0, 0
+}
+
+// unescape decodes Slack's entities in s.
+func unescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+}
+
+// control renders the inside of a <…> control sequence as an atom.
+func (m *mrkdwn) control(inner string) (token, bool) {
+	if inner == "" || strings.ContainsAny(inner, "<\n") {
+		return token{}, false
+	}
+	target, label, _ := strings.Cut(inner, "|")
+	label = unescape(label)
+	atom := func(class, text string) (token, bool) {
+		t := html.EscapeString(text)
+		return token{html: `<span class="` + class + `">` + t + `</span>`, code: t}, true
+	}
+	switch target[0] {
+	case '@':
+		name := m.userName(target[1:])
+		if name == "" {
+			name = firstOf(strings.TrimPrefix(label, "@"), target[1:])
+		}
+		return atom("bk-mention", "@"+name)
+	case '#':
+		name := ""
+		if m.dir != nil {
+			name = m.dir.ChannelName(target[1:])
+		}
+		return atom("bk-mention bk-channel", "#"+firstOf(name, strings.TrimPrefix(label, "#"), target[1:]))
+	case '!':
+		cmd, _, _ := strings.Cut(target[1:], "^")
+		switch {
+		case cmd == "here" || cmd == "channel" || cmd == "everyone":
+			return atom("bk-mention bk-broadcast", "@"+cmd)
+		case cmd == "subteam":
+			return atom("bk-mention bk-usergroup", firstOf(label, "@"+strings.TrimPrefix(target, "!subteam^")))
+		case cmd == "date":
+			t := html.EscapeString(label)
+			return token{html: t, code: t}, true
+		}
+		return atom("bk-mention", firstOf(label, "@"+cmd))
+	}
+	url := unescape(target)
+	return token{html: link(url, label), code: html.EscapeString(firstOf(label, url))}, true
+}
+
+// link renders a link to url showing text (the url when text is empty). A
+// url that is not http, https or mailto renders as text only.
+func link(url, text string) string {
+	t := html.EscapeString(firstOf(text, url))
+	if !safeURL(url) {
+		return t
+	}
+	return `<a class="bk-link" href="` + html.EscapeString(url) + `" target="_blank" rel="noopener noreferrer">` + t + `</a>`
+}
+
+// userName is the directory's name for a user id, "" when unknown.
+func (m *mrkdwn) userName(id string) string {
+	if m.dir == nil {
+		return ""
+	}
+	return m.dir.UserName(id)
+}
+
+// firstOf returns the first non-empty string.
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// safeURL reports whether u may be an href: http, https or mailto only.
+func safeURL(u string) bool {
+	l := strings.ToLower(u)
+	for _, p := range []string{"http://", "https://", "mailto:"} {
+		if strings.HasPrefix(l, p) && len(l) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeSpans turns `…` runs into atoms. Their content is shown as is.
+func codeSpans(toks []token) []token {
+	var out []token
+	for i := 0; i < len(toks); i++ {
+		if toks[i].html == "" && toks[i].r == '`' {
+			if j := closing(toks, i, true); j > i+1 {
+				var b strings.Builder
+				b.WriteString(`<code class="bk-code">`)
+				writeCode(&b, toks[i+1:j])
+				b.WriteString(`</code>`)
+				out = append(out, token{html: b.String(), code: b.String()})
+				i = j
+				continue
+			}
+		}
+		out = append(out, toks[i])
+	}
+	return out
+}
+
+// closing finds the token closing the marker at toks[i]: the next same
+// character or, unless code, the next one after a non-space and before the
+// end, a space or punctuation. It returns -1 when there is none.
+func closing(toks []token, i int, code bool) int {
+	for k := i + 1; k < len(toks); k++ {
+		if toks[k].html != "" || toks[k].r != toks[i].r {
+			continue
+		}
+		if code || !isSpace(toks[k-1]) && (k+1 == len(toks) || !isWord(toks[k+1])) {
+			return k
+		}
+	}
+	return -1
+}
+
+// tags are the HTML elements of the formatting markers.
+var tags = map[rune]string{'*': "b", '_': "i", '~': "s"}
+
+// format renders tokens, applying *, _ and ~ (which may nest). A marker
+// opens after the start, a space or punctuation and before a non-space; it
+// closes after a non-space and before the end, a space or punctuation.
+// Markers without a partner show as text.
+func format(b *strings.Builder, toks []token) {
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.html != "" {
+			b.WriteString(t.html)
+			continue
+		}
+		if tag, ok := tags[t.r]; ok && (i == 0 || !isWord(toks[i-1])) && i+1 < len(toks) && !isSpace(toks[i+1]) {
+			if j := closing(toks, i, false); j > i+1 {
+				b.WriteString("<" + tag + ">")
+				format(b, toks[i+1:j])
+				b.WriteString("</" + tag + ">")
+				i = j
+				continue
+			}
+		}
+		b.WriteString(html.EscapeString(string(t.r)))
+	}
+}
+
+// writeCode renders tokens without formatting, atoms by their code form.
+func writeCode(b *strings.Builder, toks []token) {
+	for _, t := range toks {
+		if t.html != "" {
+			b.WriteString(t.code)
+			continue
+		}
+		b.WriteString(html.EscapeString(string(t.r)))
+	}
+}
+
+func isWord(t token) bool {
+	return t.html == "" && (unicode.IsLetter(t.r) || unicode.IsDigit(t.r))
+}
+
+func isSpace(t token) bool { return t.html == "" && unicode.IsSpace(t.r) }
+
+// richText renders a rich_text block: sections, bullet and ordered lists,
+// preformatted text and quotes made of styled text, links, mentions and
+// emoji.
+func (r *renderer) richText(b object) {
+	for _, e := range objects(b, "elements") {
+		switch typ := str(e, "type"); typ {
+		case "rich_text_section":
+			r.w(`<div class="bk-rt-section">`, r.richInline(e), `</div>`)
+		case "rich_text_preformatted":
+			r.w(`<pre class="bk-pre">`, r.richInline(e), `</pre>`)
+		case "rich_text_quote":
+			r.w(`<blockquote class="bk-quote">`, r.richInline(e), `</blockquote>`)
+		case "rich_text_list":
+			tag := "ul"
+			if str(e, "style") == "ordered" {
+				tag = "ol"
+			}
+			r.open(tag, "class", "bk-rt-list", "data-indent", number(e, "indent"))
+			for _, item := range objects(e, "elements") {
+				r.w("<li>", r.richInline(item), "</li>")
+			}
+			r.w("</", tag, ">")
+		default:
+			r.unknown("div", fmt.Sprintf("unsupported rich_text element type %q", typ))
+		}
+	}
+}
+
+// richInline renders the inline elements of a rich text section.
+func (r *renderer) richInline(section object) string {
+	m := mrkdwn{dir: r.dir}
+	var b strings.Builder
+	for _, e := range objects(section, "elements") {
+		var h string
+		switch typ := str(e, "type"); typ {
+		case "text":
+			h = strings.ReplaceAll(html.EscapeString(str(e, "text")), "\n", "<br>")
+		case "link":
+			h = link(str(e, "url"), str(e, "text"))
+		case "emoji":
+			h = firstOf(emoji[str(e, "name")], unicodeEmoji(str(e, "unicode")), html.EscapeString(":"+str(e, "name")+":"))
+		case "user", "channel", "usergroup", "broadcast":
+			target := map[string]string{"user": "@" + str(e, "user_id"), "channel": "#" + str(e, "channel_id"),
+				"usergroup": "!subteam^" + str(e, "usergroup_id"), "broadcast": "!" + str(e, "range")}[typ]
+			t, _ := m.control(target)
+			h = t.html
+		case "date":
+			h = html.EscapeString(str(e, "fallback"))
+		default:
+			h = `<span class="bk-unknown">` + html.EscapeString(fmt.Sprintf("unsupported rich_text element type %q", typ)) + `</span>`
+		}
+		style := sub(e, "style")
+		for _, s := range [...]struct{ key, open, close string }{
+			{"code", `<code class="bk-code">`, "</code>"}, {"strike", "<s>", "</s>"},
+			{"italic", "<i>", "</i>"}, {"bold", "<b>", "</b>"},
+		} {
+			if flag(style, s.key) {
+				h = s.open + h + s.close
+			}
+		}
+		b.WriteString(h)
+	}
+	return b.String()
+}
+
+// unicodeEmoji decodes a rich text emoji's "unicode" field ("1f44d" or
+// "1f469-200d-1f4bb"), "" when it is absent or malformed.
+func unicodeEmoji(hex string) string {
+	var b strings.Builder
+	for _, p := range strings.Split(hex, "-") {
+		n, err := strconv.ParseUint(p, 16, 32)
+		if err != nil || !utf8.ValidRune(rune(n)) {
+			return ""
+		}
+		b.WriteRune(rune(n))
+	}
+	return b.String()
+}

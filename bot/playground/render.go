@@ -1,0 +1,539 @@
+package playground
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+)
+
+// Directory resolves Slack ids for display and lists choices for user and
+// conversation selects.
+type Directory interface {
+	UserName(id string) string    // "Ana Lima"; "" when unknown
+	ChannelName(id string) string // "payments" (without #); "" when unknown
+	Users() []Choice              // for users_select / multi_users_select
+	Channels() []Choice           // for conversations_select / channels_select
+}
+
+// Choice is one option of a user or conversation select, shown as Name.
+type Choice struct{ ID, Name string }
+
+// Surface is where blocks are shown.
+type Surface int
+
+// The surfaces Block Kit is shown on.
+const (
+	SurfaceMessage Surface = iota
+	SurfaceModal
+	SurfaceHome
+)
+
+// Blocks renders a list of blocks (a JSON array, as Slack returns them) to
+// HTML. Every block is wrapped in <div class="bk-block bk-TYPE"
+// data-block-id="…">; interactive elements outside input blocks carry
+// data-act, the fields of input blocks data-input, both with data-block-id
+// and data-action-id. Unknown block or element types render as a visible
+// error box naming the type. Empty or null input renders nothing; malformed
+// JSON is an error. dir may be nil. Only the file block depends on surface
+// (Slack allows it in messages only).
+func Blocks(raw json.RawMessage, dir Directory, surface Surface) (template.HTML, error) {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || string(t) == "null" {
+		return "", nil
+	}
+	var blocks []any
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		return "", fmt.Errorf("playground: blocks are not a JSON array: %w", err)
+	}
+	r := renderer{dir: dir, surface: surface}
+	for i, b := range blocks {
+		if o, ok := b.(object); ok {
+			r.block(o)
+		} else {
+			r.w(`<div class="bk-block">`)
+			r.unknown("div", fmt.Sprintf("block %d is not an object", i))
+			r.w(`</div>`)
+		}
+	}
+	return template.HTML(r.b.String()), nil
+}
+
+// object is a decoded JSON object.
+type object = map[string]any
+
+func str(o object, key string) string { s, _ := o[key].(string); return s }
+func sub(o object, key string) object { v, _ := o[key].(object); return v }
+func flag(o object, key string) bool  { v, _ := o[key].(bool); return v }
+
+// objects returns the objects of an array field, skipping anything else.
+func objects(o object, key string) []object {
+	list, _ := o[key].([]any)
+	out := make([]object, 0, len(list))
+	for _, v := range list {
+		if m, ok := v.(object); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// strs returns the strings of an array field.
+func strs(o object, key string) []string {
+	list, _ := o[key].([]any)
+	var out []string
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// number returns a number (or numeric string) field as text, "" if absent.
+func number(o object, key string) string {
+	switch v := o[key].(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case string:
+		return v
+	}
+	return ""
+}
+
+// renderer accumulates the HTML of one Blocks call.
+type renderer struct {
+	b       strings.Builder
+	dir     Directory
+	surface Surface
+}
+
+// w writes raw HTML.
+func (r *renderer) w(s ...string) {
+	for _, v := range s {
+		r.b.WriteString(v)
+	}
+}
+
+// bare marks an attribute written without a value, like data-act.
+const bare = "\x00"
+
+// open writes a start tag; attrs are name, value pairs (values are escaped,
+// bare values give a valueless attribute).
+func (r *renderer) open(tag string, attrs ...string) {
+	r.w("<", tag)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i+1] == bare {
+			r.w(" ", attrs[i])
+		} else {
+			r.w(" ", attrs[i], `="`, html.EscapeString(attrs[i+1]), `"`)
+		}
+	}
+	r.w(">")
+}
+
+// unknown writes the visible error box for something the renderer does
+// not support, in a tag (div or span).
+func (r *renderer) unknown(tag, what string) {
+	r.w("<", tag, ` class="bk-unknown">`, html.EscapeString(what), "</", tag, ">")
+}
+
+// text renders a text object: mrkdwn, or plain_text with emoji unless
+// "emoji": false.
+func (r *renderer) text(t object) string {
+	if str(t, "type") == "mrkdwn" {
+		return string(Mrkdwn(str(t, "text"), r.dir))
+	}
+	emoji, set := t["emoji"].(bool)
+	return string(Plain(str(t, "text"), emoji || !set))
+}
+
+// flat renders a text object as escaped text on one line, for <option>s.
+func flat(t object) string {
+	s := strings.ReplaceAll(str(t, "text"), "\n", " ")
+	if e, set := t["emoji"].(bool); e || !set {
+		s = replaceEmoji(s)
+	}
+	return html.EscapeString(s)
+}
+
+// blockKinds render the inside of each supported block type.
+var blockKinds = map[string]func(*renderer, object){
+	"header":  func(r *renderer, b object) { r.w(r.text(sub(b, "text"))) },
+	"divider": func(r *renderer, b object) { r.w(`<hr class="bk-hr">`) },
+	"section": (*renderer).section,
+	"context": (*renderer).context,
+	"image":   (*renderer).imageBlock,
+	"actions": func(r *renderer, b object) {
+		for _, e := range objects(b, "elements") {
+			r.element(e, str(b, "block_id"), false)
+		}
+	},
+	"input":     (*renderer).input,
+	"rich_text": (*renderer).richText,
+	"file":      (*renderer).file,
+}
+
+// block renders one block in its wrapper.
+func (r *renderer) block(b object) {
+	typ, id := str(b, "type"), str(b, "block_id")
+	kind, ok := blockKinds[typ]
+	if !ok {
+		r.open("div", "class", "bk-block", "data-block-id", id)
+		r.unknown("div", fmt.Sprintf("unsupported block type %q", typ))
+		r.w("</div>")
+		return
+	}
+	attrs := []string{"class", "bk-block bk-" + typ, "data-block-id", id}
+	if typ == "input" {
+		attrs = append(attrs, "data-block", id)
+	}
+	r.open("div", attrs...)
+	kind(r, b)
+	r.w("</div>")
+}
+
+// section renders text, fields in a grid and the accessory on the right.
+func (r *renderer) section(b object) {
+	r.w(`<div class="bk-section-body">`)
+	if t := sub(b, "text"); t != nil {
+		r.w(`<div class="bk-section-text">`, r.text(t), `</div>`)
+	}
+	if fields := objects(b, "fields"); len(fields) > 0 {
+		r.w(`<div class="bk-fields">`)
+		for _, f := range fields {
+			r.w(`<div class="bk-field">`, r.text(f), `</div>`)
+		}
+		r.w(`</div>`)
+	}
+	r.w(`</div>`)
+	if a := sub(b, "accessory"); a != nil {
+		r.w(`<div class="bk-accessory">`)
+		r.element(a, str(b, "block_id"), false)
+		r.w(`</div>`)
+	}
+}
+
+// context renders small text and images in a row.
+func (r *renderer) context(b object) {
+	for _, e := range objects(b, "elements") {
+		switch typ := str(e, "type"); typ {
+		case "mrkdwn", "plain_text":
+			r.w(`<span class="bk-context-text">`, r.text(e), `</span>`)
+		case "image":
+			r.image(e, "bk-context-image")
+		default:
+			r.unknown("span", fmt.Sprintf("unsupported context element type %q", typ))
+		}
+	}
+}
+
+// imageBlock renders an image block: its title above the image.
+func (r *renderer) imageBlock(b object) {
+	if t := sub(b, "title"); t != nil {
+		r.w(`<div class="bk-image-title">`, r.text(t), `</div>`)
+	}
+	r.image(b, "bk-image-img")
+}
+
+// image writes an <img> for an image block or element. An image that is a
+// Slack file, or whose URL is not http(s), shows as its alt text.
+func (r *renderer) image(e object, class string) {
+	url, alt := str(e, "image_url"), str(e, "alt_text")
+	if f := sub(e, "slack_file"); f != nil {
+		if url = str(f, "url"); url == "" {
+			r.open("span", "class", "bk-image-file", "data-file-id", str(f, "id"), "title", alt)
+			r.w(html.EscapeString(firstOf(alt, "image")), "</span>")
+			return
+		}
+	}
+	l := strings.ToLower(url)
+	if !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") {
+		r.w(`<span class="bk-image-missing">`, html.EscapeString(firstOf(alt, "image")), `</span>`)
+		return
+	}
+	r.open("img", "class", class, "src", url, "alt", alt, "title", alt, "loading", "lazy")
+}
+
+// file renders a file block (a remote file), which Slack shows in messages only.
+func (r *renderer) file(b object) {
+	if r.surface != SurfaceMessage {
+		r.unknown("div", "file blocks are only available in messages")
+		return
+	}
+	r.open("div", "class", "bk-file", "data-external-id", str(b, "external_id"))
+	r.w("file ", html.EscapeString(str(b, "external_id")), "</div>")
+}
+
+// input renders an input block: label, its element as a form field, the
+// error slot the page fills with response_action errors, and the hint.
+func (r *renderer) input(b object) {
+	id := str(b, "block_id")
+	r.w(`<div class="bk-label">`, r.text(sub(b, "label")))
+	if flag(b, "optional") {
+		r.w(` <span class="bk-optional">(optional)</span>`)
+	}
+	r.w(`</div>`)
+	if e := sub(b, "element"); e != nil {
+		r.element(e, id, true)
+	} else {
+		r.unknown("div", "input block without element")
+	}
+	r.open("div", "class", "bk-error", "data-error-for", id)
+	r.w(`</div>`)
+	if h := sub(b, "hint"); h != nil {
+		r.w(`<div class="bk-hint">`, r.text(h), `</div>`)
+	}
+}
+
+// element renders an interactive element of a block. In input blocks
+// (input is true) it is a form field marked data-input, elsewhere an
+// element marked data-act whose use sends a block action.
+func (r *renderer) element(e object, blockID string, input bool) {
+	typ, actionID := str(e, "type"), str(e, "action_id")
+	mode := "data-act"
+	if input {
+		mode = "data-input"
+	}
+	ids := []string{mode, bare, "data-kind", typ, "data-block-id", blockID, "data-action-id", actionID}
+	switch typ {
+	case "button":
+		class := "bk-button"
+		if s := str(e, "style"); s == "primary" || s == "danger" {
+			class += " bk-" + s
+		}
+		attrs := []string{"type", "button", "class", class, mode, bare, "data-block-id", blockID, "data-action-id", actionID, "data-value", str(e, "value")}
+		if u := str(e, "url"); safeURL(u) {
+			attrs = append(attrs, "data-url", u)
+		}
+		r.open("button", attrs...)
+		r.w(r.text(sub(e, "text")), "</button>")
+	case "overflow":
+		r.open("select", "class", "bk-overflow", mode, bare, "data-block-id", blockID, "data-action-id", actionID)
+		r.w(`<option value="">⋯</option>`)
+		for _, o := range objects(e, "options") {
+			r.option(o, false)
+		}
+		r.w("</select>")
+	case "static_select", "multi_static_select", "external_select", "multi_external_select",
+		"users_select", "multi_users_select", "conversations_select", "multi_conversations_select",
+		"channels_select", "multi_channels_select":
+		r.selectField(e, typ, ids)
+	case "datepicker":
+		r.open("input", append([]string{"type", "date", "class", "bk-date"}, append(ids, "value", str(e, "initial_date"))...)...)
+	case "timepicker":
+		r.open("input", append([]string{"type", "time", "class", "bk-time"}, append(ids, "value", str(e, "initial_time"))...)...)
+	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
+		r.textField(e, typ, ids)
+	case "radio_buttons", "checkboxes":
+		r.choices(e, typ, blockID+"/"+actionID, ids)
+	case "image":
+		r.image(e, "bk-accessory-image")
+	default:
+		r.unknown("div", fmt.Sprintf("unsupported element type %q", typ))
+	}
+}
+
+// placeholder is the element's placeholder text, "" when it has none.
+func placeholder(e object) string {
+	if p := sub(e, "placeholder"); p != nil {
+		return str(p, "text")
+	}
+	return ""
+}
+
+// textField renders plain_text_input (a textarea when multiline), the
+// email and url inputs and number_input.
+func (r *renderer) textField(e object, typ string, ids []string) {
+	attrs := append([]string{}, ids...)
+	if p := placeholder(e); p != "" {
+		attrs = append(attrs, "placeholder", p)
+	}
+	if n := number(e, "max_length"); n != "" {
+		attrs = append(attrs, "maxlength", n)
+	}
+	if n := number(e, "min_length"); n != "" {
+		attrs = append(attrs, "minlength", n)
+	}
+	value := str(e, "initial_value")
+	if typ == "plain_text_input" && flag(e, "multiline") {
+		r.open("textarea", append([]string{"class", "bk-textarea"}, attrs...)...)
+		if strings.HasPrefix(value, "\n") {
+			value = "\n" + value // the parser drops a leading newline
+		}
+		r.w(html.EscapeString(value), "</textarea>")
+		return
+	}
+	kind, class := "text", "bk-text"
+	switch typ {
+	case "email_text_input":
+		kind = "email"
+	case "url_text_input":
+		kind = "url"
+	case "number_input":
+		kind, class = "number", "bk-number"
+		step := "1"
+		if flag(e, "is_decimal_allowed") {
+			step = "any"
+		}
+		attrs = append(attrs, "step", step)
+		for _, k := range []string{"min", "max"} {
+			if n := number(e, k+"_value"); n != "" {
+				attrs = append(attrs, k, n)
+			}
+		}
+	}
+	r.open("input", append([]string{"type", kind, "class", class}, append(attrs, "value", value)...)...)
+}
+
+// selectField renders a select menu: static options and option groups, or
+// the directory's users or channels. A single select starts with an empty
+// option showing the placeholder. Initial values are selected and added as
+// options when the list lacks them.
+func (r *renderer) selectField(e object, typ string, ids []string) {
+	multi := strings.HasPrefix(typ, "multi_")
+	attrs := append([]string{"class", "bk-select"}, ids...)
+	if multi {
+		attrs = append(attrs, "multiple", bare)
+	}
+	r.open("select", attrs...)
+	if !multi {
+		r.w(`<option value="">`, html.EscapeString(firstOf(placeholder(e), "Select an item")), `</option>`)
+	}
+	base := strings.TrimPrefix(typ, "multi_")
+	switch base {
+	case "static_select", "external_select":
+		selected := map[string]bool{}
+		initial := objects(e, "initial_options")
+		if o := sub(e, "initial_option"); o != nil {
+			initial = append(initial, o)
+		}
+		for _, o := range initial {
+			selected[str(o, "value")] = true
+		}
+		seen := map[string]bool{}
+		write := func(opts []object) {
+			for _, o := range opts {
+				seen[str(o, "value")] = true
+				r.option(o, selected[str(o, "value")])
+			}
+		}
+		write(objects(e, "options"))
+		for _, g := range objects(e, "option_groups") {
+			r.w(`<optgroup label="`, flat(sub(g, "label")), `">`)
+			write(objects(g, "options"))
+			r.w(`</optgroup>`)
+		}
+		for _, o := range initial {
+			if !seen[str(o, "value")] {
+				r.option(o, true)
+			}
+		}
+	case "users_select":
+		r.choiceOptions(r.users(), append(strs(e, "initial_users"), str(e, "initial_user")), func(id string) string {
+			return firstOf(r.userName(id), id)
+		})
+	case "conversations_select", "channels_select":
+		key := strings.TrimSuffix(base, "s_select") // conversation or channel
+		r.choiceOptions(r.channels(), append(strs(e, "initial_"+key+"s"), str(e, "initial_"+key)), func(id string) string {
+			if r.dir != nil && r.dir.ChannelName(id) != "" {
+				return "#" + r.dir.ChannelName(id)
+			}
+			return id
+		})
+	}
+	r.w("</select>")
+}
+
+// option writes a static <option>.
+func (r *renderer) option(o object, selected bool) {
+	attrs := []string{"value", str(o, "value")}
+	if selected {
+		attrs = append(attrs, "selected", bare)
+	}
+	r.open("option", attrs...)
+	r.w(flat(sub(o, "text")), "</option>")
+}
+
+// choiceOptions writes the directory's choices, selecting the initial ids
+// and adding those missing from the list (named by name).
+func (r *renderer) choiceOptions(list []Choice, initial []string, name func(id string) string) {
+	selected := map[string]bool{}
+	for _, id := range initial {
+		if id != "" {
+			selected[id] = true
+		}
+	}
+	for _, c := range list {
+		r.choiceOption(c, selected[c.ID])
+		delete(selected, c.ID)
+	}
+	for _, id := range initial {
+		if selected[id] {
+			r.choiceOption(Choice{ID: id, Name: name(id)}, true)
+			delete(selected, id)
+		}
+	}
+}
+
+func (r *renderer) choiceOption(c Choice, selected bool) {
+	attrs := []string{"value", c.ID}
+	if selected {
+		attrs = append(attrs, "selected", bare)
+	}
+	r.open("option", attrs...)
+	r.w(html.EscapeString(firstOf(c.Name, c.ID)), "</option>")
+}
+
+func (r *renderer) users() []Choice {
+	if r.dir == nil {
+		return nil
+	}
+	return r.dir.Users()
+}
+
+func (r *renderer) channels() []Choice {
+	if r.dir == nil {
+		return nil
+	}
+	return r.dir.Channels()
+}
+
+func (r *renderer) userName(id string) string {
+	if r.dir == nil {
+		return ""
+	}
+	return r.dir.UserName(id)
+}
+
+// choices renders radio_buttons or checkboxes: a wrapper carrying the ids
+// around one labelled input per option, all named name.
+func (r *renderer) choices(e object, typ, name string, ids []string) {
+	kind, class := "radio", "bk-radios"
+	if typ == "checkboxes" {
+		kind, class = "checkbox", "bk-checkboxes"
+	}
+	checked := map[string]bool{}
+	for _, o := range append(objects(e, "initial_options"), sub(e, "initial_option")) {
+		if o != nil {
+			checked[str(o, "value")] = true
+		}
+	}
+	r.open("div", append([]string{"class", class}, ids...)...)
+	for _, o := range objects(e, "options") {
+		attrs := []string{"type", kind, "name", name, "value", str(o, "value")}
+		if checked[str(o, "value")] {
+			attrs = append(attrs, "checked", bare)
+		}
+		r.w(`<label class="bk-choice">`)
+		r.open("input", attrs...)
+		r.w(`<span class="bk-choice-text">`, r.text(sub(o, "text")), `</span>`)
+		if d := sub(o, "description"); d != nil {
+			r.w(`<span class="bk-choice-description">`, r.text(d), `</span>`)
+		}
+		r.w(`</label>`)
+	}
+	r.w("</div>")
+}
