@@ -2,9 +2,9 @@ package playground
 
 import "strings"
 
-// emoji maps Slack emoji shortcodes (without the colons) to Unicode: every
+// bkEmoji maps Slack emoji shortcodes (without the colons) to Unicode: every
 // shortcode okrbot uses plus common ones. Unknown shortcodes stay as text.
-var emoji = map[string]string{
+var bkEmoji = map[string]string{
 	// Used by okrbot.
 	"white_check_mark":       "✅",
 	"large_green_circle":     "🟢",
@@ -131,9 +131,9 @@ var emoji = map[string]string{
 	"sos":                        "🆘",
 }
 
-// emojiAt reports whether s[i:] starts with a known :shortcode: and returns
+// bkEmojiAt reports whether s[i:] starts with a known :shortcode: and returns
 // its Unicode and the length of the shortcode including both colons.
-func emojiAt(s string, i int) (string, int, bool) {
+func bkEmojiAt(s string, i int) (string, int, bool) {
 	if i >= len(s) || s[i] != ':' {
 		return "", 0, false
 	}
@@ -141,18 +141,18 @@ func emojiAt(s string, i int) (string, int, bool) {
 	if end <= 0 || end > 64 {
 		return "", 0, false
 	}
-	e, ok := emoji[s[i+1:i+1+end]]
+	e, ok := bkEmoji[s[i+1:i+1+end]]
 	return e, end + 2, ok
 }
 
-// replaceEmoji replaces every known :shortcode: in s by its Unicode.
-func replaceEmoji(s string) string {
+// bkReplaceEmoji replaces every known :shortcode: in s by its Unicode.
+func bkReplaceEmoji(s string) string {
 	if !strings.Contains(s, ":") {
 		return s
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		if e, n, ok := emojiAt(s, i); ok {
+		if e, n, ok := bkEmojiAt(s, i); ok {
 			b.WriteString(e)
 			i += n
 			continue

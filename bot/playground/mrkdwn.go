@@ -19,11 +19,11 @@ import (
 // the entities &amp; &lt; &gt; and emoji shortcodes. Formatting never spans
 // lines. Everything is escaped: text can never become markup. dir may be nil.
 func Mrkdwn(text string, dir Directory) template.HTML {
-	m := mrkdwn{dir: dir}
-	for _, seg := range splitFences(text) {
+	m := mdState{dir: dir}
+	for _, seg := range mdSplitFences(text) {
 		if seg.code {
 			m.b.WriteString(`<pre class="bk-pre">`)
-			writeCode(&m.b, m.tokenize(seg.text, false))
+			mdWriteCode(&m.b, m.tokenize(seg.text, false))
 			m.b.WriteString(`</pre>`)
 			m.br = false
 			continue
@@ -33,32 +33,32 @@ func Mrkdwn(text string, dir Directory) template.HTML {
 	return template.HTML(m.b.String())
 }
 
-// Plain renders a plain_text object's text: escaped, with line breaks and,
+// Plain renders a plain_text bkObject's text: escaped, with line breaks and,
 // when emoji is true, emoji shortcodes replaced.
 func Plain(text string, emoji bool) template.HTML {
 	if emoji {
-		text = replaceEmoji(text)
+		text = bkReplaceEmoji(text)
 	}
 	return template.HTML(strings.ReplaceAll(html.EscapeString(text), "\n", "<br>"))
 }
 
-// mrkdwn is the state of one Mrkdwn call.
-type mrkdwn struct {
+// mdState is the state of one Mrkdwn call.
+type mdState struct {
 	dir Directory
 	b   strings.Builder
 	br  bool // a line was written and the next one needs a <br> first
 }
 
-// segment is a run of text, or of preformatted text between ``` fences.
-type segment struct {
+// mdSegment is a run of text, or of preformatted text between ``` fences.
+type mdSegment struct {
 	text string
 	code bool
 }
 
-// splitFences splits text at ``` fences. An unmatched fence stays text. The
+// mdSplitFences splits text at ``` fences. An unmatched fence stays text. The
 // line break next to a fence is dropped, as the <pre> breaks the line anyway.
-func splitFences(text string) []segment {
-	var out []segment
+func mdSplitFences(text string) []mdSegment {
+	var out []mdSegment
 	for {
 		open := strings.Index(text, "```")
 		if open < 0 {
@@ -68,24 +68,24 @@ func splitFences(text string) []segment {
 		if n < 0 {
 			break
 		}
-		out = append(out, segment{text: strings.TrimSuffix(text[:open], "\n")})
+		out = append(out, mdSegment{text: strings.TrimSuffix(text[:open], "\n")})
 		code := strings.TrimPrefix(text[open+3:open+3+n], "\n")
-		out = append(out, segment{text: strings.TrimSuffix(code, "\n"), code: true})
+		out = append(out, mdSegment{text: strings.TrimSuffix(code, "\n"), code: true})
 		text = strings.TrimPrefix(text[open+3+n+3:], "\n")
 	}
-	return append(out, segment{text: text})
+	return append(out, mdSegment{text: text})
 }
 
-// lines renders a segment line by line, grouping quoted lines.
-func (m *mrkdwn) lines(s string) {
+// lines renders a mdSegment line by line, grouping quoted lines.
+func (m *mdState) lines(s string) {
 	lines := strings.Split(s, "\n")
 	for i := 0; i < len(lines); {
-		if rest, ok := cutQuote(lines[i], ">>>", "&gt;&gt;&gt;"); ok {
+		if rest, ok := mdCutQuote(lines[i], ">>>", "&gt;&gt;&gt;"); ok {
 			lines[i] = rest
 			m.quote(lines[i:])
 			return
 		}
-		if _, ok := cutQuote(lines[i], ">", "&gt;"); !ok {
+		if _, ok := mdCutQuote(lines[i], ">", "&gt;"); !ok {
 			if m.br {
 				m.b.WriteString("<br>")
 			}
@@ -96,7 +96,7 @@ func (m *mrkdwn) lines(s string) {
 		}
 		j := i
 		for j < len(lines) {
-			rest, ok := cutQuote(lines[j], ">", "&gt;")
+			rest, ok := mdCutQuote(lines[j], ">", "&gt;")
 			if !ok {
 				break
 			}
@@ -108,8 +108,8 @@ func (m *mrkdwn) lines(s string) {
 	}
 }
 
-// cutQuote removes a quote marker (raw or escaped) and one space after it.
-func cutQuote(line, raw, escaped string) (string, bool) {
+// mdCutQuote removes a quote marker (raw or escaped) and one space after it.
+func mdCutQuote(line, raw, escaped string) (string, bool) {
 	rest, ok := strings.CutPrefix(line, raw)
 	if !ok {
 		rest, ok = strings.CutPrefix(line, escaped)
@@ -121,7 +121,7 @@ func cutQuote(line, raw, escaped string) (string, bool) {
 }
 
 // quote renders lines as one block quote.
-func (m *mrkdwn) quote(lines []string) {
+func (m *mdState) quote(lines []string) {
 	m.b.WriteString(`<blockquote class="bk-quote">`)
 	for i, l := range lines {
 		if i > 0 {
@@ -134,13 +134,13 @@ func (m *mrkdwn) quote(lines []string) {
 }
 
 // inline renders one line: code spans first, then the other markers.
-func (m *mrkdwn) inline(line string) {
-	format(&m.b, codeSpans(m.tokenize(line, true)))
+func (m *mdState) inline(line string) {
+	mdFormat(&m.b, mdCodeSpans(m.tokenize(line, true)))
 }
 
-// token is a character of text, or an atom already rendered to HTML (a
+// mdToken is a character of text, or an atom already rendered to HTML (a
 // link, mention, emoji or code span) that formatting treats as one symbol.
-type token struct {
+type mdToken struct {
 	r    rune
 	html string // the atom's HTML; "" for a character
 	code string // the atom's HTML inside code, without markup
@@ -148,8 +148,8 @@ type token struct {
 
 // tokenize resolves control sequences, entities and (when emoji is true)
 // emoji shortcodes.
-func (m *mrkdwn) tokenize(s string, emoji bool) []token {
-	var out []token
+func (m *mdState) tokenize(s string, emoji bool) []mdToken {
+	var out []mdToken
 	for i := 0; i < len(s); {
 		switch s[i] {
 		case '<':
@@ -161,27 +161,27 @@ func (m *mrkdwn) tokenize(s string, emoji bool) []token {
 				}
 			}
 		case '&':
-			if r, n := entityAt(s, i); n > 0 {
-				out = append(out, token{r: r})
+			if r, n := mdEntityAt(s, i); n > 0 {
+				out = append(out, mdToken{r: r})
 				i += n
 				continue
 			}
 		case ':':
-			if e, n, ok := emojiAt(s, i); ok && emoji {
-				out = append(out, token{html: e, code: html.EscapeString(s[i : i+n])})
+			if e, n, ok := bkEmojiAt(s, i); ok && emoji {
+				out = append(out, mdToken{html: e, code: html.EscapeString(s[i : i+n])})
 				i += n
 				continue
 			}
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		out = append(out, token{r: r})
+		out = append(out, mdToken{r: r})
 		i += n
 	}
 	return out
 }
 
-// entityAt decodes the entity Slack's escaping produces at s[i:], if any.
-func entityAt(s string, i int) (rune, int) {
+// mdEntityAt decodes the entity Slack's escaping produces at s[i:], if any.
+func mdEntityAt(s string, i int) (rune, int) {
 	for _, e := range [...]struct {
 		name string
 		r    rune
@@ -194,26 +194,26 @@ func entityAt(s string, i int) (rune, int) {
 }
 
 // unescape decodes Slack's entities in s.
-func unescape(s string) string {
+func mdUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
 }
 
 // control renders the inside of a <…> control sequence as an atom.
-func (m *mrkdwn) control(inner string) (token, bool) {
+func (m *mdState) control(inner string) (mdToken, bool) {
 	if inner == "" || strings.ContainsAny(inner, "<\n") {
-		return token{}, false
+		return mdToken{}, false
 	}
 	target, label, _ := strings.Cut(inner, "|")
-	label = unescape(label)
-	atom := func(class, text string) (token, bool) {
+	label = mdUnescape(label)
+	atom := func(class, text string) (mdToken, bool) {
 		t := html.EscapeString(text)
-		return token{html: `<span class="` + class + `">` + t + `</span>`, code: t}, true
+		return mdToken{html: `<span class="` + class + `">` + t + `</span>`, code: t}, true
 	}
 	switch target[0] {
 	case '@':
 		name := m.userName(target[1:])
 		if name == "" {
-			name = firstOf(strings.TrimPrefix(label, "@"), target[1:])
+			name = bkFirst(strings.TrimPrefix(label, "@"), target[1:])
 		}
 		return atom("bk-mention", "@"+name)
 	case '#':
@@ -221,44 +221,62 @@ func (m *mrkdwn) control(inner string) (token, bool) {
 		if m.dir != nil {
 			name = m.dir.ChannelName(target[1:])
 		}
-		return atom("bk-mention bk-channel", "#"+firstOf(name, strings.TrimPrefix(label, "#"), target[1:]))
+		return atom("bk-mention bk-channel", "#"+bkFirst(name, strings.TrimPrefix(label, "#"), target[1:]))
 	case '!':
 		cmd, _, _ := strings.Cut(target[1:], "^")
 		switch {
 		case cmd == "here" || cmd == "channel" || cmd == "everyone":
 			return atom("bk-mention bk-broadcast", "@"+cmd)
 		case cmd == "subteam":
-			return atom("bk-mention bk-usergroup", firstOf(label, "@"+strings.TrimPrefix(target, "!subteam^")))
+			return atom("bk-mention bk-usergroup", bkFirst(label, "@"+strings.TrimPrefix(target, "!subteam^")))
 		case cmd == "date":
 			t := html.EscapeString(label)
-			return token{html: t, code: t}, true
+			return mdToken{html: t, code: t}, true
 		}
-		return atom("bk-mention", firstOf(label, "@"+cmd))
+		return atom("bk-mention", bkFirst(label, "@"+cmd))
 	}
-	url := unescape(target)
-	return token{html: link(url, label), code: html.EscapeString(firstOf(label, url))}, true
+	if !bkHasScheme(target) {
+		return mdToken{}, false
+	}
+	url := mdUnescape(target)
+	return mdToken{html: bkLink(url, label), code: html.EscapeString(bkFirst(label, url))}, true
+}
+
+// bkHasScheme reports whether u starts with a URL scheme such as "https:".
+func bkHasScheme(u string) bool {
+	for i, c := range u {
+		switch {
+		case c == ':':
+			return i > 0
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // link renders a link to url showing text (the url when text is empty). A
 // url that is not http, https or mailto renders as text only.
-func link(url, text string) string {
-	t := html.EscapeString(firstOf(text, url))
-	if !safeURL(url) {
+func bkLink(url, text string) string {
+	t := html.EscapeString(bkFirst(text, url))
+	if !bkSafeURL(url) {
 		return t
 	}
 	return `<a class="bk-link" href="` + html.EscapeString(url) + `" target="_blank" rel="noopener noreferrer">` + t + `</a>`
 }
 
 // userName is the directory's name for a user id, "" when unknown.
-func (m *mrkdwn) userName(id string) string {
+func (m *mdState) userName(id string) string {
 	if m.dir == nil {
 		return ""
 	}
 	return m.dir.UserName(id)
 }
 
-// firstOf returns the first non-empty string.
-func firstOf(s ...string) string {
+// bkFirst returns the first non-empty string.
+func bkFirst(s ...string) string {
 	for _, v := range s {
 		if v != "" {
 			return v
@@ -267,8 +285,8 @@ func firstOf(s ...string) string {
 	return ""
 }
 
-// safeURL reports whether u may be an href: http, https or mailto only.
-func safeURL(u string) bool {
+// bkSafeURL reports whether u may be an href: http, https or mailto only.
+func bkSafeURL(u string) bool {
 	l := strings.ToLower(u)
 	for _, p := range []string{"http://", "https://", "mailto:"} {
 		if strings.HasPrefix(l, p) && len(l) > len(p) {
@@ -278,17 +296,17 @@ func safeURL(u string) bool {
 	return false
 }
 
-// codeSpans turns `…` runs into atoms. Their content is shown as is.
-func codeSpans(toks []token) []token {
-	var out []token
+// mdCodeSpans turns `…` runs into atoms. Their content is shown as is.
+func mdCodeSpans(toks []mdToken) []mdToken {
+	var out []mdToken
 	for i := 0; i < len(toks); i++ {
 		if toks[i].html == "" && toks[i].r == '`' {
-			if j := closing(toks, i, true); j > i+1 {
+			if j := mdClosing(toks, i, true); j > i+1 {
 				var b strings.Builder
 				b.WriteString(`<code class="bk-code">`)
-				writeCode(&b, toks[i+1:j])
+				mdWriteCode(&b, toks[i+1:j])
 				b.WriteString(`</code>`)
-				out = append(out, token{html: b.String(), code: b.String()})
+				out = append(out, mdToken{html: b.String(), code: b.String()})
 				i = j
 				continue
 			}
@@ -298,39 +316,39 @@ func codeSpans(toks []token) []token {
 	return out
 }
 
-// closing finds the token closing the marker at toks[i]: the next same
+// closing finds the mdToken closing the marker at toks[i]: the next same
 // character or, unless code, the next one after a non-space and before the
 // end, a space or punctuation. It returns -1 when there is none.
-func closing(toks []token, i int, code bool) int {
+func mdClosing(toks []mdToken, i int, code bool) int {
 	for k := i + 1; k < len(toks); k++ {
 		if toks[k].html != "" || toks[k].r != toks[i].r {
 			continue
 		}
-		if code || !isSpace(toks[k-1]) && (k+1 == len(toks) || !isWord(toks[k+1])) {
+		if code || !mdIsSpace(toks[k-1]) && (k+1 == len(toks) || !mdIsWord(toks[k+1])) {
 			return k
 		}
 	}
 	return -1
 }
 
-// tags are the HTML elements of the formatting markers.
-var tags = map[rune]string{'*': "b", '_': "i", '~': "s"}
+// mdTags are the HTML elements of the formatting markers.
+var mdTags = map[rune]string{'*': "b", '_': "i", '~': "s"}
 
 // format renders tokens, applying *, _ and ~ (which may nest). A marker
 // opens after the start, a space or punctuation and before a non-space; it
 // closes after a non-space and before the end, a space or punctuation.
 // Markers without a partner show as text.
-func format(b *strings.Builder, toks []token) {
+func mdFormat(b *strings.Builder, toks []mdToken) {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.html != "" {
 			b.WriteString(t.html)
 			continue
 		}
-		if tag, ok := tags[t.r]; ok && (i == 0 || !isWord(toks[i-1])) && i+1 < len(toks) && !isSpace(toks[i+1]) {
-			if j := closing(toks, i, false); j > i+1 {
+		if tag, ok := mdTags[t.r]; ok && (i == 0 || !mdIsWord(toks[i-1])) && i+1 < len(toks) && !mdIsSpace(toks[i+1]) {
+			if j := mdClosing(toks, i, false); j > i+1 {
 				b.WriteString("<" + tag + ">")
-				format(b, toks[i+1:j])
+				mdFormat(b, toks[i+1:j])
 				b.WriteString("</" + tag + ">")
 				i = j
 				continue
@@ -340,8 +358,8 @@ func format(b *strings.Builder, toks []token) {
 	}
 }
 
-// writeCode renders tokens without formatting, atoms by their code form.
-func writeCode(b *strings.Builder, toks []token) {
+// mdWriteCode renders tokens without formatting, atoms by their code form.
+func mdWriteCode(b *strings.Builder, toks []mdToken) {
 	for _, t := range toks {
 		if t.html != "" {
 			b.WriteString(t.code)
@@ -351,18 +369,18 @@ func writeCode(b *strings.Builder, toks []token) {
 	}
 }
 
-func isWord(t token) bool {
+func mdIsWord(t mdToken) bool {
 	return t.html == "" && (unicode.IsLetter(t.r) || unicode.IsDigit(t.r))
 }
 
-func isSpace(t token) bool { return t.html == "" && unicode.IsSpace(t.r) }
+func mdIsSpace(t mdToken) bool { return t.html == "" && unicode.IsSpace(t.r) }
 
 // richText renders a rich_text block: sections, bullet and ordered lists,
 // preformatted text and quotes made of styled text, links, mentions and
 // emoji.
-func (r *renderer) richText(b object) {
-	for _, e := range objects(b, "elements") {
-		switch typ := str(e, "type"); typ {
+func (r *bkRenderer) richText(b bkObject) {
+	for _, e := range bkObjects(b, "elements") {
+		switch typ := bkStr(e, "type"); typ {
 		case "rich_text_section":
 			r.w(`<div class="bk-rt-section">`, r.richInline(e), `</div>`)
 		case "rich_text_preformatted":
@@ -371,11 +389,11 @@ func (r *renderer) richText(b object) {
 			r.w(`<blockquote class="bk-quote">`, r.richInline(e), `</blockquote>`)
 		case "rich_text_list":
 			tag := "ul"
-			if str(e, "style") == "ordered" {
+			if bkStr(e, "style") == "ordered" {
 				tag = "ol"
 			}
-			r.open(tag, "class", "bk-rt-list", "data-indent", number(e, "indent"))
-			for _, item := range objects(e, "elements") {
+			r.open(tag, "class", "bk-rt-list", "data-indent", bkNumber(e, "indent"))
+			for _, item := range bkObjects(e, "elements") {
 				r.w("<li>", r.richInline(item), "</li>")
 			}
 			r.w("</", tag, ">")
@@ -386,34 +404,34 @@ func (r *renderer) richText(b object) {
 }
 
 // richInline renders the inline elements of a rich text section.
-func (r *renderer) richInline(section object) string {
-	m := mrkdwn{dir: r.dir}
+func (r *bkRenderer) richInline(section bkObject) string {
+	m := mdState{dir: r.dir}
 	var b strings.Builder
-	for _, e := range objects(section, "elements") {
+	for _, e := range bkObjects(section, "elements") {
 		var h string
-		switch typ := str(e, "type"); typ {
+		switch typ := bkStr(e, "type"); typ {
 		case "text":
-			h = strings.ReplaceAll(html.EscapeString(str(e, "text")), "\n", "<br>")
+			h = strings.ReplaceAll(html.EscapeString(bkStr(e, "text")), "\n", "<br>")
 		case "link":
-			h = link(str(e, "url"), str(e, "text"))
+			h = bkLink(bkStr(e, "url"), bkStr(e, "text"))
 		case "emoji":
-			h = firstOf(emoji[str(e, "name")], unicodeEmoji(str(e, "unicode")), html.EscapeString(":"+str(e, "name")+":"))
+			h = bkFirst(bkEmoji[bkStr(e, "name")], bkUnicodeEmoji(bkStr(e, "unicode")), html.EscapeString(":"+bkStr(e, "name")+":"))
 		case "user", "channel", "usergroup", "broadcast":
-			target := map[string]string{"user": "@" + str(e, "user_id"), "channel": "#" + str(e, "channel_id"),
-				"usergroup": "!subteam^" + str(e, "usergroup_id"), "broadcast": "!" + str(e, "range")}[typ]
+			target := map[string]string{"user": "@" + bkStr(e, "user_id"), "channel": "#" + bkStr(e, "channel_id"),
+				"usergroup": "!subteam^" + bkStr(e, "usergroup_id"), "broadcast": "!" + bkStr(e, "range")}[typ]
 			t, _ := m.control(target)
 			h = t.html
 		case "date":
-			h = html.EscapeString(str(e, "fallback"))
+			h = html.EscapeString(bkStr(e, "fallback"))
 		default:
 			h = `<span class="bk-unknown">` + html.EscapeString(fmt.Sprintf("unsupported rich_text element type %q", typ)) + `</span>`
 		}
-		style := sub(e, "style")
+		style := bkSub(e, "style")
 		for _, s := range [...]struct{ key, open, close string }{
 			{"code", `<code class="bk-code">`, "</code>"}, {"strike", "<s>", "</s>"},
 			{"italic", "<i>", "</i>"}, {"bold", "<b>", "</b>"},
 		} {
-			if flag(style, s.key) {
+			if bkBool(style, s.key) {
 				h = s.open + h + s.close
 			}
 		}
@@ -422,9 +440,9 @@ func (r *renderer) richInline(section object) string {
 	return b.String()
 }
 
-// unicodeEmoji decodes a rich text emoji's "unicode" field ("1f44d" or
+// bkUnicodeEmoji decodes a rich text emoji's "unicode" field ("1f44d" or
 // "1f469-200d-1f4bb"), "" when it is absent or malformed.
-func unicodeEmoji(hex string) string {
+func bkUnicodeEmoji(hex string) string {
 	var b strings.Builder
 	for _, p := range strings.Split(hex, "-") {
 		n, err := strconv.ParseUint(p, 16, 32)

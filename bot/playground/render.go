@@ -48,32 +48,32 @@ func Blocks(raw json.RawMessage, dir Directory, surface Surface) (template.HTML,
 	if err := json.Unmarshal(raw, &blocks); err != nil {
 		return "", fmt.Errorf("playground: blocks are not a JSON array: %w", err)
 	}
-	r := renderer{dir: dir, surface: surface}
+	r := bkRenderer{dir: dir, surface: surface}
 	for i, b := range blocks {
-		if o, ok := b.(object); ok {
+		if o, ok := b.(bkObject); ok {
 			r.block(o)
 		} else {
 			r.w(`<div class="bk-block">`)
-			r.unknown("div", fmt.Sprintf("block %d is not an object", i))
-			r.w(`</div>`)
+			r.unknown("div", fmt.Sprintf("block %d is not an bkObject", i))
+			r.w("</div>\n")
 		}
 	}
 	return template.HTML(r.b.String()), nil
 }
 
-// object is a decoded JSON object.
-type object = map[string]any
+// bkObject is a decoded JSON bkObject.
+type bkObject = map[string]any
 
-func str(o object, key string) string { s, _ := o[key].(string); return s }
-func sub(o object, key string) object { v, _ := o[key].(object); return v }
-func flag(o object, key string) bool  { v, _ := o[key].(bool); return v }
+func bkStr(o bkObject, key string) string   { s, _ := o[key].(string); return s }
+func bkSub(o bkObject, key string) bkObject { v, _ := o[key].(bkObject); return v }
+func bkBool(o bkObject, key string) bool    { v, _ := o[key].(bool); return v }
 
 // objects returns the objects of an array field, skipping anything else.
-func objects(o object, key string) []object {
+func bkObjects(o bkObject, key string) []bkObject {
 	list, _ := o[key].([]any)
-	out := make([]object, 0, len(list))
+	out := make([]bkObject, 0, len(list))
 	for _, v := range list {
-		if m, ok := v.(object); ok {
+		if m, ok := v.(bkObject); ok {
 			out = append(out, m)
 		}
 	}
@@ -81,7 +81,7 @@ func objects(o object, key string) []object {
 }
 
 // strs returns the strings of an array field.
-func strs(o object, key string) []string {
+func bkStrs(o bkObject, key string) []string {
 	list, _ := o[key].([]any)
 	var out []string
 	for _, v := range list {
@@ -93,7 +93,7 @@ func strs(o object, key string) []string {
 }
 
 // number returns a number (or numeric string) field as text, "" if absent.
-func number(o object, key string) string {
+func bkNumber(o bkObject, key string) string {
 	switch v := o[key].(type) {
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
@@ -103,29 +103,29 @@ func number(o object, key string) string {
 	return ""
 }
 
-// renderer accumulates the HTML of one Blocks call.
-type renderer struct {
+// bkRenderer accumulates the HTML of one Blocks call.
+type bkRenderer struct {
 	b       strings.Builder
 	dir     Directory
 	surface Surface
 }
 
 // w writes raw HTML.
-func (r *renderer) w(s ...string) {
+func (r *bkRenderer) w(s ...string) {
 	for _, v := range s {
 		r.b.WriteString(v)
 	}
 }
 
-// bare marks an attribute written without a value, like data-act.
-const bare = "\x00"
+// bkBare marks an attribute written without a value, like data-act.
+const bkBare = "\x00"
 
 // open writes a start tag; attrs are name, value pairs (values are escaped,
-// bare values give a valueless attribute).
-func (r *renderer) open(tag string, attrs ...string) {
+// bkBare values give a valueless attribute).
+func (r *bkRenderer) open(tag string, attrs ...string) {
 	r.w("<", tag)
 	for i := 0; i+1 < len(attrs); i += 2 {
-		if attrs[i+1] == bare {
+		if attrs[i+1] == bkBare {
 			r.w(" ", attrs[i])
 		} else {
 			r.w(" ", attrs[i], `="`, html.EscapeString(attrs[i+1]), `"`)
@@ -134,56 +134,56 @@ func (r *renderer) open(tag string, attrs ...string) {
 	r.w(">")
 }
 
-// unknown writes the visible error box for something the renderer does
+// unknown writes the visible error box for something the bkRenderer does
 // not support, in a tag (div or span).
-func (r *renderer) unknown(tag, what string) {
+func (r *bkRenderer) unknown(tag, what string) {
 	r.w("<", tag, ` class="bk-unknown">`, html.EscapeString(what), "</", tag, ">")
 }
 
-// text renders a text object: mrkdwn, or plain_text with emoji unless
+// text renders a text bkObject: mrkdwn, or plain_text with emoji unless
 // "emoji": false.
-func (r *renderer) text(t object) string {
-	if str(t, "type") == "mrkdwn" {
-		return string(Mrkdwn(str(t, "text"), r.dir))
+func (r *bkRenderer) text(t bkObject) string {
+	if bkStr(t, "type") == "mrkdwn" {
+		return string(Mrkdwn(bkStr(t, "text"), r.dir))
 	}
 	emoji, set := t["emoji"].(bool)
-	return string(Plain(str(t, "text"), emoji || !set))
+	return string(Plain(bkStr(t, "text"), emoji || !set))
 }
 
-// flat renders a text object as escaped text on one line, for <option>s.
-func flat(t object) string {
-	s := strings.ReplaceAll(str(t, "text"), "\n", " ")
+// flat renders a text bkObject as escaped text on one line, for <option>s.
+func bkFlat(t bkObject) string {
+	s := strings.ReplaceAll(bkStr(t, "text"), "\n", " ")
 	if e, set := t["emoji"].(bool); e || !set {
-		s = replaceEmoji(s)
+		s = bkReplaceEmoji(s)
 	}
 	return html.EscapeString(s)
 }
 
-// blockKinds render the inside of each supported block type.
-var blockKinds = map[string]func(*renderer, object){
-	"header":  func(r *renderer, b object) { r.w(r.text(sub(b, "text"))) },
-	"divider": func(r *renderer, b object) { r.w(`<hr class="bk-hr">`) },
-	"section": (*renderer).section,
-	"context": (*renderer).context,
-	"image":   (*renderer).imageBlock,
-	"actions": func(r *renderer, b object) {
-		for _, e := range objects(b, "elements") {
-			r.element(e, str(b, "block_id"), false)
+// bkBlockKinds render the inside of each supported block type.
+var bkBlockKinds = map[string]func(*bkRenderer, bkObject){
+	"header":  func(r *bkRenderer, b bkObject) { r.w(r.text(bkSub(b, "text"))) },
+	"divider": func(r *bkRenderer, b bkObject) { r.w(`<hr class="bk-hr">`) },
+	"section": (*bkRenderer).section,
+	"context": (*bkRenderer).context,
+	"image":   (*bkRenderer).imageBlock,
+	"actions": func(r *bkRenderer, b bkObject) {
+		for _, e := range bkObjects(b, "elements") {
+			r.element(e, bkStr(b, "block_id"), false)
 		}
 	},
-	"input":     (*renderer).input,
-	"rich_text": (*renderer).richText,
-	"file":      (*renderer).file,
+	"input":     (*bkRenderer).input,
+	"rich_text": (*bkRenderer).richText,
+	"file":      (*bkRenderer).file,
 }
 
 // block renders one block in its wrapper.
-func (r *renderer) block(b object) {
-	typ, id := str(b, "type"), str(b, "block_id")
-	kind, ok := blockKinds[typ]
+func (r *bkRenderer) block(b bkObject) {
+	typ, id := bkStr(b, "type"), bkStr(b, "block_id")
+	kind, ok := bkBlockKinds[typ]
 	if !ok {
 		r.open("div", "class", "bk-block", "data-block-id", id)
 		r.unknown("div", fmt.Sprintf("unsupported block type %q", typ))
-		r.w("</div>")
+		r.w("</div>\n")
 		return
 	}
 	attrs := []string{"class", "bk-block bk-" + typ, "data-block-id", id}
@@ -192,16 +192,16 @@ func (r *renderer) block(b object) {
 	}
 	r.open("div", attrs...)
 	kind(r, b)
-	r.w("</div>")
+	r.w("</div>\n")
 }
 
 // section renders text, fields in a grid and the accessory on the right.
-func (r *renderer) section(b object) {
+func (r *bkRenderer) section(b bkObject) {
 	r.w(`<div class="bk-section-body">`)
-	if t := sub(b, "text"); t != nil {
+	if t := bkSub(b, "text"); t != nil {
 		r.w(`<div class="bk-section-text">`, r.text(t), `</div>`)
 	}
-	if fields := objects(b, "fields"); len(fields) > 0 {
+	if fields := bkObjects(b, "fields"); len(fields) > 0 {
 		r.w(`<div class="bk-fields">`)
 		for _, f := range fields {
 			r.w(`<div class="bk-field">`, r.text(f), `</div>`)
@@ -209,17 +209,17 @@ func (r *renderer) section(b object) {
 		r.w(`</div>`)
 	}
 	r.w(`</div>`)
-	if a := sub(b, "accessory"); a != nil {
+	if a := bkSub(b, "accessory"); a != nil {
 		r.w(`<div class="bk-accessory">`)
-		r.element(a, str(b, "block_id"), false)
+		r.element(a, bkStr(b, "block_id"), false)
 		r.w(`</div>`)
 	}
 }
 
 // context renders small text and images in a row.
-func (r *renderer) context(b object) {
-	for _, e := range objects(b, "elements") {
-		switch typ := str(e, "type"); typ {
+func (r *bkRenderer) context(b bkObject) {
+	for _, e := range bkObjects(b, "elements") {
+		switch typ := bkStr(e, "type"); typ {
 		case "mrkdwn", "plain_text":
 			r.w(`<span class="bk-context-text">`, r.text(e), `</span>`)
 		case "image":
@@ -231,8 +231,8 @@ func (r *renderer) context(b object) {
 }
 
 // imageBlock renders an image block: its title above the image.
-func (r *renderer) imageBlock(b object) {
-	if t := sub(b, "title"); t != nil {
+func (r *bkRenderer) imageBlock(b bkObject) {
+	if t := bkSub(b, "title"); t != nil {
 		r.w(`<div class="bk-image-title">`, r.text(t), `</div>`)
 	}
 	r.image(b, "bk-image-img")
@@ -240,50 +240,50 @@ func (r *renderer) imageBlock(b object) {
 
 // image writes an <img> for an image block or element. An image that is a
 // Slack file, or whose URL is not http(s), shows as its alt text.
-func (r *renderer) image(e object, class string) {
-	url, alt := str(e, "image_url"), str(e, "alt_text")
-	if f := sub(e, "slack_file"); f != nil {
-		if url = str(f, "url"); url == "" {
-			r.open("span", "class", "bk-image-file", "data-file-id", str(f, "id"), "title", alt)
-			r.w(html.EscapeString(firstOf(alt, "image")), "</span>")
+func (r *bkRenderer) image(e bkObject, class string) {
+	url, alt := bkStr(e, "image_url"), bkStr(e, "alt_text")
+	if f := bkSub(e, "slack_file"); f != nil {
+		if url = bkStr(f, "url"); url == "" {
+			r.open("span", "class", "bk-image-file", "data-file-id", bkStr(f, "id"), "title", alt)
+			r.w(html.EscapeString(bkFirst(alt, "image")), "</span>")
 			return
 		}
 	}
 	l := strings.ToLower(url)
 	if !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") {
-		r.w(`<span class="bk-image-missing">`, html.EscapeString(firstOf(alt, "image")), `</span>`)
+		r.w(`<span class="bk-image-missing">`, html.EscapeString(bkFirst(alt, "image")), `</span>`)
 		return
 	}
 	r.open("img", "class", class, "src", url, "alt", alt, "title", alt, "loading", "lazy")
 }
 
 // file renders a file block (a remote file), which Slack shows in messages only.
-func (r *renderer) file(b object) {
+func (r *bkRenderer) file(b bkObject) {
 	if r.surface != SurfaceMessage {
 		r.unknown("div", "file blocks are only available in messages")
 		return
 	}
-	r.open("div", "class", "bk-file", "data-external-id", str(b, "external_id"))
-	r.w("file ", html.EscapeString(str(b, "external_id")), "</div>")
+	r.open("div", "class", "bk-file", "data-external-id", bkStr(b, "external_id"))
+	r.w("file ", html.EscapeString(bkStr(b, "external_id")), "</div>")
 }
 
 // input renders an input block: label, its element as a form field, the
 // error slot the page fills with response_action errors, and the hint.
-func (r *renderer) input(b object) {
-	id := str(b, "block_id")
-	r.w(`<div class="bk-label">`, r.text(sub(b, "label")))
-	if flag(b, "optional") {
+func (r *bkRenderer) input(b bkObject) {
+	id := bkStr(b, "block_id")
+	r.w(`<div class="bk-label">`, r.text(bkSub(b, "label")))
+	if bkBool(b, "optional") {
 		r.w(` <span class="bk-optional">(optional)</span>`)
 	}
 	r.w(`</div>`)
-	if e := sub(b, "element"); e != nil {
+	if e := bkSub(b, "element"); e != nil {
 		r.element(e, id, true)
 	} else {
 		r.unknown("div", "input block without element")
 	}
 	r.open("div", "class", "bk-error", "data-error-for", id)
 	r.w(`</div>`)
-	if h := sub(b, "hint"); h != nil {
+	if h := bkSub(b, "hint"); h != nil {
 		r.w(`<div class="bk-hint">`, r.text(h), `</div>`)
 	}
 }
@@ -291,29 +291,29 @@ func (r *renderer) input(b object) {
 // element renders an interactive element of a block. In input blocks
 // (input is true) it is a form field marked data-input, elsewhere an
 // element marked data-act whose use sends a block action.
-func (r *renderer) element(e object, blockID string, input bool) {
-	typ, actionID := str(e, "type"), str(e, "action_id")
+func (r *bkRenderer) element(e bkObject, blockID string, input bool) {
+	typ, actionID := bkStr(e, "type"), bkStr(e, "action_id")
 	mode := "data-act"
 	if input {
 		mode = "data-input"
 	}
-	ids := []string{mode, bare, "data-kind", typ, "data-block-id", blockID, "data-action-id", actionID}
+	ids := []string{mode, bkBare, "data-kind", typ, "data-block-id", blockID, "data-action-id", actionID}
 	switch typ {
 	case "button":
 		class := "bk-button"
-		if s := str(e, "style"); s == "primary" || s == "danger" {
+		if s := bkStr(e, "style"); s == "primary" || s == "danger" {
 			class += " bk-" + s
 		}
-		attrs := []string{"type", "button", "class", class, mode, bare, "data-block-id", blockID, "data-action-id", actionID, "data-value", str(e, "value")}
-		if u := str(e, "url"); safeURL(u) {
+		attrs := []string{"type", "button", "class", class, mode, bkBare, "data-block-id", blockID, "data-action-id", actionID, "data-value", bkStr(e, "value")}
+		if u := bkStr(e, "url"); bkSafeURL(u) {
 			attrs = append(attrs, "data-url", u)
 		}
 		r.open("button", attrs...)
-		r.w(r.text(sub(e, "text")), "</button>")
+		r.w(r.text(bkSub(e, "text")), "</button>")
 	case "overflow":
-		r.open("select", "class", "bk-overflow", mode, bare, "data-block-id", blockID, "data-action-id", actionID)
+		r.open("select", "class", "bk-overflow", mode, bkBare, "data-block-id", blockID, "data-action-id", actionID)
 		r.w(`<option value="">⋯</option>`)
-		for _, o := range objects(e, "options") {
+		for _, o := range bkObjects(e, "options") {
 			r.option(o, false)
 		}
 		r.w("</select>")
@@ -322,9 +322,9 @@ func (r *renderer) element(e object, blockID string, input bool) {
 		"channels_select", "multi_channels_select":
 		r.selectField(e, typ, ids)
 	case "datepicker":
-		r.open("input", append([]string{"type", "date", "class", "bk-date"}, append(ids, "value", str(e, "initial_date"))...)...)
+		r.open("input", append([]string{"type", "date", "class", "bk-date"}, append(ids, "value", bkStr(e, "initial_date"))...)...)
 	case "timepicker":
-		r.open("input", append([]string{"type", "time", "class", "bk-time"}, append(ids, "value", str(e, "initial_time"))...)...)
+		r.open("input", append([]string{"type", "time", "class", "bk-time"}, append(ids, "value", bkStr(e, "initial_time"))...)...)
 	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
 		r.textField(e, typ, ids)
 	case "radio_buttons", "checkboxes":
@@ -337,28 +337,28 @@ func (r *renderer) element(e object, blockID string, input bool) {
 }
 
 // placeholder is the element's placeholder text, "" when it has none.
-func placeholder(e object) string {
-	if p := sub(e, "placeholder"); p != nil {
-		return str(p, "text")
+func bkPlaceholder(e bkObject) string {
+	if p := bkSub(e, "placeholder"); p != nil {
+		return bkStr(p, "text")
 	}
 	return ""
 }
 
 // textField renders plain_text_input (a textarea when multiline), the
 // email and url inputs and number_input.
-func (r *renderer) textField(e object, typ string, ids []string) {
+func (r *bkRenderer) textField(e bkObject, typ string, ids []string) {
 	attrs := append([]string{}, ids...)
-	if p := placeholder(e); p != "" {
+	if p := bkPlaceholder(e); p != "" {
 		attrs = append(attrs, "placeholder", p)
 	}
-	if n := number(e, "max_length"); n != "" {
+	if n := bkNumber(e, "max_length"); n != "" {
 		attrs = append(attrs, "maxlength", n)
 	}
-	if n := number(e, "min_length"); n != "" {
+	if n := bkNumber(e, "min_length"); n != "" {
 		attrs = append(attrs, "minlength", n)
 	}
-	value := str(e, "initial_value")
-	if typ == "plain_text_input" && flag(e, "multiline") {
+	value := bkStr(e, "initial_value")
+	if typ == "plain_text_input" && bkBool(e, "multiline") {
 		r.open("textarea", append([]string{"class", "bk-textarea"}, attrs...)...)
 		if strings.HasPrefix(value, "\n") {
 			value = "\n" + value // the parser drops a leading newline
@@ -375,12 +375,12 @@ func (r *renderer) textField(e object, typ string, ids []string) {
 	case "number_input":
 		kind, class = "number", "bk-number"
 		step := "1"
-		if flag(e, "is_decimal_allowed") {
+		if bkBool(e, "is_decimal_allowed") {
 			step = "any"
 		}
 		attrs = append(attrs, "step", step)
 		for _, k := range []string{"min", "max"} {
-			if n := number(e, k+"_value"); n != "" {
+			if n := bkNumber(e, k+"_value"); n != "" {
 				attrs = append(attrs, k, n)
 			}
 		}
@@ -392,52 +392,52 @@ func (r *renderer) textField(e object, typ string, ids []string) {
 // the directory's users or channels. A single select starts with an empty
 // option showing the placeholder. Initial values are selected and added as
 // options when the list lacks them.
-func (r *renderer) selectField(e object, typ string, ids []string) {
+func (r *bkRenderer) selectField(e bkObject, typ string, ids []string) {
 	multi := strings.HasPrefix(typ, "multi_")
 	attrs := append([]string{"class", "bk-select"}, ids...)
 	if multi {
-		attrs = append(attrs, "multiple", bare)
+		attrs = append(attrs, "multiple", bkBare)
 	}
 	r.open("select", attrs...)
 	if !multi {
-		r.w(`<option value="">`, html.EscapeString(firstOf(placeholder(e), "Select an item")), `</option>`)
+		r.w(`<option value="">`, html.EscapeString(bkFirst(bkPlaceholder(e), "Select an item")), `</option>`)
 	}
 	base := strings.TrimPrefix(typ, "multi_")
 	switch base {
 	case "static_select", "external_select":
 		selected := map[string]bool{}
-		initial := objects(e, "initial_options")
-		if o := sub(e, "initial_option"); o != nil {
+		initial := bkObjects(e, "initial_options")
+		if o := bkSub(e, "initial_option"); o != nil {
 			initial = append(initial, o)
 		}
 		for _, o := range initial {
-			selected[str(o, "value")] = true
+			selected[bkStr(o, "value")] = true
 		}
 		seen := map[string]bool{}
-		write := func(opts []object) {
+		write := func(opts []bkObject) {
 			for _, o := range opts {
-				seen[str(o, "value")] = true
-				r.option(o, selected[str(o, "value")])
+				seen[bkStr(o, "value")] = true
+				r.option(o, selected[bkStr(o, "value")])
 			}
 		}
-		write(objects(e, "options"))
-		for _, g := range objects(e, "option_groups") {
-			r.w(`<optgroup label="`, flat(sub(g, "label")), `">`)
-			write(objects(g, "options"))
+		write(bkObjects(e, "options"))
+		for _, g := range bkObjects(e, "option_groups") {
+			r.w(`<optgroup label="`, bkFlat(bkSub(g, "label")), `">`)
+			write(bkObjects(g, "options"))
 			r.w(`</optgroup>`)
 		}
 		for _, o := range initial {
-			if !seen[str(o, "value")] {
+			if !seen[bkStr(o, "value")] {
 				r.option(o, true)
 			}
 		}
 	case "users_select":
-		r.choiceOptions(r.users(), append(strs(e, "initial_users"), str(e, "initial_user")), func(id string) string {
-			return firstOf(r.userName(id), id)
+		r.choiceOptions(r.users(), append(bkStrs(e, "initial_users"), bkStr(e, "initial_user")), func(id string) string {
+			return bkFirst(r.userName(id), id)
 		})
 	case "conversations_select", "channels_select":
 		key := strings.TrimSuffix(base, "s_select") // conversation or channel
-		r.choiceOptions(r.channels(), append(strs(e, "initial_"+key+"s"), str(e, "initial_"+key)), func(id string) string {
+		r.choiceOptions(r.channels(), append(bkStrs(e, "initial_"+key+"s"), bkStr(e, "initial_"+key)), func(id string) string {
 			if r.dir != nil && r.dir.ChannelName(id) != "" {
 				return "#" + r.dir.ChannelName(id)
 			}
@@ -448,18 +448,18 @@ func (r *renderer) selectField(e object, typ string, ids []string) {
 }
 
 // option writes a static <option>.
-func (r *renderer) option(o object, selected bool) {
-	attrs := []string{"value", str(o, "value")}
+func (r *bkRenderer) option(o bkObject, selected bool) {
+	attrs := []string{"value", bkStr(o, "value")}
 	if selected {
-		attrs = append(attrs, "selected", bare)
+		attrs = append(attrs, "selected", bkBare)
 	}
 	r.open("option", attrs...)
-	r.w(flat(sub(o, "text")), "</option>")
+	r.w(bkFlat(bkSub(o, "text")), "</option>")
 }
 
 // choiceOptions writes the directory's choices, selecting the initial ids
 // and adding those missing from the list (named by name).
-func (r *renderer) choiceOptions(list []Choice, initial []string, name func(id string) string) {
+func (r *bkRenderer) choiceOptions(list []Choice, initial []string, name func(id string) string) {
 	selected := map[string]bool{}
 	for _, id := range initial {
 		if id != "" {
@@ -478,30 +478,30 @@ func (r *renderer) choiceOptions(list []Choice, initial []string, name func(id s
 	}
 }
 
-func (r *renderer) choiceOption(c Choice, selected bool) {
+func (r *bkRenderer) choiceOption(c Choice, selected bool) {
 	attrs := []string{"value", c.ID}
 	if selected {
-		attrs = append(attrs, "selected", bare)
+		attrs = append(attrs, "selected", bkBare)
 	}
 	r.open("option", attrs...)
-	r.w(html.EscapeString(firstOf(c.Name, c.ID)), "</option>")
+	r.w(html.EscapeString(bkFirst(c.Name, c.ID)), "</option>")
 }
 
-func (r *renderer) users() []Choice {
+func (r *bkRenderer) users() []Choice {
 	if r.dir == nil {
 		return nil
 	}
 	return r.dir.Users()
 }
 
-func (r *renderer) channels() []Choice {
+func (r *bkRenderer) channels() []Choice {
 	if r.dir == nil {
 		return nil
 	}
 	return r.dir.Channels()
 }
 
-func (r *renderer) userName(id string) string {
+func (r *bkRenderer) userName(id string) string {
 	if r.dir == nil {
 		return ""
 	}
@@ -510,27 +510,27 @@ func (r *renderer) userName(id string) string {
 
 // choices renders radio_buttons or checkboxes: a wrapper carrying the ids
 // around one labelled input per option, all named name.
-func (r *renderer) choices(e object, typ, name string, ids []string) {
+func (r *bkRenderer) choices(e bkObject, typ, name string, ids []string) {
 	kind, class := "radio", "bk-radios"
 	if typ == "checkboxes" {
 		kind, class = "checkbox", "bk-checkboxes"
 	}
 	checked := map[string]bool{}
-	for _, o := range append(objects(e, "initial_options"), sub(e, "initial_option")) {
+	for _, o := range append(bkObjects(e, "initial_options"), bkSub(e, "initial_option")) {
 		if o != nil {
-			checked[str(o, "value")] = true
+			checked[bkStr(o, "value")] = true
 		}
 	}
 	r.open("div", append([]string{"class", class}, ids...)...)
-	for _, o := range objects(e, "options") {
-		attrs := []string{"type", kind, "name", name, "value", str(o, "value")}
-		if checked[str(o, "value")] {
-			attrs = append(attrs, "checked", bare)
+	for _, o := range bkObjects(e, "options") {
+		attrs := []string{"type", kind, "name", name, "value", bkStr(o, "value")}
+		if checked[bkStr(o, "value")] {
+			attrs = append(attrs, "checked", bkBare)
 		}
 		r.w(`<label class="bk-choice">`)
 		r.open("input", attrs...)
-		r.w(`<span class="bk-choice-text">`, r.text(sub(o, "text")), `</span>`)
-		if d := sub(o, "description"); d != nil {
+		r.w(`<span class="bk-choice-text">`, r.text(bkSub(o, "text")), `</span>`)
+		if d := bkSub(o, "description"); d != nil {
 			r.w(`<span class="bk-choice-description">`, r.text(d), `</span>`)
 		}
 		r.w(`</label>`)
