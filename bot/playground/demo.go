@@ -263,7 +263,7 @@ func demoTeams() []demoTeam {
 				notes: map[int]string{
 					1: "The survey goes out on day 7 now, not day 30.",
 					3: "Detractors mostly mention the CSV import.",
-					4: "Warm words for the checklist: four points up.",
+					4: "Warm words for the checklist: two points up.",
 				},
 			}},
 		}},
