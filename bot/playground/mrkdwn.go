@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -204,6 +205,9 @@ func (m *mdState) control(inner string) (mdToken, bool) {
 		return mdToken{}, false
 	}
 	target, label, _ := strings.Cut(inner, "|")
+	if target == "" {
+		return mdToken{}, false
+	}
 	label = mdUnescape(label)
 	atom := func(class, text string) (mdToken, bool) {
 		t := html.EscapeString(text)
@@ -296,12 +300,17 @@ func bkSafeURL(u string) bool {
 	return false
 }
 
-// mdCodeSpans turns `…` runs into atoms. Their content is shown as is.
+// mdCodeSpans turns `…` runs (up to the next backtick) into atoms whose
+// content is shown as is.
 func mdCodeSpans(toks []mdToken) []mdToken {
 	var out []mdToken
 	for i := 0; i < len(toks); i++ {
 		if toks[i].html == "" && toks[i].r == '`' {
-			if j := mdClosing(toks, i, true); j > i+1 {
+			j := i + 1
+			for j < len(toks) && (toks[j].html != "" || toks[j].r != '`') {
+				j++
+			}
+			if j < len(toks) && j > i+1 {
 				var b strings.Builder
 				b.WriteString(`<code class="bk-code">`)
 				mdWriteCode(&b, toks[i+1:j])
@@ -316,45 +325,51 @@ func mdCodeSpans(toks []mdToken) []mdToken {
 	return out
 }
 
-// closing finds the mdToken closing the marker at toks[i]: the next same
-// character or, unless code, the next one after a non-space and before the
-// end, a space or punctuation. It returns -1 when there is none.
-func mdClosing(toks []mdToken, i int, code bool) int {
-	for k := i + 1; k < len(toks); k++ {
-		if toks[k].html != "" || toks[k].r != toks[i].r {
-			continue
-		}
-		if code || !mdIsSpace(toks[k-1]) && (k+1 == len(toks) || !mdIsWord(toks[k+1])) {
-			return k
-		}
-	}
-	return -1
-}
-
 // mdTags are the HTML elements of the formatting markers.
 var mdTags = map[rune]string{'*': "b", '_': "i", '~': "s"}
 
-// format renders tokens, applying *, _ and ~ (which may nest). A marker
+// mdFormat renders tokens, applying *, _ and ~ (which may nest). A marker
 // opens after the start, a space or punctuation and before a non-space; it
-// closes after a non-space and before the end, a space or punctuation.
-// Markers without a partner show as text.
+// closes at the next same marker after a non-space and before the end, a
+// space or punctuation. Markers without a partner show as text.
 func mdFormat(b *strings.Builder, toks []mdToken) {
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+	// closers lists, per marker, the positions where it may close, so that
+	// finding an opener's partner is a binary search, not a scan.
+	closers := map[rune][]int{}
+	for k, t := range toks {
+		if _, ok := mdTags[t.r]; ok && t.html == "" && k > 0 && !mdIsSpace(toks[k-1]) && (k+1 == len(toks) || !mdIsWord(toks[k+1])) {
+			closers[t.r] = append(closers[t.r], k)
+		}
+	}
+	f := mdFormatter{b: b, toks: toks, closers: closers}
+	f.run(0, len(toks))
+}
+
+// mdFormatter renders a line's tokens; run renders toks[lo:hi].
+type mdFormatter struct {
+	b       *strings.Builder
+	toks    []mdToken
+	closers map[rune][]int
+}
+
+func (f *mdFormatter) run(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		t := f.toks[i]
 		if t.html != "" {
-			b.WriteString(t.html)
+			f.b.WriteString(t.html)
 			continue
 		}
-		if tag, ok := mdTags[t.r]; ok && (i == 0 || !mdIsWord(toks[i-1])) && i+1 < len(toks) && !mdIsSpace(toks[i+1]) {
-			if j := mdClosing(toks, i, false); j > i+1 {
-				b.WriteString("<" + tag + ">")
-				mdFormat(b, toks[i+1:j])
-				b.WriteString("</" + tag + ">")
-				i = j
+		if tag, ok := mdTags[t.r]; ok && (i == 0 || !mdIsWord(f.toks[i-1])) && i+1 < hi && !mdIsSpace(f.toks[i+1]) {
+			c := f.closers[t.r]
+			if k, _ := slices.BinarySearch(c, i+2); k < len(c) && c[k] < hi {
+				f.b.WriteString("<" + tag + ">")
+				f.run(i+1, c[k])
+				f.b.WriteString("</" + tag + ">")
+				i = c[k]
 				continue
 			}
 		}
-		b.WriteString(html.EscapeString(string(t.r)))
+		f.b.WriteString(html.EscapeString(string(t.r)))
 	}
 }
 

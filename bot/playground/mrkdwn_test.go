@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // bkTestDir is a small directory: two people, two channels.
@@ -76,6 +77,8 @@ func TestMrkdwn(t *testing.T) {
 		{"date", "<!date^1700000000^{date}|Nov 14>", "Nov 14"},
 		{"mention in code", "`<@U1>`", `<code class="bk-code">@Ana Lima</code>`},
 		{"stray angle", "a < b > c", "a &lt; b &gt; c"},
+		{"empty control", "<> <|> <|x>", "&lt;&gt; &lt;|&gt; &lt;|x&gt;"},
+		{"bare sigils", "<@> <#> <!>", `<span class="bk-mention">@</span> <span class="bk-mention bk-channel">#</span> <span class="bk-mention">@</span>`},
 		{"emoji", ":rocket: Ahead", "🚀 Ahead"},
 		{"emoji okrbot", ":white_check_mark::large_green_circle:", "✅🟢"},
 		{"unknown emoji", ":no_such_emoji: 10:30", ":no_such_emoji: 10:30"},
@@ -196,4 +199,28 @@ func TestMrkdwnHostile(t *testing.T) {
 			t.Errorf("Plain(%q) = %s", tc.in, p)
 		}
 	}
+}
+
+// FuzzMrkdwn checks that no input makes Mrkdwn write markup of its own.
+func FuzzMrkdwn(f *testing.F) {
+	for _, h := range bkHostile {
+		f.Add(h.in)
+	}
+	f.Add("*a _b ~c `d` c~ b_ a*\n> q\n```p```")
+	f.Fuzz(func(t *testing.T, s string) {
+		bkAssertSafe(t, s, string(Mrkdwn(s, bkTestDir{})))
+		bkAssertSafe(t, s, string(Plain(s, true)))
+	})
+}
+
+// TestMrkdwnLongLine checks that pathological lines render in linear-ish
+// time: openers without partners must not rescan the line.
+func TestMrkdwnLongLine(t *testing.T) {
+	line := strings.Repeat("*a _b ~c ", 5000) + strings.Repeat("x* ", 5000)
+	start := time.Now()
+	out := Mrkdwn(line, nil)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("%d bytes took %v", len(line), d)
+	}
+	bkAssertSafe(t, "long line", string(out))
 }

@@ -331,3 +331,25 @@ func TestBlocksHostile(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBlocks checks that no blocks make the renderer panic or write markup
+// other than its own.
+func FuzzBlocks(f *testing.F) {
+	files, _ := filepath.Glob("../views/testdata/*.json")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			var v struct{ Blocks json.RawMessage }
+			if json.Unmarshal(data, &v) == nil && v.Blocks != nil {
+				f.Add(string(v.Blocks))
+			}
+		}
+	}
+	f.Add(`[{"type":"rich_text","elements":[{"type":"rich_text_list","elements":[{"type":"rich_text_section","elements":[{"type":"emoji","unicode":"1f44d"}]}]}]}]`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, s := range []Surface{SurfaceMessage, SurfaceModal} {
+			if out, err := Blocks(json.RawMessage(raw), bkTestDir{}, s); err == nil {
+				bkAssertSafe(t, raw, string(out))
+			}
+		}
+	})
+}
