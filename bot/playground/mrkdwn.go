@@ -20,7 +20,7 @@ import (
 // the entities &amp; &lt; &gt; and emoji shortcodes. Formatting never spans
 // lines. Everything is escaped: text can never become markup. dir may be nil.
 func Mrkdwn(text string, dir Directory) template.HTML {
-	m := mdState{dir: dir}
+	m := mdState{dir: bkDirectory(dir)}
 	for _, seg := range mdSplitFences(text) {
 		if seg.code {
 			m.b.WriteString(`<pre class="bk-pre">`)
@@ -34,7 +34,7 @@ func Mrkdwn(text string, dir Directory) template.HTML {
 	return template.HTML(m.b.String())
 }
 
-// Plain renders a plain_text bkObject's text: escaped, with line breaks and,
+// Plain renders a plain_text object's text: escaped, with line breaks and,
 // when emoji is true, emoji shortcodes replaced.
 func Plain(text string, emoji bool) template.HTML {
 	if emoji {
@@ -77,7 +77,7 @@ func mdSplitFences(text string) []mdSegment {
 	return append(out, mdSegment{text: text})
 }
 
-// lines renders a mdSegment line by line, grouping quoted lines.
+// lines renders a segment line by line, grouping quoted lines.
 func (m *mdState) lines(s string) {
 	lines := strings.Split(s, "\n")
 	for i := 0; i < len(lines); {
@@ -194,7 +194,7 @@ func mdEntityAt(s string, i int) (rune, int) {
 	return 0, 0
 }
 
-// unescape decodes Slack's entities in s.
+// mdUnescape decodes Slack's entities in s.
 func mdUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
 }
@@ -215,16 +215,13 @@ func (m *mdState) control(inner string) (mdToken, bool) {
 	}
 	switch target[0] {
 	case '@':
-		name := m.userName(target[1:])
+		name := m.dir.UserName(target[1:])
 		if name == "" {
 			name = bkFirst(strings.TrimPrefix(label, "@"), target[1:])
 		}
 		return atom("bk-mention", "@"+name)
 	case '#':
-		name := ""
-		if m.dir != nil {
-			name = m.dir.ChannelName(target[1:])
-		}
+		name := m.dir.ChannelName(target[1:])
 		return atom("bk-mention bk-channel", "#"+bkFirst(name, strings.TrimPrefix(label, "#"), target[1:]))
 	case '!':
 		cmd, _, _ := strings.Cut(target[1:], "^")
@@ -261,7 +258,7 @@ func bkHasScheme(u string) bool {
 	return false
 }
 
-// link renders a link to url showing text (the url when text is empty). A
+// bkLink renders a link to url showing text (the url when text is empty). A
 // url that is not http, https or mailto renders as text only.
 func bkLink(url, text string) string {
 	t := html.EscapeString(bkFirst(text, url))
@@ -269,14 +266,6 @@ func bkLink(url, text string) string {
 		return t
 	}
 	return `<a class="bk-link" href="` + html.EscapeString(url) + `" target="_blank" rel="noopener noreferrer">` + t + `</a>`
-}
-
-// userName is the directory's name for a user id, "" when unknown.
-func (m *mdState) userName(id string) string {
-	if m.dir == nil {
-		return ""
-	}
-	return m.dir.UserName(id)
 }
 
 // bkFirst returns the first non-empty string.

@@ -147,22 +147,22 @@ var bkHostile = []struct{ in, visible string }{
 	{":rocket:<script>:wave:", "🚀"},
 }
 
-// bkTagRE matches one tag as the bkRenderer writes them: attribute values are
+// bkTagRE matches one tag as the renderer writes them: attribute values are
 // always double-quoted and escaped, so they hold no quote.
 var bkTagRE = regexp.MustCompile(`<(/?)([a-z0-9]+)((?: [a-z-]+(?:="[^"<>]*")?)*)>`)
 
 var bkAttrRE = regexp.MustCompile(` ([a-z-]+)(?:="([^"]*)")?`)
 
-// bkSafeTags and bkSafeAttrs are everything the bkRenderer may write.
+// bkSafeTags and bkSafeAttrs are everything the renderer may write.
 var (
 	bkSafeTags  = strings.Fields("div span b i s code pre blockquote br a hr img button select option optgroup input textarea label ul ol li")
 	bkSafeAttrs = strings.Fields("class href target rel src alt title loading type name value placeholder maxlength minlength step min max selected checked multiple label")
 )
 
 // bkAssertSafe fails when out could run script or inject markup: every tag in
-// it must be one the bkRenderer writes, with known attributes only (no event
+// it must be one the renderer writes, with known attributes only (no event
 // handler), links to http, https or mailto and images from http(s). What is
-// left once the mdTags are removed is text, so it must hold no < or >.
+// left once the tags are removed is text, so it must hold no < or >.
 // Hostile words like onerror may then only appear as visible, escaped text.
 func bkAssertSafe(t *testing.T, in, out string) {
 	t.Helper()

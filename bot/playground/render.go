@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -21,6 +22,23 @@ type Directory interface {
 
 // Choice is one option of a user or conversation select, shown as Name.
 type Choice struct{ ID, Name string }
+
+// bkNoDirectory knows no one: ids show as they are and selects offer no
+// choices.
+type bkNoDirectory struct{}
+
+func (bkNoDirectory) UserName(string) string    { return "" }
+func (bkNoDirectory) ChannelName(string) string { return "" }
+func (bkNoDirectory) Users() []Choice           { return nil }
+func (bkNoDirectory) Channels() []Choice        { return nil }
+
+// bkDirectory returns dir, or a directory that knows no one when it is nil.
+func bkDirectory(dir Directory) Directory {
+	if dir == nil {
+		return bkNoDirectory{}
+	}
+	return dir
+}
 
 // Surface is where blocks are shown.
 type Surface int
@@ -48,27 +66,27 @@ func Blocks(raw json.RawMessage, dir Directory, surface Surface) (template.HTML,
 	if err := json.Unmarshal(raw, &blocks); err != nil {
 		return "", fmt.Errorf("playground: blocks are not a JSON array: %w", err)
 	}
-	r := bkRenderer{dir: dir, surface: surface}
+	r := bkRenderer{dir: bkDirectory(dir), surface: surface}
 	for i, b := range blocks {
 		if o, ok := b.(bkObject); ok {
 			r.block(o)
 		} else {
 			r.w(`<div class="bk-block">`)
-			r.unknown("div", fmt.Sprintf("block %d is not an bkObject", i))
+			r.unknown("div", fmt.Sprintf("block %d is not an object", i))
 			r.w("</div>\n")
 		}
 	}
 	return template.HTML(r.b.String()), nil
 }
 
-// bkObject is a decoded JSON bkObject.
+// bkObject is a decoded JSON object.
 type bkObject = map[string]any
 
 func bkStr(o bkObject, key string) string   { s, _ := o[key].(string); return s }
 func bkSub(o bkObject, key string) bkObject { v, _ := o[key].(bkObject); return v }
 func bkBool(o bkObject, key string) bool    { v, _ := o[key].(bool); return v }
 
-// objects returns the objects of an array field, skipping anything else.
+// bkObjects returns the objects of an array field, skipping anything else.
 func bkObjects(o bkObject, key string) []bkObject {
 	list, _ := o[key].([]any)
 	out := make([]bkObject, 0, len(list))
@@ -80,7 +98,7 @@ func bkObjects(o bkObject, key string) []bkObject {
 	return out
 }
 
-// strs returns the strings of an array field.
+// bkStrs returns the strings of an array field.
 func bkStrs(o bkObject, key string) []string {
 	list, _ := o[key].([]any)
 	var out []string
@@ -92,7 +110,7 @@ func bkStrs(o bkObject, key string) []string {
 	return out
 }
 
-// number returns a number (or numeric string) field as text, "" if absent.
+// bkNumber returns a number (or numeric string) field as text, "" if absent.
 func bkNumber(o bkObject, key string) string {
 	switch v := o[key].(type) {
 	case float64:
@@ -117,15 +135,15 @@ func (r *bkRenderer) w(s ...string) {
 	}
 }
 
-// bkBare marks an attribute written without a value, like data-act.
-const bkBare = "\x00"
+// bkBareAttrs are the attributes written without a value (their value in
+// an open call is ignored).
+var bkBareAttrs = map[string]bool{"data-act": true, "data-input": true, "selected": true, "checked": true, "multiple": true}
 
-// open writes a start tag; attrs are name, value pairs (values are escaped,
-// bkBare values give a valueless attribute).
+// open writes a start tag; attrs are name, value pairs, values escaped.
 func (r *bkRenderer) open(tag string, attrs ...string) {
 	r.w("<", tag)
 	for i := 0; i+1 < len(attrs); i += 2 {
-		if attrs[i+1] == bkBare {
+		if bkBareAttrs[attrs[i]] {
 			r.w(" ", attrs[i])
 		} else {
 			r.w(" ", attrs[i], `="`, html.EscapeString(attrs[i+1]), `"`)
@@ -134,13 +152,13 @@ func (r *bkRenderer) open(tag string, attrs ...string) {
 	r.w(">")
 }
 
-// unknown writes the visible error box for something the bkRenderer does
+// unknown writes the visible error box for something the renderer does
 // not support, in a tag (div or span).
 func (r *bkRenderer) unknown(tag, what string) {
 	r.w("<", tag, ` class="bk-unknown">`, html.EscapeString(what), "</", tag, ">")
 }
 
-// text renders a text bkObject: mrkdwn, or plain_text with emoji unless
+// text renders a text object: mrkdwn, or plain_text with emoji unless
 // "emoji": false.
 func (r *bkRenderer) text(t bkObject) string {
 	if bkStr(t, "type") == "mrkdwn" {
@@ -150,7 +168,7 @@ func (r *bkRenderer) text(t bkObject) string {
 	return string(Plain(bkStr(t, "text"), emoji || !set))
 }
 
-// flat renders a text bkObject as escaped text on one line, for <option>s.
+// bkFlat renders a text object as escaped text on one line, for <option>s.
 func bkFlat(t bkObject) string {
 	s := strings.ReplaceAll(bkStr(t, "text"), "\n", " ")
 	if e, set := t["emoji"].(bool); e || !set {
@@ -297,21 +315,21 @@ func (r *bkRenderer) element(e bkObject, blockID string, input bool) {
 	if input {
 		mode = "data-input"
 	}
-	ids := []string{mode, bkBare, "data-kind", typ, "data-block-id", blockID, "data-action-id", actionID}
+	ids := []string{mode, "", "data-kind", typ, "data-block-id", blockID, "data-action-id", actionID}
 	switch typ {
 	case "button":
 		class := "bk-button"
 		if s := bkStr(e, "style"); s == "primary" || s == "danger" {
 			class += " bk-" + s
 		}
-		attrs := []string{"type", "button", "class", class, mode, bkBare, "data-block-id", blockID, "data-action-id", actionID, "data-value", bkStr(e, "value")}
+		attrs := []string{"type", "button", "class", class, mode, "", "data-block-id", blockID, "data-action-id", actionID, "data-value", bkStr(e, "value")}
 		if u := bkStr(e, "url"); bkSafeURL(u) {
 			attrs = append(attrs, "data-url", u)
 		}
 		r.open("button", attrs...)
 		r.w(r.text(bkSub(e, "text")), "</button>")
 	case "overflow":
-		r.open("select", "class", "bk-overflow", mode, bkBare, "data-block-id", blockID, "data-action-id", actionID)
+		r.open("select", "class", "bk-overflow", mode, "", "data-block-id", blockID, "data-action-id", actionID)
 		r.w(`<option value="">⋯</option>`)
 		for _, o := range bkObjects(e, "options") {
 			r.option(o, false)
@@ -322,9 +340,9 @@ func (r *bkRenderer) element(e bkObject, blockID string, input bool) {
 		"channels_select", "multi_channels_select":
 		r.selectField(e, typ, ids)
 	case "datepicker":
-		r.open("input", append([]string{"type", "date", "class", "bk-date"}, append(ids, "value", bkStr(e, "initial_date"))...)...)
+		r.open("input", slices.Concat([]string{"type", "date", "class", "bk-date"}, ids, []string{"value", bkStr(e, "initial_date")})...)
 	case "timepicker":
-		r.open("input", append([]string{"type", "time", "class", "bk-time"}, append(ids, "value", bkStr(e, "initial_time"))...)...)
+		r.open("input", slices.Concat([]string{"type", "time", "class", "bk-time"}, ids, []string{"value", bkStr(e, "initial_time")})...)
 	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
 		r.textField(e, typ, ids)
 	case "radio_buttons", "checkboxes":
@@ -336,7 +354,7 @@ func (r *bkRenderer) element(e bkObject, blockID string, input bool) {
 	}
 }
 
-// placeholder is the element's placeholder text, "" when it has none.
+// bkPlaceholder is the element's placeholder text, "" when it has none.
 func bkPlaceholder(e bkObject) string {
 	if p := bkSub(e, "placeholder"); p != nil {
 		return bkStr(p, "text")
@@ -385,7 +403,7 @@ func (r *bkRenderer) textField(e bkObject, typ string, ids []string) {
 			}
 		}
 	}
-	r.open("input", append([]string{"type", kind, "class", class}, append(attrs, "value", value)...)...)
+	r.open("input", slices.Concat([]string{"type", kind, "class", class}, attrs, []string{"value", value})...)
 }
 
 // selectField renders a select menu: static options and option groups, or
@@ -396,7 +414,7 @@ func (r *bkRenderer) selectField(e bkObject, typ string, ids []string) {
 	multi := strings.HasPrefix(typ, "multi_")
 	attrs := append([]string{"class", "bk-select"}, ids...)
 	if multi {
-		attrs = append(attrs, "multiple", bkBare)
+		attrs = append(attrs, "multiple", "")
 	}
 	r.open("select", attrs...)
 	if !multi {
@@ -432,14 +450,14 @@ func (r *bkRenderer) selectField(e bkObject, typ string, ids []string) {
 			}
 		}
 	case "users_select":
-		r.choiceOptions(r.users(), append(bkStrs(e, "initial_users"), bkStr(e, "initial_user")), func(id string) string {
-			return bkFirst(r.userName(id), id)
+		r.choiceOptions(r.dir.Users(), append(bkStrs(e, "initial_users"), bkStr(e, "initial_user")), func(id string) string {
+			return bkFirst(r.dir.UserName(id), id)
 		})
 	case "conversations_select", "channels_select":
 		key := strings.TrimSuffix(base, "s_select") // conversation or channel
-		r.choiceOptions(r.channels(), append(bkStrs(e, "initial_"+key+"s"), bkStr(e, "initial_"+key)), func(id string) string {
-			if r.dir != nil && r.dir.ChannelName(id) != "" {
-				return "#" + r.dir.ChannelName(id)
+		r.choiceOptions(r.dir.Channels(), append(bkStrs(e, "initial_"+key+"s"), bkStr(e, "initial_"+key)), func(id string) string {
+			if name := r.dir.ChannelName(id); name != "" {
+				return "#" + name
 			}
 			return id
 		})
@@ -451,7 +469,7 @@ func (r *bkRenderer) selectField(e bkObject, typ string, ids []string) {
 func (r *bkRenderer) option(o bkObject, selected bool) {
 	attrs := []string{"value", bkStr(o, "value")}
 	if selected {
-		attrs = append(attrs, "selected", bkBare)
+		attrs = append(attrs, "selected", "")
 	}
 	r.open("option", attrs...)
 	r.w(bkFlat(bkSub(o, "text")), "</option>")
@@ -481,31 +499,10 @@ func (r *bkRenderer) choiceOptions(list []Choice, initial []string, name func(id
 func (r *bkRenderer) choiceOption(c Choice, selected bool) {
 	attrs := []string{"value", c.ID}
 	if selected {
-		attrs = append(attrs, "selected", bkBare)
+		attrs = append(attrs, "selected", "")
 	}
 	r.open("option", attrs...)
 	r.w(html.EscapeString(bkFirst(c.Name, c.ID)), "</option>")
-}
-
-func (r *bkRenderer) users() []Choice {
-	if r.dir == nil {
-		return nil
-	}
-	return r.dir.Users()
-}
-
-func (r *bkRenderer) channels() []Choice {
-	if r.dir == nil {
-		return nil
-	}
-	return r.dir.Channels()
-}
-
-func (r *bkRenderer) userName(id string) string {
-	if r.dir == nil {
-		return ""
-	}
-	return r.dir.UserName(id)
 }
 
 // choices renders radio_buttons or checkboxes: a wrapper carrying the ids
@@ -525,7 +522,7 @@ func (r *bkRenderer) choices(e bkObject, typ, name string, ids []string) {
 	for _, o := range bkObjects(e, "options") {
 		attrs := []string{"type", kind, "name", name, "value", bkStr(o, "value")}
 		if checked[bkStr(o, "value")] {
-			attrs = append(attrs, "checked", bkBare)
+			attrs = append(attrs, "checked", "")
 		}
 		r.w(`<label class="bk-choice">`)
 		r.open("input", attrs...)

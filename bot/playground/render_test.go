@@ -87,7 +87,7 @@ func bkGoldenBlocks(t *testing.T, data []byte) (json.RawMessage, Surface) {
 	return v.Blocks, SurfaceMessage
 }
 
-// render renders one block given as JSON.
+// bkRender renders one block given as JSON.
 func bkRender(t *testing.T, block string) string {
 	t.Helper()
 	out, err := Blocks(json.RawMessage("["+block+"]"), bkTestDir{}, SurfaceModal)
@@ -174,7 +174,7 @@ func TestBlockTypes(t *testing.T) {
 	}
 }
 
-// input wraps an element in an input block with block_id "b".
+// bkInput wraps an element in an input block with block_id "b".
 func bkInput(element string) string {
 	return `{"type":"input","block_id":"b","label":{"type":"plain_text","text":"L"},"element":` + element + `}`
 }
@@ -263,7 +263,7 @@ func TestBlocksInput(t *testing.T) {
 		}
 	}
 	out, err := Blocks(json.RawMessage(`[1, {"type":"divider"}]`), nil, SurfaceMessage)
-	if err != nil || !strings.Contains(string(out), `<div class="bk-unknown">block 0 is not an bkObject</div>`) || !strings.Contains(string(out), "bk-divider") {
+	if err != nil || !strings.Contains(string(out), `<div class="bk-unknown">block 0 is not an object</div>`) || !strings.Contains(string(out), "bk-divider") {
 		t.Errorf("got %s, %v", out, err)
 	}
 	// A nil directory shows ids and offers no choices.
