@@ -156,7 +156,7 @@ var bkAttrRE = regexp.MustCompile(` ([a-z-]+)(?:="([^"]*)")?`)
 // bkSafeTags and bkSafeAttrs are everything the renderer may write.
 var (
 	bkSafeTags  = strings.Fields("div span b i s code pre blockquote br a hr img button select option optgroup input textarea label ul ol li")
-	bkSafeAttrs = strings.Fields("class href target rel src alt title loading type name value placeholder maxlength minlength step min max selected checked multiple label")
+	bkSafeAttrs = strings.Fields("class role href target rel src alt title loading type name value placeholder maxlength minlength step min max selected checked multiple label")
 )
 
 // bkAssertSafe fails when out could run script or inject markup: every tag in

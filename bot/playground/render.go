@@ -180,7 +180,7 @@ func bkFlat(t bkObject) string {
 // bkBlockKinds render the inside of each supported block type.
 var bkBlockKinds = map[string]func(*bkRenderer, bkObject){
 	"header":  func(r *bkRenderer, b bkObject) { r.w(r.text(bkSub(b, "text"))) },
-	"divider": func(r *bkRenderer, b bkObject) { r.w(`<hr class="bk-hr">`) },
+	"divider": func(*bkRenderer, bkObject) {}, // the page's CSS draws the line
 	"section": (*bkRenderer).section,
 	"context": (*bkRenderer).context,
 	"image":   (*bkRenderer).imageBlock,
@@ -205,8 +205,11 @@ func (r *bkRenderer) block(b bkObject) {
 		return
 	}
 	attrs := []string{"class", "bk-block bk-" + typ, "data-block-id", id}
-	if typ == "input" {
+	switch typ {
+	case "input":
 		attrs = append(attrs, "data-block", id)
+	case "divider":
+		attrs = append(attrs, "role", "separator")
 	}
 	r.open("div", attrs...)
 	kind(r, b)
@@ -505,8 +508,10 @@ func (r *bkRenderer) choiceOption(c Choice, selected bool) {
 	r.w(html.EscapeString(bkFirst(c.Name, c.ID)), "</option>")
 }
 
-// choices renders radio_buttons or checkboxes: a wrapper carrying the ids
-// around one labelled input per option, all named name.
+// choices renders radio_buttons or checkboxes: a wrapper around one
+// labelled input per option, all named name. In an input block the wrapper
+// carries the ids (ids starts with data-input); elsewhere every input does,
+// with data-act, so that checking one sends a block action.
 func (r *bkRenderer) choices(e bkObject, typ, name string, ids []string) {
 	kind, class := "radio", "bk-radios"
 	if typ == "checkboxes" {
@@ -518,17 +523,21 @@ func (r *bkRenderer) choices(e bkObject, typ, name string, ids []string) {
 			checked[bkStr(o, "value")] = true
 		}
 	}
-	r.open("div", append([]string{"class", class}, ids...)...)
+	wrapper, each := ids, []string(nil)
+	if ids[0] == "data-act" {
+		wrapper, each = ids[2:], ids
+	}
+	r.open("div", append([]string{"class", class}, wrapper...)...)
 	for _, o := range bkObjects(e, "options") {
-		attrs := []string{"type", kind, "name", name, "value", bkStr(o, "value")}
+		attrs := slices.Concat([]string{"type", kind, "name", name, "value", bkStr(o, "value")}, each)
 		if checked[bkStr(o, "value")] {
 			attrs = append(attrs, "checked", "")
 		}
-		r.w(`<label class="bk-choice">`)
+		r.w(`<label class="bk-option">`)
 		r.open("input", attrs...)
-		r.w(`<span class="bk-choice-text">`, r.text(bkSub(o, "text")), `</span>`)
+		r.w(`<span class="bk-option-text">`, r.text(bkSub(o, "text")), `</span>`)
 		if d := bkSub(o, "description"); d != nil {
-			r.w(`<span class="bk-choice-description">`, r.text(d), `</span>`)
+			r.w(`<span class="bk-option-description">`, r.text(d), `</span>`)
 		}
 		r.w(`</label>`)
 	}
