@@ -109,7 +109,7 @@ func (c *Config) Validate() error {
 func checkToken(name, value, prefix, what string) error {
 	switch {
 	case value == "":
-		return &ConfigError{fmt.Sprintf("%s is not set: it is %s, starting with %s", name, what, prefix)}
+		return &ConfigError{fmt.Sprintf("%s is not set: it is %s, starting with %s; or try okrbot without Slack: okrbot playground", name, what, prefix)}
 	case !strings.HasPrefix(value, prefix) || len(value) < len(prefix)+8 || strings.ContainsAny(value, " \t\r\n\"'"):
 		return &ConfigError{fmt.Sprintf("%s is malformed: expected %s, starting with %s (like %s1234-…)", name, what, prefix, prefix)}
 	}
@@ -154,6 +154,9 @@ Usage:
   okrbot healthcheck   exit 0 if the okrbot at OKRBOT_HTTP_ADDR is ready: Redis answers and the
                        Slack socket is up (for container health checks)
   okrbot version       print the version, the commit and the Go version
+  okrbot playground [--addr 127.0.0.1:8080] [--demo]
+                       try okrbot in a browser, with no Slack workspace: the real bot against
+                       a built-in fake Slack (add --listen-anywhere to serve beyond loopback)
   okrbot -h            print this help
 
 Environment variables:

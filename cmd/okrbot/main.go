@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +23,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "playground" {
+		os.Exit(runPlayground(os.Args[2:]))
+	}
 	for _, a := range os.Args[1:] {
 		switch a {
 		case "-h", "-help", "--help", "help":
@@ -55,6 +59,35 @@ func main() {
 		m.Logger.Error("okrbot stopped", slog.Any("err", err))
 		os.Exit(1)
 	}
+}
+
+// runPlayground is "okrbot playground": okrbot in a browser, no Slack
+// workspace needed. It returns the exit status.
+func runPlayground(args []string) int {
+	o, err := parsePlayground(args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "okrbot playground:", err)
+		return 2
+	}
+	cfg := Config{LogLevel: envOr("OKRBOT_LOG_LEVEL", "info"), LogFormat: envOr("OKRBOT_LOG_FORMAT", "text")}
+	logger := NewLogger(cfg, os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := NewPlayground(o, logger).Run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "okrbot playground:", err)
+		return 1
+	}
+	return 0
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 // healthcheck asks the running okrbot's /readyz on addr (OKRBOT_HTTP_ADDR)

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/okrbot/okrbot/bot/playground"
+	"github.com/okrbot/okrbot/store/storetest"
+)
+
+var updateDocs = flag.Bool("update-docs", false, "write the playground test's screenshots to docs/")
+
+// chromium finds Debian's chromium (apt-get install chromium). Without it
+// the browser test skips, unless OKRBOT_REQUIRE_BROWSER is set (CI sets it,
+// so that CI never skips it).
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("OKRBOT_REQUIRE_BROWSER") != "" {
+		t.Fatal("no Chromium found, and OKRBOT_REQUIRE_BROWSER is set: apt-get install chromium")
+	}
+	t.Skip("no Chromium found: the browser test needs Debian's chromium (apt-get install chromium)")
+	return ""
+}
+
+// startPlayground runs "okrbot playground" in the test, on the test Redis.
+func startPlayground(t *testing.T) *Playground {
+	t.Helper()
+	url, _ := storetest.URL(t)
+	prefix := "okrbottest-" + storetest.Random(6)
+	t.Setenv("REDIS_URL", url)
+	t.Setenv("REDIS_PREFIX", prefix)
+	rdb := storetest.Client(t)
+	logs := &syncBuffer{}
+	p := NewPlayground(PlaygroundOptions{Addr: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(logs, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("playground: %v", err)
+		}
+		storetest.DeletePrefix(rdb, prefix)
+		if t.Failed() {
+			t.Logf("playground logs:\n%s", logs.String())
+		}
+	})
+	select {
+	case <-p.Ready():
+	case err := <-done:
+		t.Fatalf("playground: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the playground did not start")
+	}
+	return p
+}
+
+// browser starts headless Chromium as this machine allows it: no sandbox
+// (root), no GPU, and nothing that reaches for the network.
+func browser(t *testing.T) context.Context {
+	exe := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTime(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+// waitText waits until the element matching sel shows text.
+func waitText(sel, text string) chromedp.Action[chromedp.Void] {
+	return poll(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.innerText.includes(%q); })()`, sel, text))
+}
+
+// poll waits (up to 20 s) until the JavaScript expression is truthy.
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// eval runs JavaScript in the page.
+func eval(expr string) chromedp.Action[chromedp.Void] { return chromedp.Evaluate[chromedp.Void](expr) }
+
+// click clicks, in the page, the first element matching sel once there is
+// one: for elements the page draws anew on every change (the sidebar, a
+// message's buttons), where a node found a moment earlier may be gone.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return poll(fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.click(); return true; })()`, sel))
+}
+
+// css is a CSS selector for the first matching element.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// TestPlaygroundInABrowser walks through okrbot in the playground with real
+// headless Chromium, as a newcomer would: create an objective (fixing a
+// mistake the modal points out), see the status, check in from the DM prompt
+// on Monday, read Friday's digest with its chart, and look at App Home.
+func TestPlaygroundInABrowser(t *testing.T) {
+	p := startPlayground(t)
+	ctx := browser(t)
+	shots := t.TempDir()
+	if *updateDocs {
+		shots = filepath.Join("..", "..", "docs")
+	}
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			png, err := chromedp.CaptureScreenshot()(ctx, tg)
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(shots, name)
+			t.Logf("screenshot %s", path)
+			return os.WriteFile(path, png, 0o644)
+		})
+	}
+	base := "http://" + p.Addr().String() + "/"
+	payments := fmt.Sprintf(`[data-conv=%q]`, playground.Payments)
+	field := func(block string) string { return fmt.Sprintf(`#modal [data-input][data-block-id=%q]`, block) }
+
+	// Ana creates an objective in #payments; Ben owns its key result.
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(css(payments)),
+		click(payments),
+		waitText("#title", "payments"),
+		chromedp.SendKeys(css("#composer"), "/okr new Grow activation"),
+		waitText("#hint", "/okr"),
+		chromedp.SendKeys(css("#composer"), kb.Enter),
+		chromedp.WaitVisible(css("#overlay")),
+		waitText("#modal-title", "New objective"),
+		chromedp.WaitVisible(css(field("kr0_title"))),
+		chromedp.SendKeys(css(field("kr0_title")), "Raise week-1 activation"),
+		chromedp.SendKeys(css(field("kr0_start")), "40%"),
+		chromedp.SendKeys(css(field("kr0_target")), "abc"),
+		chromedp.SetValue(css(field("kr0_owner")), playground.Ben),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitVisible(css(`[data-error-for="kr0_target"]`)),
+	)
+	if err != nil {
+		t.Fatalf("creating, with a mistake: %v", err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Text(css(`[data-error-for="kr0_target"]`)))
+	if msg == "" {
+		t.Fatal("no inline error for the target abc")
+	}
+	t.Logf("the modal says under the target: %q", msg)
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(css(field("kr0_target")), "60%"),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitNotVisible(css("#overlay")),
+		waitText("#messages", "Created"),
+		chromedp.SendKeys(css("#composer"), "/okr status"+kb.Enter),
+		waitText("#messages", "OKR status"),
+		waitText("#messages", "Raise week-1 activation"),
+	)
+	if err != nil {
+		t.Fatalf("creating and status: %v", err)
+	}
+	status, _ := chromedp.Run(ctx, chromedp.Text(css("#messages")))
+	if !strings.Contains(status, "0%") || !strings.Contains(status, "Grow activation") {
+		t.Errorf("status does not show the objective at 0%%:\n%s", status)
+	}
+
+	// Ben, on Monday at 10:00 his time, checks in from his DM.
+	dm := fmt.Sprintf(`[data-conv=%q]`, p.Slack.DMChannel(playground.Ben))
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(css("#person"), playground.Ben),
+		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#clock", "PST"),
+		chromedp.Click(css("#jump-monday-10")),
+		waitText("#clock", "Mon"),
+		chromedp.WaitVisible(css(dm)),
+		click(dm),
+		waitText("#messages", "Time for your weekly check-in"),
+		click(`#messages button[data-action-id="okr_checkin"]`),
+		chromedp.WaitVisible(css("#overlay")),
+		waitText("#modal-title", "Weekly check-in"),
+		chromedp.WaitVisible(css(field("ci0_value"))),
+		shot("playground-checkin.png"),
+		chromedp.SetValue(css(field("ci0_value")), "45%"),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitNotVisible(css("#overlay")),
+		waitText("#messages", "Checked in"),
+	)
+	if err != nil {
+		t.Fatalf("Ben's check-in: %v", err)
+	}
+
+	// Friday 16:00: the digest in #payments, with a chart that loaded.
+	err = chromedp.Do(ctx,
+		chromedp.Click(css("#jump-friday-16")),
+		waitText("#clock", "Fri"),
+		click(payments),
+		waitText("#messages", "Weekly OKR digest"),
+		poll(`[...document.querySelectorAll('#messages img.file')].some(i => i.complete && i.naturalWidth > 0)`),
+		eval(`document.querySelector('#messages img.file').scrollIntoView({block: 'center'})`),
+		shot("playground-digest.png"),
+	)
+	if err != nil {
+		t.Fatalf("Friday's digest: %v", err)
+	}
+
+	// Status with its chart: Ana posts it and asks for the chart.
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(css("#person"), playground.Ana),
+		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#clock", "CET"),
+		click(payments),
+		eval(`window.charts = document.querySelectorAll('#messages button[data-action-id="okr_status_chart"]').length`),
+		chromedp.SendKeys(css("#composer"), "/okr status"+kb.Enter),
+		poll(`document.querySelectorAll('#messages button[data-action-id="okr_status_chart"]').length > window.charts`),
+		eval(`[...document.querySelectorAll('#messages button[data-action-id="okr_status_chart"]')].pop().click()`),
+		poll(`[...document.querySelectorAll('#messages > .msg')].pop().querySelectorAll('.reply img.file').length > 0`),
+		poll(`[...document.querySelectorAll('#messages img.file')].every(i => i.complete && i.naturalWidth > 0)`),
+		eval(`document.querySelector('#messages').scrollTop = 1e9`), // the newest at the bottom, as the page keeps it
+		shot("playground-status.png"),
+	)
+	if err != nil {
+		t.Fatalf("status with its chart: %v", err)
+	}
+
+	// App Home lists Ben's key result.
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(css("#person"), playground.Ben),
+		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#clock", "PST"),
+		chromedp.Click(css("#home-tab")),
+		waitText("#home", "Raise week-1 activation"),
+		shot("playground-home.png"),
+	)
+	if err != nil {
+		t.Fatalf("App Home: %v", err)
+	}
+}
