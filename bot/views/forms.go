@@ -99,10 +99,14 @@ func userInput(blockID, label, user string) *slack.InputBlock {
 	return slack.NewInputBlock(blockID, plain(label), nil, el)
 }
 
-func dateInput(blockID, label, date string) *slack.InputBlock {
+func dateInput(blockID, label, hint, date string) *slack.InputBlock {
 	el := slack.NewDatePickerBlockElement(actionValue)
 	el.InitialDate = date
-	in := slack.NewInputBlock(blockID, plain(label), nil, el)
+	var h *slack.TextBlockObject
+	if hint != "" {
+		h = plain(hint)
+	}
+	in := slack.NewInputBlock(blockID, plain(label), h, el)
 	in.Optional = true
 	return in
 }

@@ -149,7 +149,7 @@ func krBlocks(i int, kr KRForm, edit bool) []slack.Block {
 		textInput(krBlock(i, "target"), "Target", kr.Target, "e.g. 60%, 1,200, $3.2k, 280 ms  (empty for a milestone)", 40, false, true),
 		unitInput(krBlock(i, "unit"), kr.Unit),
 		userInput(krBlock(i, "owner"), "Owner", kr.Owner),
-		dateInput(krBlock(i, "due"), "Due (optional: the end of the cycle when empty)", kr.Due),
+		dateInput(krBlock(i, "due"), "Due", "The end of the cycle when empty.", kr.Due),
 	)
 	if edit && kr.Existing {
 		cb := slack.NewCheckboxGroupsBlockElement(actionValue, slack.NewOptionBlockObject("archive", plain("Archive this key result"), nil))
@@ -207,7 +207,7 @@ func parentInput(current string, parents []okrs.Objective, self string) *slack.I
 	if len(opts) == 0 {
 		return nil
 	}
-	return staticSelect("parent", "Aligns to (optional)", "A higher-level objective this one supports", opts, current, true)
+	return staticSelect("parent", "Aligns to", "A higher-level objective this one supports", opts, current, true)
 }
 
 // CycleChoices returns the previous, current and next quarters around now,
