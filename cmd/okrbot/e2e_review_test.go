@@ -207,7 +207,8 @@ func TestDigestCommandPostsOncePerWeek(t *testing.T) {
 	go func() { defer close(done); e.okr(teamA, ana, growth, "digest") }()
 	e.okr(teamA, ana, growth, "digest")
 	<-done
-	e.waitMessage(growth, "This week's digest is")
+	e.waitMessage(growth, "This week's digest is") // the one that lost the claim says so
+	e.waitMessage(growth, "Weekly OKR digest")     // the one that won posted it
 	digests := 0
 	for _, m := range e.srv.Messages(growth) {
 		if strings.Contains(m.AllText(), "Weekly OKR digest") && !m.Ephemeral {

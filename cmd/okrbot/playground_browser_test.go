@@ -91,6 +91,12 @@ func waitText(sel, text string) chromedp.Action[chromedp.Void] {
 	return poll(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.innerText.includes(%q); })()`, sel, text))
 }
 
+// waitMatch waits until the element matching sel shows text matching the
+// JavaScript regular expression re.
+func waitMatch(sel, re string) chromedp.Action[chromedp.Void] {
+	return poll(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && new RegExp(%q).test(e.innerText); })()`, sel, re))
+}
+
 // poll waits (up to 20 s) until the JavaScript expression is truthy.
 func poll(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))
@@ -131,13 +137,33 @@ func TestPlaygroundInABrowser(t *testing.T) {
 			return os.WriteFile(path, png, 0o644)
 		})
 	}
+	// failed reports a step that failed with what the page showed.
+	failed := func(step string, err error) {
+		t.Helper()
+		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`['#banner', '#title', '#messages', '#home', '#overlay'].map(s => s + ': ' + (document.querySelector(s)?.innerText ?? '')).join('\n')`))
+		if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+			path := filepath.Join(t.TempDir(), "failure.png")
+			os.WriteFile(path, png, 0o644)
+			t.Logf("the page when it failed: %s", path)
+		}
+		t.Fatalf("%s: %v\nthe page showed:\n%s", step, err, text)
+	}
+	// do runs one step of the walk-through within 40 s.
+	do := func(actions ...chromedp.Action[chromedp.Void]) error {
+		sctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+		defer cancel()
+		return chromedp.Do(sctx, actions...)
+	}
 	base := "http://" + p.Addr().String() + "/"
 	payments := fmt.Sprintf(`[data-conv=%q]`, playground.Payments)
 	field := func(block string) string { return fmt.Sprintf(`#modal [data-input][data-block-id=%q]`, block) }
 
 	// Ana creates an objective in #payments; Ben owns its key result.
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base),
+	// The first run starts the browser: it takes the test's context.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil {
+		t.Fatalf("opening the page: %v", err)
+	}
+	err := do(
 		chromedp.WaitVisible(css(payments)),
 		click(payments),
 		waitText("#title", "payments"),
@@ -155,14 +181,14 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		chromedp.WaitVisible(css(`[data-error-for="kr0_target"]`)),
 	)
 	if err != nil {
-		t.Fatalf("creating, with a mistake: %v", err)
+		failed("creating, with a mistake", err)
 	}
 	msg, _ := chromedp.Run(ctx, chromedp.Text(css(`[data-error-for="kr0_target"]`)))
 	if msg == "" {
 		t.Fatal("no inline error for the target abc")
 	}
 	t.Logf("the modal says under the target: %q", msg)
-	err = chromedp.Do(ctx,
+	err = do(
 		chromedp.SetValue(css(field("kr0_target")), "60%"),
 		chromedp.Click(css("#modal-submit")),
 		chromedp.WaitNotVisible(css("#overlay")),
@@ -172,7 +198,7 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		waitText("#messages", "Raise week-1 activation"),
 	)
 	if err != nil {
-		t.Fatalf("creating and status: %v", err)
+		failed("creating and status", err)
 	}
 	status, _ := chromedp.Run(ctx, chromedp.Text(css("#messages")))
 	if !strings.Contains(status, "0%") || !strings.Contains(status, "Grow activation") {
@@ -181,12 +207,12 @@ func TestPlaygroundInABrowser(t *testing.T) {
 
 	// Ben, on Monday at 10:00 his time, checks in from his DM.
 	dm := fmt.Sprintf(`[data-conv=%q]`, p.Slack.DMChannel(playground.Ben))
-	err = chromedp.Do(ctx,
+	err = do(
 		chromedp.SetValue(css("#person"), playground.Ben),
 		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#clock", "PST"),
 		chromedp.Click(css("#jump-monday-10")),
-		waitText("#clock", "Mon"),
+		waitMatch("#clock", `Mon [A-Z][a-z]+ \d+, 10:00 `), // the jump is over
 		chromedp.WaitVisible(css(dm)),
 		click(dm),
 		waitText("#messages", "Time for your weekly check-in"),
@@ -201,13 +227,13 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		waitText("#messages", "Checked in"),
 	)
 	if err != nil {
-		t.Fatalf("Ben's check-in: %v", err)
+		failed("Ben's check-in", err)
 	}
 
 	// Friday 16:00: the digest in #payments, with a chart that loaded.
-	err = chromedp.Do(ctx,
+	err = do(
 		chromedp.Click(css("#jump-friday-16")),
-		waitText("#clock", "Fri"),
+		waitMatch("#clock", `Fri [A-Z][a-z]+ \d+, 16:00 `),
 		click(payments),
 		waitText("#messages", "Weekly OKR digest"),
 		poll(`[...document.querySelectorAll('#messages img.file')].some(i => i.complete && i.naturalWidth > 0)`),
@@ -215,30 +241,36 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		shot("playground-digest.png"),
 	)
 	if err != nil {
-		t.Fatalf("Friday's digest: %v", err)
+		failed("Friday's digest", err)
 	}
 
 	// Status with its chart: Ana posts it and asks for the chart.
-	err = chromedp.Do(ctx,
+	err = do(
 		chromedp.SetValue(css("#person"), playground.Ana),
 		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#clock", "CET"),
 		click(payments),
-		eval(`window.charts = document.querySelectorAll('#messages button[data-action-id="okr_status_chart"]').length`),
+		eval(`window.clicked = false`),
 		chromedp.SendKeys(css("#composer"), "/okr status"+kb.Enter),
-		poll(`document.querySelectorAll('#messages button[data-action-id="okr_status_chart"]').length > window.charts`),
-		eval(`[...document.querySelectorAll('#messages button[data-action-id="okr_status_chart"]')].pop().click()`),
-		poll(`[...document.querySelectorAll('#messages > .msg')].pop().querySelectorAll('.reply img.file').length > 0`),
-		poll(`[...document.querySelectorAll('#messages img.file')].every(i => i.complete && i.naturalWidth > 0)`),
+		// Once the new status is the last message, press its Show chart
+		// (once), then wait for the chart in its thread.
+		poll(`(() => {
+			const last = [...document.querySelectorAll('#messages > .msg')].pop();
+			if (!last || !last.innerText.includes('OKR status')) return false;
+			if ([...last.querySelectorAll('.reply img.file')].some(i => i.complete && i.naturalWidth > 0)) return true;
+			const b = last.querySelector('button[data-action-id="okr_status_chart"]');
+			if (b && !window.clicked) { window.clicked = true; b.click(); }
+			return false;
+		})()`),
 		eval(`document.querySelector('#messages').scrollTop = 1e9`), // the newest at the bottom, as the page keeps it
 		shot("playground-status.png"),
 	)
 	if err != nil {
-		t.Fatalf("status with its chart: %v", err)
+		failed("status with its chart", err)
 	}
 
 	// App Home lists Ben's key result.
-	err = chromedp.Do(ctx,
+	err = do(
 		chromedp.SetValue(css("#person"), playground.Ben),
 		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#clock", "PST"),
@@ -247,6 +279,6 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		shot("playground-home.png"),
 	)
 	if err != nil {
-		t.Fatalf("App Home: %v", err)
+		failed("App Home", err)
 	}
 }

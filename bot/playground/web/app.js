@@ -222,6 +222,14 @@ function restoreTyped(viewID) {
 }
 
 async function act(el, value) {
+  try {
+    await doAct(el, value);
+  } catch (e) {
+    showBanner("That did not work: " + e.message);
+  }
+}
+
+async function doAct(el, value) {
   const body = { User: st.user, ActionID: el.dataset.actionId, Value: value };
   const msg = el.closest("[data-msg]");
   const view = el.closest("[data-view]");
