@@ -169,6 +169,7 @@ type state struct {
 	Conversations []Conversation
 	Refused       []string // what the fake Slack refused lately, as Slack would
 	UsageHint     string
+	Latest        string // the conversation with the newest message, to open first
 }
 
 // UsageHint is /okr's usage hint, as the Slack app manifest gives it and as
@@ -206,6 +207,14 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 		st.Conversations = append(st.Conversations, Conversation{ID: c.ID, Name: c.Name, Kind: kind})
 	}
 	st.Conversations = append(st.Conversations, Conversation{ID: s.slack.DMChannel(me.ID), Name: "okrbot", Kind: "dm"})
+	var newest time.Time
+	for _, c := range st.Conversations {
+		for _, m := range s.slack.Messages(c.ID) {
+			if (!m.Ephemeral || m.EphemeralTo == me.ID) && m.Time.After(newest) {
+				newest, st.Latest = m.Time, c.ID
+			}
+		}
+	}
 	st.Refused = s.refused()
 	writeJSON(w, st)
 }

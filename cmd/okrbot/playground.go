@@ -124,6 +124,13 @@ func (p *Playground) Run(ctx context.Context) error {
 		if err := playground.SeedDemo(ctx, p.Main.Store, p.Clock.Now()); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
+		// Something to read at once: each team's status, as its lead asks.
+		for _, ask := range []struct{ user, team string }{{playground.Emi, playground.Growth}, {playground.Ana, playground.Payments}} {
+			cmd := slacktest.Command{TeamID: playground.Acme, UserID: ask.user, ChannelID: ask.team, Command: "/okr", Text: "status"}
+			if _, err := srv.SlashCommand(ctx, cmd); err != nil {
+				return fmt.Errorf("the demo's status: %w", err)
+			}
+		}
 	}
 	page := playground.New(playground.Options{Slack: srv, Clock: p.Clock, Logger: p.Logger,
 		Sweep: func(ctx context.Context) error { _, err := p.Main.Scheduler.Sweep(ctx); return err }})

@@ -85,6 +85,23 @@ func TestPlaygroundDemo(t *testing.T) {
 		t.Fatal("the playground did not start")
 	}
 	base := "http://" + p.Addr().String()
+	// The demo opens on something to read: #payments' status.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		r, err := http.Get(base + "/api/state?user=" + playground.Ana)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st struct{ Latest string }
+		json.NewDecoder(r.Body).Decode(&st)
+		r.Body.Close()
+		if st.Latest == playground.Payments {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo opens on %q, want #payments with its status", st.Latest)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	body := strings.NewReader(`{"User":"` + playground.Ana + `","Channel":"` + playground.Payments + `","Text":"/okr status"}`)
 	resp, err := http.Post(base+"/api/send", "application/json", body)
 	if err != nil || resp.StatusCode != http.StatusOK {

@@ -59,7 +59,7 @@ function drawChrome() {
   }
   $("#clock").textContent = "🕙 " + s.Me.Now;
   const convs = s.Conversations;
-  if (!convs.some(c => c.ID === st.conv)) st.conv = convs[0].ID;
+  if (!convs.some(c => c.ID === st.conv)) st.conv = s.Latest || convs[0].ID;
   const list = (ul, kinds) => {
     ul.innerHTML = "";
     for (const c of convs.filter(c => kinds.includes(c.Kind))) {
