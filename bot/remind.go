@@ -61,9 +61,13 @@ func remindSummary(rep okrs.SendReport) string {
 	if rep.Skipped > 0 {
 		parts = append(parts, fmt.Sprintf("%d skipped (deactivated in Slack)", rep.Skipped))
 	}
-	if rep.Failed > 0 {
-		parts = append(parts, fmt.Sprintf("%d could not be sent (Slack failed; they were not reminded)", rep.Failed))
+	if rep.Retrying > 0 {
+		parts = append(parts, fmt.Sprintf("%d could not be sent yet (Slack failed): I'll send them once Slack answers again", rep.Retrying))
 	}
+	if n := rep.Failed - rep.Retrying; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d could not be sent (Slack failed; they were not reminded)", n))
+	}
+
 	return strings.Join(parts, ", ")
 }
 

@@ -72,6 +72,7 @@ type SendReport struct {
 	Skipped   int // deactivated or unknown people
 	Failed    int // sends that failed and were not delivered
 	Already   int // already sent this period (or being sent by another replica)
+	Retrying  int // of the failed, those the scheduler tries again in its next sweeps
 }
 
 // Add adds o's counts to r.
@@ -81,6 +82,7 @@ func (r *SendReport) Add(o SendReport) {
 	r.Skipped += o.Skipped
 	r.Failed += o.Failed
 	r.Already += o.Already
+	r.Retrying += o.Retrying
 }
 
 // PromptRef is where a person's latest prompt in a team landed, and for
@@ -110,4 +112,14 @@ type Delivery struct {
 // Settled reports whether the delivery is over: sent, skipped or given up.
 func (d Delivery) Settled() bool {
 	return d.State == DeliverySent || d.State == DeliveryGone || d.State == DeliveryFailed
+}
+
+// PendingSend is a message a person asked for (a manager's "/okr remind")
+// that could not be sent yet: the scheduler tries it again on its next
+// sweeps, under the same delivery key, so it goes out once.
+type PendingSend struct {
+	Key   string // the delivery key
+	Team  string
+	User  string
+	Since time.Time // when it was first tried
 }

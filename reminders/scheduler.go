@@ -34,6 +34,10 @@ type Store interface {
 	SetLastPrompt(ctx context.Context, workspace, team, user string, ref okrs.PromptRef, ttl time.Duration) error
 	// Once reports whether this is the first call with key within ttl.
 	Once(ctx context.Context, workspace, key string, ttl time.Duration) (bool, error)
+	// Pending sends: manual reminders to try again.
+	SavePendingSend(ctx context.Context, workspace string, p okrs.PendingSend) error
+	PendingSends(ctx context.Context, workspace string) ([]okrs.PendingSend, error)
+	DropPendingSend(ctx context.Context, workspace, key string) error
 }
 
 // Deliveries keep the state of exactly-once messages (package store).
@@ -227,6 +231,7 @@ func (s *Scheduler) Sweep(ctx context.Context) (okrs.SendReport, error) {
 	}
 	report.Add(s.deliverAll(ctx, jobs))
 	for _, ws := range workspaces {
+		report.Add(s.retryPending(ctx, ws, now))
 		report.Add(s.sweepDigests(ctx, ws, teamsOf[ws], now))
 	}
 	if report.Sent+report.Failed+report.Skipped > 0 {
@@ -598,7 +603,70 @@ func (s *Scheduler) RemindNow(ctx context.Context, ws, team string, started func
 		started(len(jobs), s.eta(len(jobs)))
 	}
 	r.Add(s.deliverAll(ctx, jobs))
+	// What failed is tried again by the next sweeps, under the same key:
+	// it goes out once Slack answers again, and only once.
+	for _, d := range jobs {
+		cur, err := s.store.Delivery(ctx, ws, d.key)
+		if err != nil || cur.State != okrs.DeliveryNone {
+			continue // sent, skipped, given up, or being sent
+		}
+		p := okrs.PendingSend{Key: d.key, Team: team, User: d.prompt.User, Since: s.clock.Now()}
+		if err := s.store.SavePendingSend(ctx, ws, p); err != nil {
+			s.log.Error("recording a reminder to send again failed; it will not be retried", slog.String("user", p.User), slog.Any("err", err))
+			continue
+		}
+		r.Retrying++
+	}
 	return r, nil
+}
+
+// pendingFor is how long a manual reminder that failed is tried again.
+const pendingFor = time.Hour
+
+// retryPending sends again the manual reminders that failed, each under its
+// own delivery key (so once), while the person still has not checked in.
+func (s *Scheduler) retryPending(ctx context.Context, ws string, now time.Time) okrs.SendReport {
+	var r okrs.SendReport
+	pending, err := s.store.PendingSends(ctx, ws)
+	if err != nil {
+		s.log.Warn("listing reminders to send again failed; the next sweep tries", slog.Any("err", err))
+		return r
+	}
+	drop := func(p okrs.PendingSend) {
+		if err := s.store.DropPendingSend(ctx, ws, p.Key); err != nil {
+			s.log.Warn("forgetting a sent reminder failed", slog.String("key", p.Key), slog.Any("err", err))
+		}
+	}
+	for _, p := range pending {
+		if now.Sub(p.Since) > pendingFor {
+			drop(p)
+			continue
+		}
+		if cur, err := s.store.Delivery(ctx, ws, p.Key); err == nil && cur.Settled() {
+			drop(p) // sent (by a sweep, say), skipped or given up
+			continue
+		}
+		due, _, err := s.due(ctx, ws, p.Team, now, true)
+		if err != nil {
+			continue // the next sweep tries again
+		}
+		var job *delivery
+		for i := range due {
+			if due[i].prompt.User == p.User {
+				job = &due[i]
+			}
+		}
+		if job == nil {
+			drop(p) // checked in meanwhile, or no key results left
+			continue
+		}
+		job.key = p.Key
+		r.Add(s.deliverSafely(ctx, *job))
+		if cur, err := s.store.Delivery(ctx, ws, p.Key); err == nil && cur.Settled() {
+			drop(p)
+		}
+	}
+	return r
 }
 
 // eta is how long n paced sends take at the current pace.

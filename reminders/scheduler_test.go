@@ -709,3 +709,45 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	t.Fatalf("no metric %s", name)
 	return 0
 }
+
+// TestRemindDuringASlackOutageIsSentAfterRecoveryOnce: a manager's remind
+// that Slack fails (here the prompts it sends to Berlin and LA, not yet
+// prompted) is tried again by the next sweeps under the same key, and
+// arrives once Slack answers, once.
+func TestRemindDuringASlackOutageIsSentAfterRecoveryOnce(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)) // Monday, before anyone's 10:00
+	s := w.scheduler()
+	w.clock.Advance(7 * time.Hour) // 08:00 UTC: Kolkata's 10:00 passed; Berlin and LA not yet
+	s.Sweep(ctx)                   // Kolkata's scheduled prompt
+	boom := errors.New("slack: internal_error")
+	w.msg.mu.Lock()
+	w.msg.failFor[berlin] = []error{boom, boom, boom, boom} // the whole remind (4 tries)
+	w.msg.failFor[la] = []error{boom, boom, boom, boom}
+	w.msg.mu.Unlock()
+	r, err := s.RemindNow(ctx, w.ws, w.team, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Retrying != 2 || r.Failed != 2 {
+		t.Fatalf("remind during the outage: %+v, want 2 failed and retrying", r)
+	}
+	// Slack is back: the next sweep sends both, once; later sweeps nothing more.
+	w.clock.Advance(time.Minute)
+	s.Sweep(ctx)
+	w.clock.Advance(time.Minute)
+	s.Sweep(ctx)
+	if n := w.msg.count("", berlin); n != 1 {
+		t.Errorf("Berlin got %d messages, want the remind once", n)
+	}
+	if n := w.msg.count("", la); n != 1 {
+		t.Errorf("LA got %d messages, want the remind once", n)
+	}
+	// The scheduled prompt at 10:00 does not come on top of it.
+	w.run(s, w.clock.Now().Add(10*time.Hour), 30*time.Minute, nil)
+	if n := w.msg.count(okrs.KindPrompt, berlin) + w.msg.count(okrs.KindRemind, berlin); n != 1 {
+		t.Errorf("Berlin got %d prompts and reminders in all, want 1", n)
+	}
+	if pending, _ := w.st.PendingSends(ctx, w.ws); len(pending) != 0 {
+		t.Errorf("%d reminders still pending after they were sent", len(pending))
+	}
+}

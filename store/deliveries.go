@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -195,4 +196,49 @@ func (s *Store) Once(ctx context.Context, workspace, key string, ttl time.Durati
 		return false, unavailable("once", err)
 	}
 	return ok, nil
+}
+
+// pendingDoc is how a pending send is kept, as a field of the workspace's
+// pending hash (keyed by its delivery key).
+type pendingDoc struct {
+	Team  string `json:"t"`
+	User  string `json:"u"`
+	Since int64  `json:"s"` // unix ms
+}
+
+// SavePendingSend records a send to try again.
+func (s *Store) SavePendingSend(ctx context.Context, workspace string, p okrs.PendingSend) error {
+	doc, err := json.Marshal(pendingDoc{Team: p.Team, User: p.User, Since: ms(p.Since)})
+	if err != nil {
+		return err
+	}
+	if err := s.rdb.HSet(ctx, s.keys(workspace).marker("pending"), p.Key, doc).Err(); err != nil {
+		return unavailable("save pending send", err)
+	}
+	return s.noteWorkspace(ctx, workspace)
+}
+
+// PendingSends returns the workspace's sends to try again, in no order.
+func (s *Store) PendingSends(ctx context.Context, workspace string) ([]okrs.PendingSend, error) {
+	all, err := s.rdb.HGetAll(ctx, s.keys(workspace).marker("pending")).Result()
+	if err != nil {
+		return nil, unavailable("list pending sends", err)
+	}
+	out := make([]okrs.PendingSend, 0, len(all))
+	for key, raw := range all {
+		var d pendingDoc
+		if json.Unmarshal([]byte(raw), &d) != nil {
+			continue
+		}
+		out = append(out, okrs.PendingSend{Key: key, Team: d.Team, User: d.User, Since: fromMS(d.Since)})
+	}
+	return out, nil
+}
+
+// DropPendingSend forgets a pending send (sent, skipped or given up).
+func (s *Store) DropPendingSend(ctx context.Context, workspace, key string) error {
+	if err := s.rdb.HDel(ctx, s.keys(workspace).marker("pending"), key).Err(); err != nil {
+		return unavailable("drop pending send", err)
+	}
+	return nil
 }

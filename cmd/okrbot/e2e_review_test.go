@@ -331,3 +331,29 @@ func TestAddKeyResultClickRacingTheParentsUpdate(t *testing.T) {
 		t.Fatalf("a click on the first version was lost: %v", err)
 	}
 }
+
+// TestRemindDuringASlackOutageArrivesAfterRecoveryOnce: Slack fails every
+// send of a manager's remind; the answer says they were not sent yet, and
+// once Slack answers again the next sweep sends each prompt, once.
+func TestRemindDuringASlackOutageArrivesAfterRecoveryOnce(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective()
+	e.advance(-time.Hour)                                   // Monday 08:00 UTC: nobody's prompt is due yet
+	e.srv.FailNext("chat.postMessage", "internal_error", 8) // two people, four tries each
+	e.okr(teamA, ana, growth, "remind")
+	e.waitMessage(growth, "2 could not be sent yet (Slack failed): I'll send them once Slack answers again")
+	if n := len(e.srv.Messages(e.srv.DMChannel(ben))); n != 0 {
+		t.Fatalf("ben got %d DMs during the outage", n)
+	}
+	e.advance(time.Minute) // Slack is back
+	e.sweep()
+	e.prompt(ben, "Time for your weekly check-in")
+	e.prompt(ana, "Time for your weekly check-in")
+	e.advance(20 * time.Hour) // past everyone's 10:00
+	e.sweep()
+	for _, u := range []string{ana, ben} {
+		if n := len(e.srv.Messages(e.srv.DMChannel(u))); n != 1 {
+			t.Errorf("%s has %d DMs, want the reminder once", u, n)
+		}
+	}
+}
