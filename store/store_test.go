@@ -742,3 +742,25 @@ func TestUpdateSettingsJudgesWhatItReplaces(t *testing.T) {
 		t.Errorf("Teams = %v", teams)
 	}
 }
+
+func TestPendingSends(t *testing.T) {
+	s, _ := storetest.Store(t)
+	ws := storetest.Workspace()
+	p := okrs.PendingSend{Key: "prompt:C1:2026-11-16:U1", Team: "C1", User: "U1", Since: t0}
+	if err := s.SavePendingSend(ctx, ws, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PendingSends(ctx, ws)
+	if err != nil || len(got) != 1 || got[0].Key != p.Key || got[0].User != "U1" || got[0].Team != "C1" || !got[0].Since.Equal(t0) {
+		t.Fatalf("PendingSends = %+v, %v; want %+v", got, err, p)
+	}
+	if other, _ := s.PendingSends(ctx, storetest.Workspace()); len(other) != 0 {
+		t.Errorf("another workspace sees %d pending sends", len(other))
+	}
+	if err := s.DropPendingSend(ctx, ws, p.Key); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.PendingSends(ctx, ws); len(got) != 0 {
+		t.Errorf("after Drop: %+v", got)
+	}
+}
