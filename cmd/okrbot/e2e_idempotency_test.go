@@ -158,3 +158,62 @@ func TestCreateObjectiveSubmittedTwiceAtOnceCreatesOne(t *testing.T) {
 		t.Errorf("%d “Created” answers, want 1", n)
 	}
 }
+
+func TestAddKeyResultAndArchiveSubmittedTwiceAtOnceHappenOnce(t *testing.T) {
+	e := newEnv(t)
+	o := e.createObjective()
+	v := e.pick(ana, "add", o.ID)
+	if v.CallbackID != "okr_add_kr" {
+		t.Fatalf("add modal = %s", v.CallbackID)
+	}
+	env, err := e.srv.SubmissionEnvelope(ana, v.ID, kr(0, "Ship the welcome tour", "milestone", "", "", ana))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.twice(env)
+	e.waitMessage(growth, "Added", "Ship the welcome tour")
+
+	v = e.pick(ana, "archive", o.ID)
+	if v.CallbackID != "okr_archive" {
+		t.Fatalf("archive modal = %s", v.CallbackID)
+	}
+	if env, err = e.srv.SubmissionEnvelope(ana, v.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.twice(env)
+	e.waitMessage(growth, "Archived", "Delight new customers")
+
+	s := e.settle()
+	got, err := s.Objective(e.ctx, teamA, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got.KeyResults); n != len(o.KeyResults)+1 {
+		t.Errorf("a double submission left %d key results, want %d", n, len(o.KeyResults)+1)
+	}
+	if n := e.countMessages("Added"); n != 1 {
+		t.Errorf("%d “Added” answers, want 1", n)
+	}
+	if n := e.countMessages("already archived"); n != 0 {
+		t.Errorf("the repeated archive answered “already archived” %d times", n)
+	}
+	if !got.Archived {
+		t.Error("not archived")
+	}
+}
+
+func TestSettingsSubmittedTwiceAtOnceSaveOnce(t *testing.T) {
+	e := newEnv(t)
+	e.okr(teamA, ana, growth, "settings")
+	v := e.waitModal(ana, "okr_settings")
+	env, err := e.srv.SubmissionEnvelope(ana, v.ID, slacktest.Values{"prompt_day": {"v": "3"}, "managers": {"v": []string{ana}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.twice(env)
+	e.waitMessage(growth, "Saved.")
+	e.settle()
+	if n := e.countMessages("Saved."); n != 1 {
+		t.Errorf("%d “Saved” answers, want 1", n)
+	}
+}
