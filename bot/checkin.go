@@ -97,13 +97,15 @@ func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb sla
 		b.failCheckIn(ctx, reply, entries, err)
 		return
 	}
-	b.saveCheckIns(ctx, reply, m.Team, mk, entries, false)
+	b.saveCheckIns(ctx, reply, m.Team, mk, entries, false, submissionKey(cb))
 }
 
 // saveCheckIns records the entries for the person, after checking each key
 // result is theirs (m, loaded by the caller), then marks their prompts done,
 // refreshes App Home and shares the check-ins with the team if it wants that.
-func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m mine, entries []views.CheckInEntry, noChange bool) {
+// The store records them once per idempotency key (the delivery's): a
+// repeated delivery records nothing and says nothing.
+func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m mine, entries []views.CheckInEntry, noChange bool, key string) {
 	now := b.now()
 	var cis []okrs.CheckIn
 	for _, en := range entries {
@@ -123,8 +125,13 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 		b.say(ctx, r, views.Raw("Those key results are no longer yours to check in on, so nothing was recorded."))
 		return
 	}
-	if _, err := b.store.RecordCheckIns(ctx, r.workspace, cis); err != nil {
+	_, dup, err := b.store.RecordCheckInsOnce(ctx, r.workspace, "checkin:"+key, idemTTL, cis)
+	if err != nil {
 		b.failCheckIn(ctx, r, entries, err)
+		return
+	}
+	if dup {
+		b.log.Debug("ignoring a repeated check-in", "workspace", r.workspace, "user", r.user)
 		return
 	}
 	// Which teams are now fully checked in, and what the check-ins say.
@@ -197,7 +204,8 @@ func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs [
 // prompt's team: same value, same confidence. Without an earlier check-in
 // to repeat it opens no modal (its trigger may have expired while loading):
 // it asks the person to use "Check in".
-func (b *Bot) onCheckInSame(ctx context.Context, r *request, value string) {
+func (b *Bot) onCheckInSame(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
+	value := a.Value
 	team := promptTeam(value)
 	m, err := b.myKeyResults(ctx, r, team)
 	if err != nil {
@@ -220,7 +228,7 @@ func (b *Bot) onCheckInSame(ctx context.Context, r *request, value string) {
 		return
 	}
 	r.responseURL = "" // the prompt itself is updated
-	b.saveCheckIns(ctx, r, team, m, entries, true)
+	b.saveCheckIns(ctx, r, team, m, entries, true, actionKey(r, cb, a.ActionID))
 }
 
 func objectiveOf(objs []okrs.Objective, kr *okrs.KeyResult) *okrs.Objective {

@@ -44,9 +44,7 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCheckIn: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.openCheckIn(ctx, r, promptTeam(a.Value))
 		},
-		views.ActionCheckInSame: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
-			b.onCheckInSame(ctx, r, a.Value)
-		},
+		views.ActionCheckInSame: b.onCheckInSame,
 	}
 }
 

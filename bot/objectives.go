@@ -130,15 +130,23 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 		return
 	}
 	e.ack(nil)
-	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
-	if m.Mode == views.ModeEdit {
-		b.saveEdit(ctx, reply, m, f, &o)
+	// A double submission must not create two objectives (nor add an edit's
+	// new key results twice): see claimSubmission.
+	first, done := b.claimSubmission(ctx, r, cb)
+	if !first {
 		return
 	}
-	b.saveNew(ctx, reply, f, &o)
+	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
+	if m.Mode == views.ModeEdit {
+		done(b.saveEdit(ctx, reply, m, f, &o))
+		return
+	}
+	done(b.saveNew(ctx, reply, f, &o))
 }
 
-func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o *okrs.Objective) {
+// saveNew stores a new objective and returns the error that kept it from
+// being stored, if any.
+func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o *okrs.Objective) error {
 	teamObjs, err := b.store.CountTeamObjectives(ctx, r.workspace, o.Team, o.Cycle)
 	if err == nil {
 		err = b.store.CreateObjective(ctx, o)
@@ -146,7 +154,7 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o 
 	if err != nil {
 		b.logError("create: saving", r, err)
 		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your objective: %s", friendly(err)), f.DraftText())
-		return
+		return err
 	}
 	b.log.Info("objective created", slog.String("workspace", r.workspace), slog.String("objective", o.ID),
 		slog.String("team", o.Team), slog.Int("key_results", len(o.KeyResults)))
@@ -160,6 +168,7 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o 
 	}
 	b.say(ctx, r, views.Join(lines, "\n"))
 	b.refreshHomes(ctx, r.workspace, append(owners(o), r.user)...)
+	return nil
 }
 
 // membershipNote asks the person to invite the bot when it is not in the
@@ -224,7 +233,7 @@ func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool,
 	return o.CanEdit(r.user, admin), nil
 }
 
-func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f views.ObjectiveForm, edited *okrs.Objective) {
+func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f views.ObjectiveForm, edited *okrs.Objective) error {
 	may := b.editCheck(r)
 	now := b.now()
 	var before []string
@@ -264,14 +273,15 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 	switch {
 	case okrs.ErrorCode(err) == okrs.EFORBIDDEN:
 		b.say(ctx, r, friendly(err))
-		return
+		return err
 	case err != nil:
 		b.logError("edit: saving", r, err)
 		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your changes: %s", friendly(err)), f.DraftText())
-		return
+		return err
 	}
 	b.say(ctx, r, views.Sprintf(":white_check_mark: Saved *%s*.", saved.Title))
 	b.refreshHomes(ctx, r.workspace, append(append(before, owners(saved)...), r.user)...)
+	return nil
 }
 
 // dmDraft tells the person something could not be saved and gives them
@@ -400,6 +410,10 @@ func (b *Bot) formFor(ctx context.Context, r *request, m views.FormMeta, objID s
 // submitArchive archives after checking, again, who is asking.
 func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
 	e.ack(nil)
+	first, done := b.claimSubmission(ctx, r, cb) // a repeat would say "already archived"
+	if !first {
+		return
+	}
 	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
 	may := b.editCheck(r)
@@ -414,6 +428,7 @@ func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb sla
 		o.Archived, o.ArchivedBy, o.ArchivedAt, o.UpdatedAt = true, r.user, now, now
 		return nil
 	})
+	done(err)
 	if err != nil {
 		b.fail(ctx, reply, "archive: saving", err)
 		return
@@ -440,6 +455,10 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 		return
 	}
 	e.ack(nil)
+	first, done := b.claimSubmission(ctx, r, cb) // a repeat would add the key result twice
+	if !first {
+		return
+	}
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
 	may := b.editCheck(r)
 	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
@@ -461,6 +480,7 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 		}
 		return nil
 	})
+	done(err)
 	if err != nil {
 		if okrs.ErrorCode(err) == okrs.EFORBIDDEN {
 			b.say(ctx, reply, friendly(err))

@@ -92,6 +92,10 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 		b.fail(ctx, reply, "settings: checking permission", err)
 		return
 	}
+	first, done := b.claimSubmission(ctx, r, cb) // see claimSubmission
+	if !first {
+		return
+	}
 	now := b.now()
 	saved, err := b.store.UpdateSettings(ctx, r.workspace, team, func(cur okrs.Settings, found bool) (okrs.Settings, error) {
 		if !found {
@@ -108,6 +112,7 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 		next.UpdatedBy, next.UpdatedAt = r.user, now
 		return next, nil
 	})
+	done(err)
 	if err != nil {
 		b.fail(ctx, reply, "settings: saving", err)
 		return

@@ -21,7 +21,10 @@ type Store interface {
 	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
 	CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error)
 	OwnedObjectives(ctx context.Context, workspace, user string) ([]okrs.Objective, error)
-	RecordCheckIns(ctx context.Context, workspace string, checkIns []okrs.CheckIn) ([]okrs.CheckIn, error)
+	// RecordCheckInsOnce stores check-ins at most once per idempotency key
+	// within ttl (claimed atomically with the writes) and reports a
+	// duplicate without storing anything.
+	RecordCheckInsOnce(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn) ([]okrs.CheckIn, bool, error)
 
 	Settings(ctx context.Context, workspace, team string) (okrs.Settings, error)
 	// UpdateSettings is UpdateObjective for a team's settings (found is

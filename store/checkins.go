@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -17,8 +18,17 @@ import (
 // exist, are active and are the author's own: the ownership check and the
 // write happen together. The live state moves only to a check-in at least as
 // new as the last one, so the newest always wins.
+//
+// With one more key after the triples (an idempotency marker) and one more
+// ARGV after the sixes (its time to live in ms), the script first returns
+// {'duplicate'} without writing anything when the marker exists, and sets
+// it together with the writes: a delivery seen twice records once, and a
+// delivery that failed a check leaves no marker, so it may be retried.
 var recordScript = redis.NewScript(`
-local n = #KEYS / 3
+local n = math.floor(#KEYS / 3)
+local idem = nil
+if #KEYS % 3 == 1 then idem = KEYS[#KEYS] end
+if idem and redis.call('EXISTS', idem) == 1 then return {'duplicate', '0'} end
 for i = 0, n - 1 do
   local h, u = KEYS[i * 3 + 1], KEYS[i * 3 + 3]
   if redis.call('EXISTS', h) == 0 then return {'notfound', tostring(i)} end
@@ -35,6 +45,7 @@ for i = 0, n - 1 do
     redis.call('HSET', h, 'v', ARGV[a + 3], 'c', ARGV[a + 4], 't', ARGV[a + 2], 'a', ARGV[a + 5])
   end
 end
+if idem then redis.call('SET', idem, '1', 'PX', ARGV[#ARGV]) end
 return {'ok', tostring(n)}
 `)
 
@@ -45,8 +56,21 @@ return {'ok', tostring(n)}
 // workspace, EINVALID when one is archived and EFORBIDDEN when one is not
 // its author's own (any more), storing nothing.
 func (s *Store) RecordCheckIns(ctx context.Context, workspace string, checkIns []okrs.CheckIn) ([]okrs.CheckIn, error) {
+	out, _, err := s.RecordCheckInsOnce(ctx, workspace, "", 0, checkIns)
+	return out, err
+}
+
+// RecordCheckInsOnce is RecordCheckIns that records the check-ins at most
+// once per idempotency key within ttl: the key (say, a Slack view's id and
+// hash) is claimed in the same atomic step as the writes, and a second call
+// with the same key stores nothing and reports duplicate. A call that fails
+// claims nothing. An empty key means no idempotency.
+func (s *Store) RecordCheckInsOnce(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn) (stored []okrs.CheckIn, duplicate bool, err error) {
 	if len(checkIns) == 0 {
-		return nil, nil
+		return nil, false, nil
+	}
+	if key != "" && ttl <= 0 {
+		return nil, false, okrs.Errorf(okrs.EINTERNAL, "store: an idempotency key needs a time to live")
 	}
 	k := s.keys(workspace)
 	out := slices.Clone(checkIns)
@@ -59,26 +83,32 @@ func (s *Store) RecordCheckIns(ctx context.Context, workspace string, checkIns [
 		}
 		doc, err := encodeCheckIn(c)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		keys = append(keys, k.keyResult(c.KeyResultID), k.krCheckIns(c.KeyResultID), k.userKeyResults(c.Author))
 		args = append(args, doc, ms(c.At), fmtFloat(c.Value), string(c.Confidence.Level), c.Author, c.KeyResultID)
 	}
+	if key != "" {
+		keys = append(keys, k.marker("idem:"+key))
+		args = append(args, ttl.Milliseconds())
+	}
 	res, err := recordScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
-		return nil, unavailable("record check-ins", err)
+		return nil, false, unavailable("record check-ins", err)
 	}
 	if len(res) == 2 && res[0] != "ok" {
 		i, _ := strconv.Atoi(res[1])
 		switch res[0] {
+		case "duplicate":
+			return nil, true, nil
 		case "archived":
-			return nil, okrs.Errorf(okrs.EINVALID, "That key result has been archived, so it takes no more check-ins.")
+			return nil, false, okrs.Errorf(okrs.EINVALID, "That key result has been archived, so it takes no more check-ins.")
 		case "notowner":
-			return nil, okrs.Errorf(okrs.EFORBIDDEN, "That key result is not yours to check in on (any more), so nothing was recorded.")
+			return nil, false, okrs.Errorf(okrs.EFORBIDDEN, "That key result is not yours to check in on (any more), so nothing was recorded.")
 		}
-		return nil, notFound("That key result does not exist (key result %d of %d).", i+1, len(out))
+		return nil, false, notFound("That key result does not exist (key result %d of %d).", i+1, len(out))
 	}
-	return out, nil
+	return out, false, nil
 }
 
 func decodeCheckIns(kr string, items []string) []okrs.CheckIn {

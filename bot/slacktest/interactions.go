@@ -436,30 +436,47 @@ func viewWithState(v *View, state jsonObject) jsonObject {
 // "clear" closes the stack, "update" replaces the view, "push" pushes one,
 // "errors" keeps it open (see Ack.Errors).
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values Values) (*Ack, error) {
-	v, u, w, err := s.topModal(userID, viewID)
+	v, env, trig, err := s.submission(userID, viewID, values)
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := decodeBlocks(v.RawBlocks)
-	if err != nil {
-		return nil, fmt.Errorf("slacktest: %w", err)
-	}
-	state, err := buildState(blocks, values, true)
-	if err != nil {
-		return nil, err
-	}
-	trig := s.issueTrigger(u.ID, w.ID)
-	payload := s.basePayload("view_submission", u, w)
-	payload["trigger_id"] = trig
-	payload["view"] = viewWithState(v, state)
-	payload["response_urls"] = []any{}
-	ack, err := s.Send(ctx, Envelope{Type: EnvelopeInteractive, Payload: payload, AcceptsResponsePayload: true})
+	ack, err := s.Send(ctx, env)
 	if err != nil {
 		return nil, err
 	}
 	ack.TriggerID = trig
 	s.applySubmissionAck(v, ack)
 	return ack, nil
+}
+
+// SubmissionEnvelope returns the envelope SubmitView would send, without
+// sending it: Send it more than once (at once, say) to deliver the same
+// submission twice, as Slack does with a double click. Its acks are not
+// applied to the user's modal stack.
+func (s *Server) SubmissionEnvelope(userID, viewID string, values Values) (Envelope, error) {
+	_, env, _, err := s.submission(userID, viewID, values)
+	return env, err
+}
+
+func (s *Server) submission(userID, viewID string, values Values) (*View, Envelope, string, error) {
+	v, u, w, err := s.topModal(userID, viewID)
+	if err != nil {
+		return nil, Envelope{}, "", err
+	}
+	blocks, err := decodeBlocks(v.RawBlocks)
+	if err != nil {
+		return nil, Envelope{}, "", fmt.Errorf("slacktest: %w", err)
+	}
+	state, err := buildState(blocks, values, true)
+	if err != nil {
+		return nil, Envelope{}, "", err
+	}
+	trig := s.issueTrigger(u.ID, w.ID)
+	payload := s.basePayload("view_submission", u, w)
+	payload["trigger_id"] = trig
+	payload["view"] = viewWithState(v, state)
+	payload["response_urls"] = []any{}
+	return v, Envelope{Type: EnvelopeInteractive, Payload: payload, AcceptsResponsePayload: true}, trig, nil
 }
 
 // CloseView closes the modal on top of a user's stack as if the user clicked

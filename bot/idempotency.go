@@ -1,0 +1,79 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// Slack delivers double clicks and impatient re-submits as two envelopes
+// carrying the same view id and hash (a modal submission) or the same
+// message ts and action id (a button). Every state-changing interaction is
+// keyed on those and done at most once within idemTTL, which covers Slack's
+// retries.
+//
+// Check-ins claim their key inside the store's check-in script, together
+// with the writes (RecordCheckInsOnce): nothing can come between the claim
+// and the write. The other submissions (create objective, add key result,
+// archive, settings) write through read-modify-write helpers
+// (CreateObjective, UpdateObjective, UpdateSettings) that take no key, so
+// they claim a delivery marker first (claimSubmission) and release it when
+// the write fails, so that a retry after a failure works. A crash between
+// claim and write loses that one submission until the claim expires; the
+// person is told nothing then, which is the price of not changing those
+// store methods' signatures.
+const idemTTL = 10 * time.Minute
+
+// submissionKey names a view submission: its view id and hash, and a digest
+// of the values submitted (the same delivery twice has the same values; a
+// hand-built or corrected submission of the same view does not).
+func submissionKey(cb slack.InteractionCallback) string {
+	state, _ := json.Marshal(cb.View.State)
+	sum := sha256.Sum256(state)
+	return "view:" + cb.View.ID + ":" + cb.View.Hash + ":" + hex.EncodeToString(sum[:8])
+}
+
+// actionKey names a button press: the message it is on, the action and who
+// pressed it.
+func actionKey(r *request, cb slack.InteractionCallback, actionID string) string {
+	ts := cb.Container.MessageTs
+	if ts == "" {
+		ts = cb.Message.Timestamp
+	}
+	ch := cb.Container.ChannelID
+	if ch == "" {
+		ch = cb.Channel.ID
+	}
+	return "action:" + ch + ":" + ts + ":" + actionID + ":" + r.user
+}
+
+// claimSubmission claims a view submission for this delivery and reports
+// whether it is the first; done(err) releases the claim when the write
+// failed (err != nil), so that the person may submit again. When Redis
+// cannot tell, the submission is handled (a first delivery is never
+// dropped).
+func (b *Bot) claimSubmission(ctx context.Context, r *request, cb slack.InteractionCallback) (first bool, done func(err error)) {
+	key := "submit:" + submissionKey(cb)
+	token := randomToken()
+	claimed, _, err := b.store.ClaimDelivery(ctx, r.workspace, key, token, idemTTL)
+	if err != nil {
+		b.logError("remembering a submission", r, err)
+		return true, func(error) {}
+	}
+	if !claimed {
+		b.log.Debug("ignoring a repeated submission", "callback_id", cb.View.CallbackID, "view_id", cb.View.ID)
+		return false, func(error) {}
+	}
+	return true, func(werr error) {
+		if werr == nil {
+			return
+		}
+		if _, err := b.store.ReleaseDelivery(context.WithoutCancel(ctx), r.workspace, key, token); err != nil {
+			b.logError("releasing a submission", r, err)
+		}
+	}
+}
