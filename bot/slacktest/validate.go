@@ -32,6 +32,8 @@ const (
 	maxPrivateMetadata = 3000
 	maxCallbackID      = 255
 	maxMessageText     = 40000
+	maxTextInput       = 3000 // a plain_text_input's max_length and value
+	maxPlaceholder     = 150
 )
 
 type validator struct{ problems []string }
@@ -107,6 +109,18 @@ func (v *validator) elements(b jsonObject, p string) {
 		case "button":
 			v.maxLen(ep+"/text/text", textOf(e, "text"), maxButtonText)
 			v.maxLen(ep+"/value", str(e, "value"), maxButtonValue)
+		case "plain_text_input":
+			// Slack refuses the whole view when the prefill is longer
+			// than the input takes.
+			limit := maxTextInput
+			if m, ok := e["max_length"].(float64); ok {
+				if m > maxTextInput {
+					v.errorf(ep+"/max_length", "must be less than %d", maxTextInput+1)
+				}
+				limit = min(int(m), maxTextInput)
+			}
+			v.maxLen(ep+"/initial_value", str(e, "initial_value"), limit)
+			v.maxLen(ep+"/placeholder/text", textOf(e, "placeholder"), maxPlaceholder)
 		case "static_select", "multi_static_select", "overflow", "radio_buttons", "checkboxes":
 			limit := maxSelectOptions
 			switch t {

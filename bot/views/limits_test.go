@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slack-go/slack"
+
 	"github.com/okrbot/okrbot/okrs"
 )
 
@@ -391,4 +393,70 @@ func checkLimits(b []byte, kind string) []string {
 		}
 	}
 	return problems
+}
+
+// A title longer than an objective's is cut in the create modal, the modal
+// says so, and an empty description takes the full text (within its own
+// limit).
+func TestObjectiveModalFitsALongTitle(t *testing.T) {
+	for _, tt := range []struct {
+		n           int
+		description string
+		note        string
+	}{
+		{3000, "", "Your title was 3,000 characters; objective titles take up to 150, so it was cut: the full text is in the description."},
+		{5000, "", "Your title was 5,000 characters; objective titles take up to 150, so it was cut: the description holds its first 3,000."},
+		{151, "Mine", "Your title was 151 characters; objective titles take up to 150, so it was cut."},
+	} {
+		title := strings.Repeat("👩‍👩‍👧‍👦e\u0301", tt.n/6+1)
+		title = string([]rune(title)[:tt.n])
+		m := ObjectiveModal(ObjectiveForm{Title: title, Description: tt.description, Cycle: viewCycle.Name},
+			FormView{Meta: FormMeta{Mode: ModeNew}, Cycles: CycleChoices(viewNow, viewCycle.Name)})
+		b := mustJSON(t, m)
+		for _, p := range checkLimits(b, "modal") {
+			t.Errorf("%d: %s", tt.n, p)
+		}
+		if !strings.Contains(string(b), tt.note) {
+			t.Errorf("%d: the modal lacks %q", tt.n, tt.note)
+		}
+		var desc string
+		for _, bl := range m.Blocks.BlockSet {
+			if in, ok := bl.(*slack.InputBlock); ok && in.BlockID == "description" {
+				desc = in.Element.(*slack.PlainTextInputBlockElement).InitialValue
+			}
+		}
+		want := tt.description
+		if want == "" {
+			want = shorten(title, okrs.MaxDescription)
+		}
+		if desc != want {
+			t.Errorf("%d: description of %d characters, want %d", tt.n, utf8.RuneCountInString(desc), utf8.RuneCountInString(want))
+		}
+	}
+	// A title within the limit is left alone, without a note.
+	m := ObjectiveModal(ObjectiveForm{Title: strings.Repeat("é", okrs.MaxTitle)}, FormView{})
+	if strings.Contains(string(mustJSON(t, m)), "so it was cut") {
+		t.Error("a 150-character title was reported cut")
+	}
+}
+
+func TestShortenKeepsCharactersWhole(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"ae\u0301bc", 3, "a…"}, // not between e and its accent
+		{"a👍🏽bc", 3, "a…"},      // not between the thumb and its skin tone
+		{"a👩‍👧bc", 4, "a…"},     // not inside a ZWJ sequence
+		{"שלום עולם", 5, "שלום…"},
+		{"e\u0301\u0301\u0301\u0301", 3, "e\u0301…"}, // one cluster longer than n: cut anyway
+		{"x", 0, ""},
+	} {
+		if got := shorten(tt.in, tt.n); got != tt.want {
+			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
 }
