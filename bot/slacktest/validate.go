@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"encoding/json"
 	"fmt"
 	"unicode/utf8"
 )
@@ -113,11 +114,12 @@ func (v *validator) elements(b jsonObject, p string) {
 			// Slack refuses the whole view when the prefill is longer
 			// than the input takes.
 			limit := maxTextInput
-			if m, ok := e["max_length"].(float64); ok {
-				if m > maxTextInput {
-					v.errorf(ep+"/max_length", "must be less than %d", maxTextInput+1)
+			if m, ok := e["max_length"].(json.Number); ok {
+				n, err := m.Int64()
+				if err != nil || n < 1 || n > maxTextInput {
+					v.errorf(ep+"/max_length", "must be between 1 and %d", maxTextInput)
 				}
-				limit = min(int(m), maxTextInput)
+				limit = min(int(n), maxTextInput)
 			}
 			v.maxLen(ep+"/initial_value", str(e, "initial_value"), limit)
 			v.maxLen(ep+"/placeholder/text", textOf(e, "placeholder"), maxPlaceholder)
