@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"encoding/json"
 	"fmt"
 	"unicode/utf8"
 )
@@ -32,6 +33,8 @@ const (
 	maxPrivateMetadata = 3000
 	maxCallbackID      = 255
 	maxMessageText     = 40000
+	maxTextInput       = 3000 // a plain_text_input's max_length and value
+	maxPlaceholder     = 150
 )
 
 type validator struct{ problems []string }
@@ -107,6 +110,19 @@ func (v *validator) elements(b jsonObject, p string) {
 		case "button":
 			v.maxLen(ep+"/text/text", textOf(e, "text"), maxButtonText)
 			v.maxLen(ep+"/value", str(e, "value"), maxButtonValue)
+		case "plain_text_input":
+			// Slack refuses the whole view when the prefill is longer
+			// than the input takes.
+			limit := maxTextInput
+			if m, ok := e["max_length"].(json.Number); ok {
+				n, err := m.Int64()
+				if err != nil || n < 1 || n > maxTextInput {
+					v.errorf(ep+"/max_length", "must be between 1 and %d", maxTextInput)
+				}
+				limit = min(int(n), maxTextInput)
+			}
+			v.maxLen(ep+"/initial_value", str(e, "initial_value"), limit)
+			v.maxLen(ep+"/placeholder/text", textOf(e, "placeholder"), maxPlaceholder)
 		case "static_select", "multi_static_select", "overflow", "radio_buttons", "checkboxes":
 			limit := maxSelectOptions
 			switch t {

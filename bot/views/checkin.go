@@ -64,7 +64,7 @@ func CheckInModal(objs []okrs.Objective, krs []*okrs.KeyResult, m CheckInMeta) s
 				[]*slack.OptionBlockObject{option("not_done", "Not done yet"), option("done", "Done")}, initial, false))
 		} else {
 			in := textInput(ciBlock(i, "value"), "Current value", typedValue(kr, kr.Current), "e.g. "+typedValue(kr, kr.Target), 40, false, false)
-			in.Hint = plain("Target: " + kr.Format(kr.Target))
+			in.Hint = plain(shorten("Target: "+kr.Format(kr.Target), MaxLabel))
 			blocks = append(blocks, in)
 		}
 		level := kr.Confidence.Level

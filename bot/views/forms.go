@@ -3,6 +3,7 @@ package views
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 )
@@ -75,11 +76,12 @@ func IsChannelID(id string) bool {
 func krBlock(i int, field string) string { return fmt.Sprintf("kr%d_%s", i, field) }
 
 func textInput(blockID, label, value, placeholder string, maxLen int, multiline, optional bool) *slack.InputBlock {
-	el := slack.NewPlainTextInputBlockElement(plain(placeholder), actionValue)
-	el.InitialValue = value
+	maxLen = min(maxLen, MaxInputLength)
+	el := slack.NewPlainTextInputBlockElement(plain(shorten(placeholder, MaxPlaceholder)), actionValue)
+	el.InitialValue = shorten(value, maxLen) // Slack refuses the view otherwise
 	el.MaxLength = maxLen
 	el.Multiline = multiline
-	in := slack.NewInputBlock(blockID, plain(label), nil, el)
+	in := slack.NewInputBlock(blockID, plain(shorten(label, MaxLabel)), nil, el)
 	in.Optional = optional
 	return in
 }
@@ -112,6 +114,9 @@ func dateInput(blockID, label, hint, date string) *slack.InputBlock {
 }
 
 func option(value, text string) *slack.OptionBlockObject {
+	if strings.TrimSpace(text) == "" { // Slack refuses an empty option
+		text = "(untitled)"
+	}
 	return slack.NewOptionBlockObject(value, plain(shorten(text, MaxOptionText)), nil)
 }
 

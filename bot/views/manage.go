@@ -21,7 +21,7 @@ func PickerModal(objs []okrs.Objective, scope Mrkdwn, title, mode string, m Form
 	// A select in an actions block acts at once: no submit button needed.
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose an objective"), ActionPick, opts...)
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: CallbackPick, Title: plain(title), Close: plain("Cancel"),
+		Type: slack.VTModal, CallbackID: CallbackPick, Title: plain(shorten(title, MaxModalTitle)), Close: plain("Cancel"),
 		PrivateMetadata: m.Encode(),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{section(Sprintf("Which objective (of %s) do you want to %s?", scope, verb)),
 			slack.NewActionBlock("pick", sel)}},

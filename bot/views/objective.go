@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -91,6 +92,9 @@ func ObjectiveModal(f ObjectiveForm, v FormView) slack.ModalViewRequest {
 	for _, t := range v.Tips {
 		blocks = append(blocks, contextText(Sprintf(":bulb: %s", t.Message)))
 	}
+	if note, ok := f.fitTitle(); ok {
+		blocks = append(blocks, contextText(note))
+	}
 	blocks = append(blocks,
 		textInput("title", "Objective", f.Title, "e.g. Delight new customers", okrs.MaxTitle, false, false),
 		textInput("description", "Description", f.Description, "Why it matters, in a sentence or two", okrs.MaxDescription, true, true),
@@ -119,6 +123,27 @@ func ObjectiveModal(f ObjectiveForm, v FormView) slack.ModalViewRequest {
 		Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
+}
+
+// fitTitle shortens a title longer than an objective's (one typed after
+// /okr new: Slack refuses a view whose input is prefilled beyond its
+// max_length) and says so; the full text goes into an empty description.
+func (f *ObjectiveForm) fitTitle() (Mrkdwn, bool) {
+	n := utf8.RuneCountInString(f.Title)
+	if n <= okrs.MaxTitle {
+		return Mrkdwn{}, false
+	}
+	where := Raw(".")
+	if f.Description == "" {
+		f.Description = shorten(f.Title, okrs.MaxDescription)
+		where = Raw(": the full text is in the description.")
+		if n > okrs.MaxDescription {
+			where = Sprintf(": the description holds its first %s.", okrs.FormatNumber(okrs.MaxDescription))
+		}
+	}
+	f.Title = shorten(f.Title, okrs.MaxTitle)
+	return Sprintf(":scissors: Your title was %s characters; objective titles take up to %d, so it was cut%s",
+		okrs.FormatNumber(float64(n)), okrs.MaxTitle, where), true
 }
 
 // AddKRModal builds the "add a key result" modal for an objective.

@@ -38,7 +38,9 @@ func Prompt(p okrs.Prompt, now time.Time) Message {
 				okrs.FormatPercent(kr.Achievement()), ConfidenceLabel(kr.Confidence)))
 		}
 	}
-	blocks = append(blocks, section(Join(lines, "\n")))
+	if len(lines) > 0 { // Slack refuses an empty section
+		blocks = append(blocks, section(Join(lines, "\n")))
+	}
 	value := "prompt|" + p.Team + "|" + p.Period.Key
 	buttons := []slack.BlockElement{slack.NewButtonBlockElement(ActionCheckIn, value, plain("Check in")).WithStyle(slack.StylePrimary)}
 	if everyCheckedIn(p.Objectives) { // "no change" repeats the last check-in: there must be one
@@ -80,8 +82,11 @@ func PromptCheckedIn(team string, krs []*okrs.KeyResult, byKR map[string]okrs.Ch
 	if noChange {
 		head = Raw(":white_check_mark: *Checked in: no change this week.* Thank you!")
 	}
-	blocks := []slack.Block{section(head), section(Join(lines, "\n")),
-		contextText(Sprintf("%s · see where the team stands with `/okr status`", Channel(team)))}
+	blocks := []slack.Block{section(head)}
+	if len(lines) > 0 { // Slack refuses an empty section
+		blocks = append(blocks, section(Join(lines, "\n")))
+	}
+	blocks = append(blocks, contextText(Sprintf("%s · see where the team stands with `/okr status`", Channel(team))))
 	return Message{Text: Raw("Checked in ✓"), Blocks: blocks}
 }
 
@@ -101,5 +106,5 @@ func SharedCheckIns(user string, cis []SharedCheckIn) Mrkdwn {
 		}
 		lines = append(lines, line)
 	}
-	return Sprintf("%s checked in:\n%s", Mention(user), Join(lines, "\n"))
+	return Sprintf("%s checked in:\n%s", Mention(user), Join(lines, "\n")).shorten(MaxMessageText)
 }
