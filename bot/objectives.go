@@ -19,6 +19,9 @@ func (b *Bot) cmdNew(ctx context.Context, r *request, args string) {
 }
 
 func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
+	if !b.insider(ctx, r, "create objectives") {
+		return
+	}
 	now := b.now()
 	team := ""
 	if isChannelID(r.channel) {
@@ -135,6 +138,9 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 		b.saveEdit(ctx, reply, m, f, &o)
 		return
 	}
+	if !b.insider(ctx, reply, "create objectives") {
+		return
+	}
 	b.saveNew(ctx, reply, f, &o)
 }
 
@@ -188,7 +194,8 @@ var errForbidden = okrs.Errorf(okrs.EFORBIDDEN, "Only the objective's owner, its
 
 // editCheck returns the check, made inside a store update against the
 // objective it replaces, of whether the requester may edit it: its owner,
-// its creator or a workspace admin (okrs.Objective.CanEdit). Slack is asked
+// its creator or an admin of this workspace (okrs.Objective.CanEdit,
+// okrs.Member.IsAdminOf). Slack is asked
 // whether they are an admin only when the objective alone does not allow
 // it, and once.
 func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective) error {
@@ -198,7 +205,7 @@ func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective)
 			return nil
 		}
 		if admin == nil {
-			a, err := b.isAdmin(ctx, r.user)
+			a, err := b.isAdmin(ctx, r)
 			if err != nil {
 				return err
 			}
@@ -217,7 +224,7 @@ func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool,
 	if o.CanEdit(r.user, false) {
 		return true, nil
 	}
-	admin, err := b.isAdmin(ctx, r.user)
+	admin, err := b.isAdmin(ctx, r)
 	if err != nil {
 		return false, err
 	}
