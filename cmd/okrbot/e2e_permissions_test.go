@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -89,6 +91,22 @@ func (e *env) snapshot() snapshot {
 	return s
 }
 
+// cellTimeout bounds a cell's wait, so that a cell that fails leaves the
+// others time to run.
+const cellTimeout = 5 * time.Second
+
+// viewText waits (within cellTimeout) for a view of user's saying want.
+func (e *env) viewText(user, want string) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.ctx, cellTimeout)
+	defer cancel()
+	if _, err := e.srv.WaitForView(ctx, func(v *slacktest.View) bool {
+		return v.UserID == user && strings.Contains(v.AllText(), want)
+	}); err != nil {
+		e.t.Fatalf("no view for %s saying %q: %v", user, want, err)
+	}
+}
+
 // mark returns what #growth holds so far, for answer to tell new messages.
 func (e *env) mark() map[string]bool {
 	seen := map[string]bool{}
@@ -102,7 +120,9 @@ func (e *env) mark() map[string]bool {
 // ephemeral or not, saying want.
 func (e *env) answer(seen map[string]bool, user, want string) {
 	e.t.Helper()
-	if _, err := e.srv.WaitForMessage(e.ctx, func(m slacktest.Message) bool {
+	ctx, cancel := context.WithTimeout(e.ctx, cellTimeout)
+	defer cancel()
+	if _, err := e.srv.WaitForMessage(ctx, func(m slacktest.Message) bool {
 		return m.Channel == growth && !seen[m.TS+"|"+m.Text] && (m.EphemeralTo == user || !m.Ephemeral) && strings.Contains(m.AllText(), want)
 	}); err != nil {
 		e.t.Fatalf("no answer to %s saying %q: %v", user, want, err)
@@ -141,6 +161,15 @@ func TestPermissionMatrix(t *testing.T) {
 					t.Errorf("%s: refused, yet something changed:\nbefore %+v\nafter  %+v", what, before, after)
 				}
 			}
+			// cell runs one action as a subtest; the env's helpers fail that
+			// subtest, and the next cells still run.
+			cell := func(name string, f func(t *testing.T)) {
+				t.Run(name, func(ct *testing.T) {
+					e.t = ct
+					defer func() { e.t = t }()
+					f(ct)
+				})
+			}
 			refusal := func(c, general string) string {
 				if c == outsider {
 					return outsiderText
@@ -148,11 +177,11 @@ func TestPermissionMatrix(t *testing.T) {
 				return general
 			}
 
-			t.Run("check in on own key result", func(t *testing.T) {
+			cell("check in on own key result", func(t *testing.T) {
 				before, seen := e.snapshot(), e.mark()
 				e.okr(teamA, u, growth, "checkin")
 				if tc.want.checkIn == nothing {
-					e.waitViewText(u, "You don't own any open key results")
+					e.viewText(u, "You don't own any open key results")
 					unchanged("check-in", before)
 					return
 				}
@@ -174,7 +203,7 @@ func TestPermissionMatrix(t *testing.T) {
 					t.Errorf("no check-in by %s stored", u)
 				}
 			})
-			t.Run("create", func(t *testing.T) {
+			cell("create", func(t *testing.T) {
 				before, seen := e.snapshot(), e.mark()
 				e.okr(teamA, u, growth, "new Another one")
 				if tc.want.create == allowed {
@@ -184,17 +213,17 @@ func TestPermissionMatrix(t *testing.T) {
 				e.answer(seen, u, outsiderText)
 				unchanged("create", before)
 			})
-			t.Run("open settings", func(t *testing.T) {
+			cell("open settings", func(t *testing.T) {
 				before := e.snapshot()
 				e.okr(teamA, u, growth, "settings")
 				if tc.want.settings == allowed {
 					e.waitModal(u, "okr_settings")
 					return
 				}
-				e.waitViewText(u, refusal(tc.want.settings, "Only this team's managers or a workspace admin"))
+				e.viewText(u, refusal(tc.want.settings, "Only this team's managers or a workspace admin"))
 				unchanged("settings", before)
 			})
-			t.Run("remind", func(t *testing.T) {
+			cell("remind", func(t *testing.T) {
 				before, seen := e.snapshot(), e.mark()
 				e.okr(teamA, u, growth, "remind")
 				if tc.want.remind == allowed {
@@ -204,7 +233,7 @@ func TestPermissionMatrix(t *testing.T) {
 				e.answer(seen, u, refusal(tc.want.remind, "Only this team's managers or a workspace admin"))
 				unchanged("remind", before)
 			})
-			t.Run("post the digest", func(t *testing.T) {
+			cell("post the digest", func(t *testing.T) {
 				before, seen := e.snapshot(), e.mark()
 				e.okr(teamA, u, growth, "digest")
 				if tc.want.digest == allowed {
@@ -214,7 +243,7 @@ func TestPermissionMatrix(t *testing.T) {
 				e.answer(seen, u, refusal(tc.want.digest, "Only this team's managers or a workspace admin"))
 				unchanged("digest", before)
 			})
-			t.Run("edit", func(t *testing.T) {
+			cell("edit", func(t *testing.T) {
 				before := e.snapshot()
 				v := e.pick(u, "edit", o.ID)
 				if tc.want.edit == allowed {
@@ -228,7 +257,7 @@ func TestPermissionMatrix(t *testing.T) {
 				}
 				unchanged("edit", before)
 			})
-			t.Run("archive", func(t *testing.T) {
+			cell("archive", func(t *testing.T) {
 				before, seen := e.snapshot(), e.mark()
 				v := e.pick(u, "archive", o.ID)
 				if tc.want.archive == allowed {
