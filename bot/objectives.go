@@ -19,9 +19,6 @@ func (b *Bot) cmdNew(ctx context.Context, r *request, args string) {
 }
 
 func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
-	if !b.insider(ctx, r, "create objectives") {
-		return
-	}
 	now := b.now()
 	team := ""
 	if isChannelID(r.channel) {
@@ -40,6 +37,14 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
 		return
 	}
+	// Only members create objectives; asked after opening (users.info could
+	// outlast the trigger), the form turns into the refusal.
+	if err := b.mayCreate(ctx, r); err != nil {
+		if _, uerr := b.api.UpdateViewContext(ctx, views.NoticeModal("New objective", friendly(err)), "", resp.Hash, resp.ID); uerr != nil {
+			b.fail(ctx, r, "create: refusing", err)
+		}
+		return
+	}
 	if team != "" {
 		if tc, err := b.currentCycle(ctx, r.workspace, team); err != nil {
 			b.logError("create: the team's cycle", r, err)
@@ -49,6 +54,21 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 		}
 	}
 	b.addParents(ctx, r, resp, f, v)
+}
+
+// mayCreate returns nil when the requester may create objectives: a full
+// member of the workspace (errOutsider for guests and people from other
+// organisations).
+func (b *Bot) mayCreate(ctx context.Context, r *request) error {
+	m, err := b.member(ctx, r.user)
+	if err != nil {
+		b.logError("create: checking permission", r, err)
+		return err
+	}
+	if !m.BelongsTo(r.workspace) {
+		return errOutsider("create objectives")
+	}
+	return nil
 }
 
 // updateForm shows f in an open objective modal and returns the view as
