@@ -215,9 +215,8 @@ var errForbidden = okrs.Errorf(okrs.EFORBIDDEN, "Only the objective's owner, its
 // editCheck returns the check, made inside a store update against the
 // objective it replaces, of whether the requester may edit it: its owner,
 // its creator or an admin of this workspace (okrs.Objective.CanEdit,
-// okrs.Member.IsAdminOf). Slack is asked
-// whether they are an admin only when the objective alone does not allow
-// it, and once.
+// okrs.Member.IsAdminOf). Slack is asked whether they are an admin only
+// when the objective alone does not allow it, and once.
 func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective) error {
 	var admin *bool
 	return func(ctx context.Context, o *okrs.Objective) error {
