@@ -37,6 +37,14 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
 		return
 	}
+	// Only members create objectives; asked after opening (users.info could
+	// outlast the trigger), the form turns into the refusal.
+	if err := b.mayCreate(ctx, r); err != nil {
+		if _, uerr := b.api.UpdateViewContext(ctx, views.NoticeModal("New objective", friendly(err)), "", resp.Hash, resp.ID); uerr != nil {
+			b.fail(ctx, r, "create: refusing", err)
+		}
+		return
+	}
 	if team != "" {
 		if tc, err := b.currentCycle(ctx, r.workspace, team); err != nil {
 			b.logError("create: the team's cycle", r, err)
@@ -46,6 +54,21 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 		}
 	}
 	b.addParents(ctx, r, resp, f, v)
+}
+
+// mayCreate returns nil when the requester may create objectives: a full
+// member of the workspace (errOutsider for guests and people from other
+// organisations).
+func (b *Bot) mayCreate(ctx context.Context, r *request) error {
+	m, err := b.member(ctx, r.user)
+	if err != nil {
+		b.logError("create: checking permission", r, err)
+		return err
+	}
+	if !m.BelongsTo(r.workspace) {
+		return errOutsider("create objectives")
+	}
+	return nil
 }
 
 // updateForm shows f in an open objective modal and returns the view as
@@ -141,6 +164,10 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 		done(b.saveEdit(ctx, reply, m, f, &o))
 		return
 	}
+	if !b.insider(ctx, reply, "create objectives") {
+		done(nil) // refused, and so is a second delivery
+		return
+	}
 	done(b.saveNew(ctx, reply, f, &o))
 }
 
@@ -197,9 +224,9 @@ var errForbidden = okrs.Errorf(okrs.EFORBIDDEN, "Only the objective's owner, its
 
 // editCheck returns the check, made inside a store update against the
 // objective it replaces, of whether the requester may edit it: its owner,
-// its creator or a workspace admin (okrs.Objective.CanEdit). Slack is asked
-// whether they are an admin only when the objective alone does not allow
-// it, and once.
+// its creator or an admin of this workspace (okrs.Objective.CanEdit,
+// okrs.Member.IsAdminOf). Slack is asked whether they are an admin only
+// when the objective alone does not allow it, and once.
 func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective) error {
 	var admin *bool
 	return func(ctx context.Context, o *okrs.Objective) error {
@@ -207,7 +234,7 @@ func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective)
 			return nil
 		}
 		if admin == nil {
-			a, err := b.isAdmin(ctx, r.user)
+			a, err := b.isAdmin(ctx, r)
 			if err != nil {
 				return err
 			}
@@ -226,7 +253,7 @@ func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool,
 	if o.CanEdit(r.user, false) {
 		return true, nil
 	}
-	admin, err := b.isAdmin(ctx, r.user)
+	admin, err := b.isAdmin(ctx, r)
 	if err != nil {
 		return false, err
 	}

@@ -9,38 +9,43 @@ import (
 	"github.com/okrbot/okrbot/okrs"
 )
 
-// isManager reports whether the requester may manage a team whose settings
-// are st (okrs.Settings.MayManage), asking Slack whether they are an admin
-// only when the settings alone do not say yes.
-func (b *Bot) isManager(ctx context.Context, r *request, st okrs.Settings) (bool, error) {
-	if st.MayManage(r.user, false) {
-		return true, nil
-	}
-	admin, err := b.isAdmin(ctx, r.user)
+// mayManage returns nil when the requester may manage a team whose
+// settings are st (okrs.Settings.MayManage): they must be a member of the
+// workspace (never a guest or someone from a partner organisation, whatever
+// the settings list), and its admins may manage every team. Else it
+// returns the refusal: errOutsider(what) or errNotManager.
+func (b *Bot) mayManage(ctx context.Context, r *request, st okrs.Settings, what string) error {
+	m, err := b.member(ctx, r.user)
 	if err != nil {
-		return false, err
+		return err
 	}
-	return st.MayManage(r.user, admin), nil
+	if !m.BelongsTo(r.workspace) {
+		return errOutsider(what)
+	}
+	if !st.MayManage(r.user, m.IsAdminOf(r.workspace)) {
+		return errNotManager
+	}
+	return nil
 }
 
 // managing reports whether the requester manages the team of the channel
 // they are in; when not (or when that cannot be told), it has told them why.
+// what names the action in logs ("remind", "digest").
 func (b *Bot) managing(ctx context.Context, r *request, what string) bool {
 	st, err := b.settings(ctx, r.workspace, r.channel)
 	if err != nil {
 		b.fail(ctx, r, what+": settings", err)
 		return false
 	}
-	ok, err := b.isManager(ctx, r, st)
-	if err == nil && !ok {
-		err = errNotManager
-	}
-	if err != nil {
+	if err := b.mayManage(ctx, r, st, managingAsk[what]); err != nil {
 		b.fail(ctx, r, what+": checking permission", err)
 		return false
 	}
 	return true
 }
+
+// managingAsk is what an outsider is told to ask a member to do, by action.
+var managingAsk = map[string]string{"remind": "send the reminders", "digest": "post the digest"}
 
 var errNotManager = okrs.Errorf(okrs.EFORBIDDEN, "Only this team's managers or a workspace admin can do that. `/okr settings` shows who the managers are.")
 
@@ -56,11 +61,10 @@ func (b *Bot) cmdSettings(ctx context.Context, r *request, _ string) {
 		if err != nil {
 			return slack.ModalViewRequest{}, err
 		}
-		ok, err := b.isManager(ctx, r, st)
-		if err != nil {
-			return slack.ModalViewRequest{}, err
-		}
-		if !ok {
+		if err := b.mayManage(ctx, r, st, "change this team's settings"); err != nil {
+			if err != errNotManager {
+				return slack.ModalViewRequest{}, err
+			}
 			return slack.ModalViewRequest{}, shownError{errNotManager, views.Sprintf("%s Managers of %s: %s.", errNotManager.Message, views.Channel(r.channel), views.Mentions(st.Managers))}
 		}
 		if len(st.Managers) == 0 {
@@ -84,10 +88,13 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 		b.say(ctx, reply, views.Raw("Those settings belong to no team channel; run `/okr settings` in the team's channel."))
 		return
 	}
-	// Whether the caller is an admin is asked once, up front; whether they
+	// Whether the caller is a member and an admin is asked once, up front; whether they
 	// manage the team is judged inside the update, against the settings it
 	// replaces.
-	admin, err := b.isAdmin(ctx, r.user)
+	who, err := b.member(ctx, r.user)
+	if err == nil && !who.BelongsTo(r.workspace) {
+		err = errOutsider("change this team's settings")
+	}
 	if err != nil {
 		b.fail(ctx, reply, "settings: checking permission", err)
 		return
@@ -96,6 +103,7 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 	if !first {
 		return
 	}
+	admin := who.IsAdminOf(r.workspace)
 	now := b.now()
 	saved, err := b.store.UpdateSettings(ctx, r.workspace, team, func(cur okrs.Settings, found bool) (okrs.Settings, error) {
 		if !found {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // userCache remembers users.info answers for a while: admin checks and
@@ -75,12 +77,53 @@ func (c *userCache) get(ctx context.Context, id string) (*slack.User, error) {
 	return u, nil
 }
 
-// isAdmin reports whether the user is a workspace admin or owner, asking
-// Slack (never the payload).
-func (b *Bot) isAdmin(ctx context.Context, user string) (bool, error) {
+// member returns what Slack says about the user (users.info, never the
+// payload) as okrs judges permissions.
+func (b *Bot) member(ctx context.Context, user string) (okrs.Member, error) {
 	u, err := b.users.get(ctx, user)
 	if err != nil {
-		return false, b.slackErr("users.info", err)
+		return okrs.Member{}, b.slackErr("users.info", err)
 	}
-	return u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, nil
+	return memberOf(u), nil
+}
+
+func memberOf(u *slack.User) okrs.Member {
+	e := u.Enterprise
+	return okrs.Member{
+		ID: u.ID, Team: u.TeamID, Enterprise: e.EnterpriseID, Teams: e.Teams,
+		Admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner || e.IsAdmin || e.IsOwner || e.IsPrimaryOwner,
+		Guest: u.IsRestricted || u.IsUltraRestricted,
+	}
+}
+
+// isAdmin reports whether the requester is an admin or owner of the
+// workspace the request's data belongs to: an admin of a partner
+// organisation in a Slack Connect channel, or a guest, is not.
+func (b *Bot) isAdmin(ctx context.Context, r *request) (bool, error) {
+	m, err := b.member(ctx, r.user)
+	if err != nil {
+		return false, err
+	}
+	return m.IsAdminOf(r.workspace), nil
+}
+
+// errOutsider refuses guests and people from other organisations what only
+// the workspace's members may do (what: "create objectives", say).
+func errOutsider(what string) error {
+	return okrs.Errorf(okrs.EFORBIDDEN, "Guests and people from other organisations can check in on their own key results; ask a member of this workspace to %s.", what)
+}
+
+// insider reports whether the requester is a full member of the workspace
+// the request's data belongs to; when not (or when that cannot be told),
+// it has told them why.
+func (b *Bot) insider(ctx context.Context, r *request, what string) bool {
+	m, err := b.member(ctx, r.user)
+	if err == nil && !m.BelongsTo(r.workspace) {
+		err = errOutsider(what)
+	}
+	if err != nil {
+		b.fail(ctx, r, what+": checking permission", err)
+		return false
+	}
+	return true
 }

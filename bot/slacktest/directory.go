@@ -21,7 +21,10 @@ type Workspace struct {
 
 // User is a workspace member. Zero fields get Slack-like defaults: Name from
 // the ID, RealName from Name, TZ "UTC"; TZLabel and TZOffset are computed from
-// TZ (at the fake's clock) when TZLabel is empty.
+// TZ (at the fake's clock) when TZLabel is empty. A user of another
+// organisation (a TeamID of another workspace) is reported with that team_id
+// and their own is_admin, as Slack does in Slack Connect channels; users of an
+// Enterprise Grid workspace (one with an EnterpriseID) carry enterprise_user.
 type User struct {
 	ID             string
 	TeamID         string
@@ -36,9 +39,11 @@ type User struct {
 	IsAdmin        bool
 	IsOwner        bool
 	IsPrimaryOwner bool
-	IsRestricted   bool
-	IsBot          bool
-	Deleted        bool
+	IsRestricted   bool // a multi-channel guest
+	// IsUltraRestricted is a single-channel guest.
+	IsUltraRestricted bool
+	IsBot             bool
+	Deleted           bool
 }
 
 // Channel is a public (C…) or private (G…/C…) channel. The bot can post only

@@ -312,6 +312,7 @@ func (s *Server) ActWithValues(ctx context.Context, userID string, on Surface, a
 			return nil, fmt.Errorf("slacktest: view %s is not open for %s", view.ID, userID)
 		}
 		rawBlocks = view.RawBlocks
+		w = s.viewTeam(view, u)
 	} else {
 		if msg, ok = s.msgs.get(ref.channel, ref.ts); !ok || msg.Deleted {
 			return nil, fmt.Errorf("slacktest: no message %s/%s", ref.channel, ref.ts)
@@ -517,7 +518,17 @@ func (s *Server) topModal(userID, viewID string) (*View, User, Workspace, error)
 	case top.ID != viewID:
 		return nil, u, Workspace{}, fmt.Errorf("slacktest: view %s is not the modal %s sees (%s is on top)", viewID, userID, top.ID)
 	}
-	return top, u, s.teamInfo(u.TeamID), nil
+	return top, u, s.viewTeam(top, u), nil
+}
+
+// viewTeam is the workspace a view's payloads name: the one it was opened in
+// (a person from a partner organisation using a modal opened from a Slack
+// Connect channel acts in the host's workspace), else the user's.
+func (s *Server) viewTeam(v *View, u User) Workspace {
+	if v != nil && v.TeamID != "" {
+		return s.teamInfo(v.TeamID)
+	}
+	return s.teamInfo(u.TeamID)
 }
 
 // applySubmissionAck applies a view_submission ack's response_action.

@@ -50,7 +50,7 @@ func (s *Server) teamInfoMethod(r *apiRequest) (jsonObject, *apiError) {
 	return jsonObject{"team": team}, nil
 }
 
-// userObject renders a user as Slack's user object.
+// userObject renders a user as Slack's user object. s.dir.mu must be held.
 func (s *Server) userObject(u *User, includeLocale bool) jsonObject {
 	profile := jsonObject{
 		"real_name":               u.RealName,
@@ -92,11 +92,18 @@ func (s *Server) userObject(u *User, includeLocale bool) jsonObject {
 		"is_owner":            u.IsOwner,
 		"is_primary_owner":    u.IsPrimaryOwner,
 		"is_restricted":       u.IsRestricted,
-		"is_ultra_restricted": false,
+		"is_ultra_restricted": u.IsUltraRestricted,
 		"is_bot":              u.IsBot,
 		"is_app_user":         false,
 		"is_email_confirmed":  !u.IsBot,
 		"updated":             s.now().Unix(),
+	}
+	if w, ok := s.dir.teams[u.TeamID]; ok && w.EnterpriseID != "" { // s.dir.mu is held
+		o["enterprise_user"] = jsonObject{
+			"id": u.ID, "enterprise_id": w.EnterpriseID, "enterprise_name": w.EnterpriseName,
+			"is_admin": u.IsAdmin, "is_owner": u.IsOwner, "is_primary_owner": u.IsPrimaryOwner,
+			"teams": []string{u.TeamID},
+		}
 	}
 	if includeLocale {
 		loc := u.Locale

@@ -79,8 +79,15 @@ func TestReplicasPromptEachPersonOnce(t *testing.T) {
 				}
 				wg.Wait()
 			}
-			// Stop every replica: Run returns only after its sweeps in
-			// flight have finished, so any duplicate has landed by then.
+			// Everyone has a prompt (a gocron sweep may still be sending
+			// some)...
+			for deadline := time.Now().Add(10 * time.Second); len(promptsPerUser(e.srv)) < len(users); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("only %d of %d people got a prompt", len(promptsPerUser(e.srv)), len(users))
+				}
+			}
+			// ...then stop every replica: Run returns only after its sweeps
+			// in flight have finished, so any duplicate has landed by then.
 			e.stopAll()
 			got := promptsPerUser(e.srv)
 			for _, u := range users {
