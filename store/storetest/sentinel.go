@@ -146,15 +146,16 @@ func (s *SentinelSet) Failover() time.Duration {
 	return time.Since(start)
 }
 
-// KillPrimary kills the primary's process and waits until the sentinels
-// have noticed (after down-after-milliseconds), agreed and promoted the
-// replica. It returns how long that took.
-func (s *SentinelSet) KillPrimary() time.Duration {
+// KillPrimary kills the primary's process (SIGKILL) and returns at once:
+// the sentinels notice after down-after-milliseconds (500 ms), agree and
+// promote the replica. WaitPromoted waits for that.
+func (s *SentinelSet) KillPrimary() { s.primary.Kill() }
+
+// WaitPromoted waits (up to 20 s, failing t after) until every sentinel
+// names the replica as the primary and the replica answers as one.
+func (s *SentinelSet) WaitPromoted() {
 	s.t.Helper()
-	start := time.Now()
-	s.primary.Kill()
 	s.waitPromoted()
-	return time.Since(start)
 }
 
 func (s *SentinelSet) waitPromoted() {
