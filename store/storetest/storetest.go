@@ -175,6 +175,21 @@ func startRedis(port int, extraArgs ...string) (*os.Process, error) {
 		return nil, err
 	}
 	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", os.TempDir()}, extraArgs...)
+	return spawn(bin, args, port)
+}
+
+// startSentinel runs a sentinel from its config file (which Sentinel
+// rewrites as it learns) on port, as startRedis runs a server.
+func startSentinel(conf string, port int) (*os.Process, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, err
+	}
+	return spawn(bin, []string{conf, "--sentinel"}, port)
+}
+
+// spawn starts bin with args and waits until it answers PING on port.
+func spawn(bin string, args []string, port int) (*os.Process, error) {
 	type result struct {
 		proc *os.Process
 		err  error
