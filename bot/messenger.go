@@ -75,9 +75,11 @@ const promptEvent = "okrbot_prompt"
 // messages of the person's DM (conversations.history, im:history) for one
 // tagged with the prompt's key.
 func (b *Bot) FindPrompt(ctx context.Context, p okrs.Prompt) (okrs.Posted, bool, error) {
-	ch, err := b.store.DMChannel(ctx, p.Workspace, p.User)
-	if err != nil || ch == "" {
-		return okrs.Posted{}, false, err // no DM yet: nothing was ever posted
+	// The DM's id may not have been remembered (Redis failed just then):
+	// open it again, as the send did, rather than conclude nothing landed.
+	ch, err := b.dmChannel(ctx, p.Workspace, p.User)
+	if err != nil {
+		return okrs.Posted{}, false, b.messengerErr(err)
 	}
 	h, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch, Limit: 20, IncludeAllMetadata: true})
 	if err != nil {

@@ -142,7 +142,7 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		t.Helper()
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`['#banner', '#title', '#messages', '#home', '#overlay'].map(s => s + ': ' + (document.querySelector(s)?.innerText ?? '')).join('\n')`))
 		if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
-			path := filepath.Join(t.TempDir(), "failure.png")
+			path := filepath.Join(os.TempDir(), "okrbot-playground-failure.png") // kept after the test
 			os.WriteFile(path, png, 0o644)
 			t.Logf("the page when it failed: %s", path)
 		}
