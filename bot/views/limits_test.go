@@ -234,8 +234,7 @@ func checkLimits(b []byte, kind string) []string {
 		}
 	}
 	str := func(o map[string]any, k string) string { s, _ := o[k].(string); return s }
-	var text func(path string, v any, limit int, required bool)
-	text = func(path string, v any, limit int, required bool) {
+	text := func(path string, v any, limit int, required bool) {
 		o, ok := v.(map[string]any)
 		if !ok {
 			if required || v != nil {
@@ -262,8 +261,7 @@ func checkLimits(b []byte, kind string) []string {
 		text(path+"/description", o["description"], MaxOptionText, false)
 		length(path+"/value", str(o, "value"), 150)
 	}
-	var element func(path string, e map[string]any)
-	element = func(path string, e map[string]any) {
+	element := func(path string, e map[string]any) {
 		length(path+"/action_id", str(e, "action_id"), 255)
 		text(path+"/placeholder", e["placeholder"], 150, false)
 		switch t := str(e, "type"); t {
