@@ -107,6 +107,14 @@ func TestKillTheLeaderMidFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three processes for several seconds")
 	}
+	// SIGKILL: the leader dies mid-send. SIGTERM: it shuts down cleanly,
+	// and what it was sending is either finished or left claimable.
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { stopTheLeaderMidFanOut(t, sig) })
+	}
+}
+
+func stopTheLeaderMidFanOut(t *testing.T, sig syscall.Signal) {
 	url, _ := storetest.URL(t)
 	prefix := "okrbottest-" + storetest.Random(6)
 	rdb := storetest.Client(t)
@@ -171,7 +179,7 @@ func TestKillTheLeaderMidFanOut(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	leader.cmd.Signal(syscall.SIGKILL)
+	leader.cmd.Signal(sig)
 	killedAt := len(promptsPerUser(srv))
 	for deadline := time.Now().Add(30 * time.Second); len(promptsPerUser(srv)) < len(users); {
 		if time.Now().After(deadline) {
@@ -210,5 +218,5 @@ func TestKillTheLeaderMidFanOut(t *testing.T) {
 			t.Errorf("%s got %d prompts, want 1", u, n)
 		}
 	}
-	t.Logf("killed the leader after %d of %d prompts; the other replicas sent the rest, each once", killedAt, len(users))
+	t.Logf("the leader was %v after %d of %d prompts; the other replicas sent the rest, each once", sig, killedAt, len(users))
 }
