@@ -102,8 +102,7 @@ func TestReplicasPromptEachPersonOnce(t *testing.T) {
 // TestKillTheLeaderMidFanOut runs three okrbot processes on one Redis and one
 // fake Slack, with the real clock, and stops the one that leads the
 // scheduler (SIGKILL, then SIGTERM) while it is sending: the others finish
-// the fan-out, and nobody
-// gets a prompt twice.
+// the fan-out, and nobody gets a prompt twice.
 func TestKillTheLeaderMidFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three processes for several seconds")
