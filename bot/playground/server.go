@@ -137,6 +137,21 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// decode reads a POST's JSON body into req and returns the person it acts
+// as (named by *user once decoded); on a bad request it has answered.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, req any, user *string) (slacktest.User, bool) {
+	if err := json.NewDecoder(r.Body).Decode(req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return slacktest.User{}, false
+	}
+	me, err := s.person(r, *user)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return slacktest.User{}, false
+	}
+	return me, true
+}
+
 // person returns the user the request acts as.
 func (s *Server) person(r *http.Request, id string) (slacktest.User, error) {
 	if id == "" {
@@ -455,15 +470,11 @@ type sendAnswer struct{ Error string }
 
 func (s *Server) postSend(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	me, ok := s.decode(w, r, &req, &req.User)
+	if !ok {
 		return
 	}
-	me, err := s.person(r, req.User)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
+	var err error
 	text := strings.TrimSpace(req.Text)
 	switch {
 	case text == "":
@@ -505,15 +516,11 @@ type actRequest struct {
 
 func (s *Server) postAct(w http.ResponseWriter, r *http.Request) {
 	var req actRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	me, ok := s.decode(w, r, &req, &req.User)
+	if !ok {
 		return
 	}
-	me, err := s.person(r, req.User)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
+	var err error
 	var on slacktest.Surface
 	if req.View != "" {
 		v := s.slack.View(req.View)
@@ -576,13 +583,8 @@ type submitAnswer struct {
 
 func (s *Server) postSubmit(w http.ResponseWriter, r *http.Request) {
 	var req submitRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	me, err := s.person(r, req.User)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	me, ok := s.decode(w, r, &req, &req.User)
+	if !ok {
 		return
 	}
 	ack, err := s.slack.SubmitView(r.Context(), me.ID, req.View, values(req.Typed))
@@ -599,16 +601,11 @@ func (s *Server) postSubmit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) postClose(w http.ResponseWriter, r *http.Request) {
 	var req submitRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	me, ok := s.decode(w, r, &req, &req.User)
+	if !ok {
 		return
 	}
-	me, err := s.person(r, req.User)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	_, err = s.slack.CloseView(r.Context(), me.ID, req.View)
+	_, err := s.slack.CloseView(r.Context(), me.ID, req.View)
 	s.answer(w, err)
 }
 
@@ -642,15 +639,11 @@ func next(now time.Time, day time.Weekday, hour int) time.Time {
 
 func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 	var req clockRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	me, ok := s.decode(w, r, &req, &req.User)
+	if !ok {
 		return
 	}
-	me, err := s.person(r, req.User)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
+	var err error
 	jump, ok := jumps[req.Jump]
 	if !ok {
 		http.Error(w, "no such jump", http.StatusBadRequest)
