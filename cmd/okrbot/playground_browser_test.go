@@ -37,8 +37,9 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// startPlayground runs "okrbot playground" in the test, on the test Redis.
-func startPlayground(t *testing.T) *Playground {
+// startPlayground runs "okrbot playground" (with o's choices; its address
+// is always a free loopback port) in the test, on the test Redis.
+func startPlayground(t *testing.T, o PlaygroundOptions) *Playground {
 	t.Helper()
 	url, _ := storetest.URL(t)
 	prefix := "okrbottest-" + storetest.Random(6)
@@ -46,7 +47,8 @@ func startPlayground(t *testing.T) *Playground {
 	t.Setenv("REDIS_PREFIX", prefix)
 	rdb := storetest.Client(t)
 	logs := &syncBuffer{}
-	p := NewPlayground(PlaygroundOptions{Addr: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(logs, nil)))
+	o.Addr = "127.0.0.1:0"
+	p := NewPlayground(o, slog.New(slog.NewTextHandler(logs, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
@@ -120,7 +122,7 @@ func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 // mistake the modal points out), see the status, check in from the DM prompt
 // on Monday, read Friday's digest with its chart, and look at App Home.
 func TestPlaygroundInABrowser(t *testing.T) {
-	p := startPlayground(t)
+	p := startPlayground(t, PlaygroundOptions{})
 	ctx := browser(t)
 	shots := t.TempDir()
 	if *updateDocs {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"time"
 
 	"github.com/okrbot/okrbot/bot/playground"
-	"github.com/okrbot/okrbot/store/storetest"
 )
 
 func TestParsePlayground(t *testing.T) {
@@ -61,29 +58,7 @@ func TestMissingTokenPointsToThePlayground(t *testing.T) {
 // TestPlaygroundDemo starts "okrbot playground --demo" (without a browser)
 // and asks for #payments' status as Ana: the demo's quarter is there.
 func TestPlaygroundDemo(t *testing.T) {
-	url, _ := storetest.URL(t)
-	prefix := "okrbottest-" + storetest.Random(6)
-	t.Setenv("REDIS_URL", url)
-	t.Setenv("REDIS_PREFIX", prefix)
-	rdb := storetest.Client(t)
-	p := NewPlayground(PlaygroundOptions{Addr: "127.0.0.1:0", Demo: true}, slog.New(slog.DiscardHandler))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("playground: %v", err)
-		}
-		storetest.DeletePrefix(rdb, prefix)
-	})
-	select {
-	case <-p.Ready():
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the playground did not start")
-	}
+	p := startPlayground(t, PlaygroundOptions{Demo: true})
 	base := "http://" + p.Addr().String()
 	// The demo opens on something to read: #payments' status.
 	for deadline := time.Now().Add(10 * time.Second); ; {
