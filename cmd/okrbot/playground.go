@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
@@ -128,6 +129,14 @@ func (p *Playground) Run(ctx context.Context) error {
 		for _, ask := range []struct{ user, team string }{{playground.Emi, playground.Growth}, {playground.Ana, playground.Payments}} {
 			cmd := slacktest.Command{TeamID: playground.Acme, UserID: ask.user, ChannelID: ask.team, Command: "/okr", Text: "status"}
 			if _, err := srv.SlashCommand(ctx, cmd); err != nil {
+				return fmt.Errorf("the demo's status: %w", err)
+			}
+			// One after the other, so that #payments' comes last and the
+			// page opens on it.
+			team := ask.team
+			if _, err := srv.WaitForMessage(ctx, func(m slacktest.Message) bool {
+				return m.Channel == team && strings.Contains(m.AllText(), "OKR status")
+			}); err != nil {
 				return fmt.Errorf("the demo's status: %w", err)
 			}
 		}
