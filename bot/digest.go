@@ -22,7 +22,11 @@ const maxDigestProgressCharts = 3
 // is logged and counted; the digest stands without it.
 func (b *Bot) PostDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, error) {
 	m := message{Message: views.Digest(d)}
-	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, m.options()...)
+	var tag []slack.MsgOption
+	if d.Key != "" {
+		tag = append(tag, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: digestEvent, EventPayload: map[string]any{"key": d.Key}}))
+	}
+	_, ts, err := b.api.PostMessageContext(ctx, d.Channel, m.options(tag...)...)
 	if err != nil {
 		err = b.slackErr("chat.postMessage", err)
 		var se slack.SlackErrorResponse
@@ -45,6 +49,28 @@ func (b *Bot) PostDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, error
 		}
 	}
 	return okrs.Posted{Channel: d.Channel, TS: ts}, nil
+}
+
+// digestEvent tags digest messages (Slack message metadata), so that a
+// replica taking over from one that died can tell whether it was posted.
+const digestEvent = "okrbot_digest"
+
+// FindDigest, for the scheduler, looks through the latest messages of the
+// digest's channel (conversations.history; okrbot is a member wherever it
+// posts digests) for one tagged with the digest's key. Its charts may be
+// missing if the poster died while uploading them: they are not uploaded
+// again, so that nothing appears twice.
+func (b *Bot) FindDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, bool, error) {
+	h, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: d.Channel, Limit: 100, IncludeAllMetadata: true})
+	if err != nil {
+		return okrs.Posted{}, false, b.messengerErr(b.slackErr("conversations.history", err))
+	}
+	for _, m := range h.Messages {
+		if m.Metadata.EventType == digestEvent && m.Metadata.EventPayload["key"] == d.Key {
+			return okrs.Posted{Channel: d.Channel, TS: m.Timestamp}, true, nil
+		}
+	}
+	return okrs.Posted{}, false, nil
 }
 
 // tellManagers DMs a team's managers (or, without managers, its objective

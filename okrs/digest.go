@@ -15,7 +15,8 @@ type Digest struct {
 	Cycle     Cycle
 	Period    Period // the week it reports on, in the team's timezone
 	Now       time.Time
-	Late      bool // posted after its time because the bot was down
+	Late      bool   // posted after its time because the bot was down
+	Key       string // its delivery's key, tagged on the message: once per team and week
 
 	Objectives []DigestObjective
 	AtRisk     []DigestKR // at risk or off track at their last check-in

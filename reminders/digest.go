@@ -15,6 +15,9 @@ type DigestPoster interface {
 	// okrs.ErrGone means it cannot be posted there (the bot is not in the
 	// channel, which is archived…): it is not retried.
 	PostDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, error)
+	// FindDigest looks in d's channel for a digest posted earlier with
+	// d.Key, one whose poster died before it could record it.
+	FindDigest(ctx context.Context, d okrs.Digest) (okrs.Posted, bool, error)
 }
 
 func digestKey(team, period string) string { return "digest:" + team + ":" + period }
@@ -67,21 +70,12 @@ func (s *Scheduler) PostDigestNow(ctx context.Context, ws, team string) (okrs.De
 	if err != nil || !claimed {
 		return cur, false, err
 	}
-	var posted okrs.Posted
-	settleCtx := context.WithoutCancel(ctx)
-	posted, err = s.send(ctx, func() (okrs.Posted, error) { return s.digests.PostDigest(ctx, d) })
+	d.Key = key
+	_, posted, err := s.sendClaimed(ctx, ws, key, token, markerTTL, "digest", slog.String("team", team), s.findDigest(d), s.postDigest(d))
 	if err != nil {
-		if _, rerr := s.store.ReleaseDelivery(settleCtx, ws, key, token); rerr != nil {
-			s.log.Warn("releasing a digest claim failed; it expires by itself", slog.String("team", team), slog.Any("err", rerr))
-		}
 		return okrs.Delivery{}, false, err
 	}
-	sent := okrs.Delivery{State: okrs.DeliverySent, Posted: posted}
-	if ok, err := s.store.SettleDelivery(settleCtx, ws, key, token, sent, markerTTL); err != nil || !ok {
-		s.log.Error("recording a posted digest failed; the sweep may post it again", slog.String("team", team), slog.Bool("claim_held", ok), slog.Any("err", err))
-	}
-	s.metrics.prompts.WithLabelValues("digest", "sent").Inc()
-	return sent, true, nil
+	return okrs.Delivery{State: okrs.DeliverySent, Posted: posted}, true, nil
 }
 
 // sweepDigests posts every team's digest that is due this week and not yet
@@ -133,8 +127,18 @@ func (s *Scheduler) hadObjectives(ctx context.Context, ws, team string, c okrs.C
 	return err == nil && n > 0
 }
 
-// deliverDigest posts one digest exactly once, like deliver does prompts.
+// deliverDigest posts one digest exactly once, like deliver does prompts:
+// a replica that takes over a digest whose poster died looks for it in the
+// channel before posting it.
 func (s *Scheduler) deliverDigest(ctx context.Context, key string, d okrs.Digest) okrs.SendReport {
-	return s.deliverOnce(ctx, d.Workspace, key, markerTTL, "digest", slog.String("team", d.Team), nil,
-		func() (okrs.Posted, error) { return s.digests.PostDigest(ctx, d) })
+	d.Key = key
+	return s.deliverOnce(ctx, d.Workspace, key, markerTTL, "digest", slog.String("team", d.Team), s.findDigest(d), s.postDigest(d))
+}
+
+func (s *Scheduler) postDigest(d okrs.Digest) sender {
+	return func(ctx context.Context) (okrs.Posted, error) { return s.digests.PostDigest(ctx, d) }
+}
+
+func (s *Scheduler) findDigest(d okrs.Digest) finder {
+	return func(ctx context.Context) (okrs.Posted, bool, error) { return s.digests.FindDigest(ctx, d) }
 }

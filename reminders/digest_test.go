@@ -3,6 +3,7 @@ package reminders_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ type poster struct {
 	mu    sync.Mutex
 	posts []okrs.Digest
 	fail  error
+	lose  int // the next lose posts land, but their answers are lost
 }
 
 func (p *poster) PostDigest(_ context.Context, d okrs.Digest) (okrs.Posted, error) {
@@ -25,7 +27,22 @@ func (p *poster) PostDigest(_ context.Context, d okrs.Digest) (okrs.Posted, erro
 		return okrs.Posted{}, p.fail
 	}
 	p.posts = append(p.posts, d)
+	if p.lose > 0 {
+		p.lose--
+		return okrs.Posted{}, context.DeadlineExceeded
+	}
 	return okrs.Posted{Channel: d.Channel, TS: "1.1"}, nil
+}
+
+func (p *poster) FindDigest(_ context.Context, d okrs.Digest) (okrs.Posted, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, q := range p.posts {
+		if q.Key == d.Key {
+			return okrs.Posted{Channel: d.Channel, TS: "1.1"}, true, nil
+		}
+	}
+	return okrs.Posted{}, false, nil
 }
 
 func TestDigestsAreScheduledOncePerWeekAcrossReplicas(t *testing.T) {
@@ -54,6 +71,36 @@ func TestDigestsAreScheduledOncePerWeekAcrossReplicas(t *testing.T) {
 		}
 		if d.Channel != w.team || len(d.Objectives) != 1 {
 			t.Errorf("digest %d: channel %s, %d objectives", i, d.Channel, len(d.Objectives))
+		}
+	}
+}
+
+// TestALandedDigestIsNotPostedTwice: a digest reaches Slack but its answer
+// is lost (the poster timed out, or died before recording it): the next
+// attempt finds it in the channel by its key instead of posting it again.
+func TestALandedDigestIsNotPostedTwice(t *testing.T) {
+	for _, now := range []bool{false, true} {
+		w := newWorld(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+		post := &poster{lose: 1}
+		s := w.scheduler(func(o *reminders.Options) { o.Digests = post })
+		w.clock.Advance(4*24*time.Hour + 16*time.Hour) // Friday 16:00: due
+		if now {
+			if _, _, err := s.PostDigestNow(ctx, w.ws, w.team); err != nil {
+				t.Fatalf("PostDigestNow: %v", err)
+			}
+		} else {
+			s.Sweep(ctx)
+		}
+		s.Sweep(ctx)
+		if len(post.posts) != 1 {
+			t.Errorf("PostDigestNow %v: %d digests, want 1", now, len(post.posts))
+		}
+		if !strings.Contains(w.logs.String(), "an earlier attempt had landed") {
+			t.Errorf("PostDigestNow %v: the recovery was not logged:\n%s", now, w.logs.String())
+		}
+		d, posted, err := s.PostDigestNow(ctx, w.ws, w.team)
+		if err != nil || posted || d.State != okrs.DeliverySent {
+			t.Errorf("PostDigestNow %v: the found digest is not settled: %+v, posted %v, %v", now, d, posted, err)
 		}
 	}
 }

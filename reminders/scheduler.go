@@ -463,14 +463,14 @@ func (s *Scheduler) deliver(ctx context.Context, d delivery) okrs.SendReport {
 	p.Key = d.key
 	return s.deliverOnce(ctx, p.Workspace, d.key, d.ttl, string(p.Kind),
 		slog.Group("prompt", slog.String("team", p.Team), slog.String("user", p.User), slog.String("period", p.Period.Key)),
-		func() (okrs.Posted, bool, error) {
+		func(ctx context.Context) (okrs.Posted, bool, error) {
 			posted, found, err := s.msg.FindPrompt(ctx, p)
 			if found {
 				s.rememberPrompt(ctx, p, posted)
 			}
 			return posted, found, err
 		},
-		func() (okrs.Posted, error) {
+		func(ctx context.Context) (okrs.Posted, error) {
 			posted, err := s.msg.SendPrompt(ctx, p)
 			if err == nil {
 				s.rememberPrompt(ctx, p, posted)
@@ -504,7 +504,7 @@ func (s *Scheduler) rememberPrompt(ctx context.Context, p okrs.Prompt, posted ok
 // attempt landed after all (the sender died, or the call timed out, after
 // Slack accepted it), and settles instead of sending twice.
 func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Duration, kind string, about slog.Attr,
-	find func() (okrs.Posted, bool, error), send func() (okrs.Posted, error)) okrs.SendReport {
+	find finder, send sender) okrs.SendReport {
 	token := s.instance + ":" + randomHex(6)
 	ok, _, err := s.store.ClaimDelivery(ctx, ws, key, token, s.claimTTL)
 	if err != nil {
@@ -514,12 +514,22 @@ func (s *Scheduler) deliverOnce(ctx context.Context, ws, key string, ttl time.Du
 	if !ok {
 		return okrs.SendReport{Already: 1}
 	}
-	return s.sendClaimed(ctx, ws, key, token, ttl, kind, about, find, send)
+	r, _, _ := s.sendClaimed(ctx, ws, key, token, ttl, kind, about, find, send)
+	return r
 }
 
-// sendClaimed sends a delivery whose claim token holds; see deliverOnce.
+// A sender makes one attempt at a send; a finder looks for an earlier
+// attempt that landed. Their context outlives the sweep's cancellation (see
+// InFlightTimeout).
+type (
+	sender func(context.Context) (okrs.Posted, error)
+	finder func(context.Context) (okrs.Posted, bool, error)
+)
+
+// sendClaimed sends a delivery whose claim token holds; see deliverOnce. It
+// also returns where the message landed, or why it was not sent.
 func (s *Scheduler) sendClaimed(ctx context.Context, ws, key, token string, ttl time.Duration, kind string, about slog.Attr,
-	find func() (okrs.Posted, bool, error), send func() (okrs.Posted, error)) okrs.SendReport {
+	find finder, send sender) (okrs.SendReport, okrs.Posted, error) {
 	// Settling must happen even if the sweep is being cancelled: the
 	// message may have gone out.
 	settleCtx := context.WithoutCancel(ctx)
@@ -535,13 +545,13 @@ func (s *Scheduler) sendClaimed(ctx context.Context, ws, key, token string, ttl 
 		if err != nil {
 			release()
 			log.Warn("recording an attempt failed; retrying on the next sweep", slog.Any("err", err))
-			return okrs.SendReport{Failed: 1}
+			return okrs.SendReport{Failed: 1}, okrs.Posted{}, err
 		}
 		tried = earlier
 	}
-	posted, err := s.send(ctx, func() (okrs.Posted, error) {
+	posted, err := s.send(ctx, func(call context.Context) (okrs.Posted, error) {
 		if find != nil && tried {
-			switch p, found, err := find(); {
+			switch p, found, err := find(call); {
 			case err != nil:
 				log.Warn("could not check whether an earlier attempt landed; sending again", slog.Any("err", err))
 			case found:
@@ -550,7 +560,7 @@ func (s *Scheduler) sendClaimed(ctx context.Context, ws, key, token string, ttl 
 			}
 		}
 		tried = true
-		return s.guard(kind, send)
+		return s.guard(kind, func() (okrs.Posted, error) { return send(call) })
 	})
 	if recovered {
 		log.Info("an earlier attempt had landed; not sending it twice")
@@ -566,12 +576,18 @@ func (s *Scheduler) sendClaimed(ctx context.Context, ws, key, token string, ttl 
 		settle(okrs.Delivery{State: okrs.DeliverySent, Posted: posted})
 		s.metrics.prompts.WithLabelValues(kind, "sent").Inc()
 		log.Debug("sent")
-		return okrs.SendReport{Sent: 1}
+		return okrs.SendReport{Sent: 1}, posted, nil
 	case errors.Is(err, okrs.ErrGone):
 		settle(okrs.Delivery{State: okrs.DeliveryGone})
 		s.metrics.prompts.WithLabelValues(kind, "skipped").Inc()
 		log.Info("skipping a deactivated or unknown Slack user or channel", slog.Any("err", err))
-		return okrs.SendReport{Skipped: 1}
+		return okrs.SendReport{Skipped: 1}, okrs.Posted{}, err
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// The sweep ended while this waited for its turn: nothing went
+		// out (a call in flight is not cancelled), so it is not a failure.
+		release()
+		log.Debug("sweep ended before this was sent; the next sweep sends it")
+		return okrs.SendReport{Failed: 1}, okrs.Posted{}, err
 	}
 	n, cerr := s.store.CountFailure(settleCtx, ws, key, markerTTL)
 	if cerr != nil {
@@ -581,12 +597,12 @@ func (s *Scheduler) sendClaimed(ctx context.Context, ws, key, token string, ttl 
 		settle(okrs.Delivery{State: okrs.DeliveryFailed})
 		s.metrics.prompts.WithLabelValues(kind, "failed").Inc()
 		log.Error("giving up after repeated failures", slog.Int("sweeps", n), slog.Any("err", err))
-		return okrs.SendReport{Failed: 1}
+		return okrs.SendReport{Failed: 1}, okrs.Posted{}, err
 	}
 	release()
 	s.metrics.prompts.WithLabelValues(kind, "retry").Inc()
 	log.Warn("sending failed; retrying on the next sweep", slog.Int("sweeps", n), slog.Any("err", err))
-	return okrs.SendReport{Failed: 1}
+	return okrs.SendReport{Failed: 1}, okrs.Posted{}, err
 }
 
 // RemindNow is "/okr remind": it sends the team's prompts now to everyone

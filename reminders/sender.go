@@ -125,15 +125,25 @@ type retryPolicy struct {
 	max         time.Duration
 }
 
+// InFlightTimeout bounds one send once it has started. A call on its way to
+// Slack is not cancelled with the sweep (a shutdown, a lost lease): it may
+// land, and then it must be recorded, not left for the next leader to send
+// again. Only waiting for a turn and backing off end with the sweep.
+const InFlightTimeout = 5 * time.Second
+
 // send calls fn, paced, retrying rate limits after Retry-After and other
 // failures with backoff, a bounded number of times. okrs.ErrGone is final.
-func (s *Scheduler) send(ctx context.Context, fn func() (okrs.Posted, error)) (okrs.Posted, error) {
+// fn gets a context that outlives ctx's cancellation by up to
+// InFlightTimeout (see there).
+func (s *Scheduler) send(ctx context.Context, fn func(context.Context) (okrs.Posted, error)) (okrs.Posted, error) {
 	fails, limited := 0, 0
 	for {
 		if err := s.pacer.wait(ctx); err != nil {
 			return okrs.Posted{}, err
 		}
-		posted, err := fn()
+		call, cancel := context.WithTimeout(context.WithoutCancel(ctx), InFlightTimeout)
+		posted, err := fn(call)
+		cancel()
 		var rl *okrs.RateLimited
 		switch {
 		case err == nil:
