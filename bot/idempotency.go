@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // Slack delivers double clicks and impatient re-submits as two envelopes
@@ -21,11 +23,13 @@ import (
 // and the write. The other submissions (create objective, add key result,
 // archive, settings) write through read-modify-write helpers
 // (CreateObjective, UpdateObjective, UpdateSettings) that take no key, so
-// they claim a delivery marker first (claimSubmission) and release it when
-// the write fails, so that a retry after a failure works. A crash between
-// claim and write loses that one submission until the claim expires; the
-// person is told nothing then, which is the price of not changing those
-// store methods' signatures.
+// they claim a delivery marker first (claimSubmission): for as long as the
+// work may take while it is being written, then, once written, for idemTTL.
+// A failed write releases the claim, so that the person may try again. A
+// process that dies between its ack and its write (a SIGTERM waits for the
+// write; a SIGKILL or a crash does not) loses that one submission: Slack
+// does not deliver an acknowledged submission again, and the modal has
+// closed. Its claim expires with the work's timeout.
 const idemTTL = 10 * time.Minute
 
 // submissionKey names a view submission: its view id and hash, and a digest
@@ -59,7 +63,7 @@ func actionKey(r *request, cb slack.InteractionCallback, actionID string) string
 func (b *Bot) claimSubmission(ctx context.Context, r *request, cb slack.InteractionCallback) (first bool, done func(err error)) {
 	key := "submit:" + submissionKey(cb)
 	token := randomToken()
-	claimed, _, err := b.store.ClaimDelivery(ctx, r.workspace, key, token, idemTTL)
+	claimed, _, err := b.store.ClaimDelivery(ctx, r.workspace, key, token, b.workTimeout+5*time.Second)
 	if err != nil {
 		b.logError("remembering a submission", r, err)
 		return true, func(error) {}
@@ -69,10 +73,14 @@ func (b *Bot) claimSubmission(ctx context.Context, r *request, cb slack.Interact
 		return false, func(error) {}
 	}
 	return true, func(werr error) {
+		ctx := context.WithoutCancel(ctx)
 		if werr == nil {
+			if _, err := b.store.SettleDelivery(ctx, r.workspace, key, token, okrs.Delivery{State: okrs.DeliverySent}, idemTTL); err != nil {
+				b.logError("remembering a handled submission", r, err)
+			}
 			return
 		}
-		if _, err := b.store.ReleaseDelivery(context.WithoutCancel(ctx), r.workspace, key, token); err != nil {
+		if _, err := b.store.ReleaseDelivery(ctx, r.workspace, key, token); err != nil {
 			b.logError("releasing a submission", r, err)
 		}
 	}
