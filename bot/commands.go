@@ -31,6 +31,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "edit", summary: "Edit an objective and its key results.", example: "/okr edit", run: b.cmdEdit},
 		{name: "archive", summary: "Archive an objective: no more prompts, gone from status.", example: "/okr archive", run: b.cmdArchive},
 		{name: "list", summary: "List this channel's objectives, with buttons to edit them.", example: "/okr list", run: b.cmdList},
+		{name: "review", summary: "Coaching tips for this channel's objectives, only for you.", example: "/okr review", run: b.cmdReview},
 		{name: "mine", summary: "Your key results, only for you.", example: "/okr mine", run: b.cmdMine},
 		{name: "status", args: "[#channel | @person]", summary: "Post where the team (or a person) stands, for everyone in the channel.", example: "/okr status #growth", run: b.cmdStatus},
 		{name: "checkin", summary: "Check in on your key results: one short form for all of them.", example: "/okr checkin", run: b.cmdCheckIn},

@@ -38,6 +38,10 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionObjectiveMenu: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onObjectiveMenu(ctx, r, a.SelectedOption.Value)
 		},
+		views.ActionReviewEdit: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.onObjectiveMenu(ctx, r, a.Value)
+		},
+		views.ActionBackToEdit: b.onBackToEdit,
 		views.ActionNewObjective: func(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
 			b.openCreate(ctx, r, "")
 		},
@@ -52,6 +56,7 @@ func (b *Bot) submitRoutes() map[string]submitHandler {
 	return map[string]submitHandler{
 		views.CallbackObjective: b.submitObjective,
 		views.CallbackAddKR:     b.submitAddKR,
+		views.CallbackReview:    b.submitReview,
 		views.CallbackArchive:   b.submitArchive,
 		views.CallbackCheckIn:   b.submitCheckIn,
 		views.CallbackSettings:  b.submitSettings,

@@ -29,8 +29,10 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 	// the team's own current cycle and add the objectives it may align to,
 	// which take Redis and Slack lookups.
 	c := okrs.CurrentCycle(okrs.DefaultSettings(b.defaultTZ), now)
+	// Key results are the objective's owner's unless someone else is
+	// chosen: their owner fields start empty.
 	f := views.ObjectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
-		KRs: []views.KRForm{{Kind: okrs.Increase, Owner: r.user}}}
+		KRs: []views.KRForm{{Kind: okrs.Increase}}}
 	v := views.FormView{Meta: views.FormMeta{Mode: views.ModeNew, Channel: r.channel, Response: r.responseURL}, Cycles: views.CycleChoices(now, c.Name)}
 	resp, err := b.api.OpenViewContext(ctx, r.triggerID, views.ObjectiveModal(f, v))
 	if err != nil {
@@ -117,7 +119,7 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 	f := views.ReadObjectiveForm(cb.View.State, m.N)
 	switch {
 	case add && len(f.KRs) < okrs.MaxKeyResults:
-		f.KRs = append(f.KRs, views.KRForm{Kind: okrs.Increase, Owner: r.user})
+		f.KRs = append(f.KRs, views.KRForm{Kind: okrs.Increase})
 	case !add && len(f.KRs) > 1 && !f.KRs[len(f.KRs)-1].Existing && len(f.KRs) > len(m.KRIDs):
 		f.KRs = f.KRs[:len(f.KRs)-1]
 	}
@@ -152,7 +154,16 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
 		return
 	}
+	if b.reviewFirst(ctx, e, r, m, f, &o) {
+		return // the coach has tips: the modal shows them before saving
+	}
 	e.ack(nil)
+	b.saveObjective(ctx, r, cb, m, f, o)
+}
+
+// saveObjective creates or edits (m.Mode) the objective o read from form f,
+// once per submission cb.
+func (b *Bot) saveObjective(ctx context.Context, r *request, cb slack.InteractionCallback, m views.FormMeta, f views.ObjectiveForm, o okrs.Objective) {
 	// A double submission must not create two objectives (nor add an edit's
 	// new key results twice): see claimSubmission.
 	first, done := b.claimSubmission(ctx, r, cb)
@@ -174,11 +185,7 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 // saveNew stores a new objective and returns the error that kept it from
 // being stored, if any.
 func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o *okrs.Objective) error {
-	teamObjs, err := b.store.CountTeamObjectives(ctx, r.workspace, o.Team, o.Cycle)
-	if err == nil {
-		err = b.store.CreateObjective(ctx, o)
-	}
-	if err != nil {
+	if err := b.store.CreateObjective(ctx, o); err != nil {
 		b.logError("create: saving", r, err)
 		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your objective: %s", friendly(err)), f.DraftText())
 		return err
@@ -187,9 +194,6 @@ func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o 
 		slog.String("team", o.Team), slog.Int("key_results", len(o.KeyResults)))
 	lines := []views.Mrkdwn{views.Sprintf(":white_check_mark: Created *%s* for %s (%s) with %d key result%s. Owners will get a short check-in prompt each week.",
 		o.Title, views.Channel(o.Team), o.Cycle, len(o.KeyResults), views.Plural(len(o.KeyResults)))}
-	for _, t := range okrs.Coach(o, teamObjs) {
-		lines = append(lines, views.Sprintf(":bulb: %s", t.Message))
-	}
 	if note := b.membershipNote(ctx, o.Team); !note.IsZero() {
 		lines = append(lines, note)
 	}
@@ -415,7 +419,7 @@ func (b *Bot) formFor(ctx context.Context, r *request, m views.FormMeta, objID s
 		if len(o.Active()) >= okrs.MaxKeyResults {
 			return form{}, okrs.Errorf(okrs.EINVALID, "“%s” already has %d key results, the most an objective should have. Archive one first, or sharpen the ones you have.", o.Title, okrs.MaxKeyResults)
 		}
-		return form{view: views.AddKRModal(o, views.KRForm{Kind: okrs.Increase, Owner: r.user}, meta)}, nil
+		return form{view: views.AddKRModal(o, views.KRForm{Kind: okrs.Increase}, meta)}, nil
 	case views.ModeArchive:
 		return form{view: views.ArchiveModal(o, meta)}, nil
 	}
@@ -491,6 +495,9 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
 		if err := may(ctx, o); err != nil {
 			return err
+		}
+		if kr.Owner == "" {
+			kr.Owner = o.Owner // the objective's owner's unless someone is chosen
 		}
 		o.KeyResults = append(o.KeyResults, kr)
 		o.UpdatedAt = kr.CreatedAt

@@ -40,4 +40,9 @@ type Store interface {
 	ClaimDelivery(ctx context.Context, workspace, key, token string, ttl time.Duration) (bool, okrs.Delivery, error)
 	SettleDelivery(ctx context.Context, workspace, key, token string, d okrs.Delivery, ttl time.Duration) (bool, error)
 	ReleaseDelivery(ctx context.Context, workspace, key, token string) (bool, error)
+
+	// Drafts wait for the coach's review step, under the person's id.
+	SaveDraft(ctx context.Context, workspace, user, id string, data []byte, ttl time.Duration) error
+	Draft(ctx context.Context, workspace, user, id string) ([]byte, error) // nil: none
+	DropDraft(ctx context.Context, workspace, user, id string) error
 }

@@ -11,6 +11,8 @@ type Tip struct {
 	Rule    string // which rule, e.g. "outcomes"
 	Field   string // the field it is about, "" for the whole objective
 	Message string
+	// Suggestion is a better form of what the tip is about, or "".
+	Suggestion string
 }
 
 // Coaching rules.
@@ -48,14 +50,13 @@ func looksLikeOutput(title string) bool {
 func Coach(o *Objective, teamObjectives int) []Tip {
 	var tips []Tip
 	if teamObjectives+1 > MaxTeamObjectives {
-		tips = append(tips, Tip{RuleFew, "", fmt.Sprintf(
+		tips = append(tips, Tip{Rule: RuleFew, Field: "", Message: fmt.Sprintf(
 			"This would be objective %d for the team this cycle. Few objectives get done: consider keeping to %d.",
 			teamObjectives+1, MaxTeamObjectives)})
 	}
 	active := o.Active()
 	if n := len(active); n > 0 && n < 3 {
-		tips = append(tips, Tip{RuleFew, FieldKeyResults,
-			"Most objectives need 3 to 5 key results to describe success from more than one side."})
+		tips = append(tips, Tip{Rule: RuleFew, Field: FieldKeyResults, Message: "Most objectives need 3 to 5 key results to describe success from more than one side."})
 	}
 	milestones := 0
 	for i := range o.KeyResults {
@@ -67,14 +68,13 @@ func Coach(o *Objective, teamObjectives int) []Tip {
 			milestones++
 		}
 		if looksLikeOutput(kr.Title) {
-			tips = append(tips, Tip{RuleOutcomes, KRField(i, FieldTitle), fmt.Sprintf(
+			tips = append(tips, Tip{Rule: RuleOutcomes, Field: KRField(i, FieldTitle), Message: fmt.Sprintf(
 				"“%s” reads like a task (an output). What result should it produce? Measure that: e.g. “Raise week-1 activation from 40%% to 60%%”.",
 				Shorten(kr.Title, 60))})
 		}
 	}
 	if len(active) > 1 && milestones*2 > len(active) {
-		tips = append(tips, Tip{RuleMeasure, FieldKeyResults,
-			"Most of these key results are milestones. Numbers that move show progress week by week; milestones only flip at the end."})
+		tips = append(tips, Tip{Rule: RuleMeasure, Field: FieldKeyResults, Message: "Most of these key results are milestones. Numbers that move show progress week by week; milestones only flip at the end."})
 	}
 	return tips
 }
@@ -92,10 +92,10 @@ func Nudges(objectives []Objective, c Cycle, now time.Time) []Tip {
 			}
 			switch {
 			case kr.Stale(now):
-				tips = append(tips, Tip{RuleCheckIn, "", fmt.Sprintf(
+				tips = append(tips, Tip{Rule: RuleCheckIn, Field: "", Message: fmt.Sprintf(
 					"“%s” has had no check-in for over a week: a quick update keeps the team's picture true.", Shorten(kr.Title, 60))})
 			case kr.Pace(c, now) == Behind && kr.Confidence.Level == OnTrack:
-				tips = append(tips, Tip{RuleCheckIn, "", fmt.Sprintf(
+				tips = append(tips, Tip{Rule: RuleCheckIn, Field: "", Message: fmt.Sprintf(
 					"“%s” is behind pace yet marked on track: is the plan changing, or the confidence?", Shorten(kr.Title, 60))})
 			}
 		}

@@ -125,6 +125,9 @@ func (f ObjectiveForm) Objective(workspace, by string, now time.Time, blockIDs m
 	for i, kf := range f.KRs {
 		kr := kf.KeyResult(i, fe)
 		kr.CreatedAt = now
+		if kr.Owner == "" {
+			kr.Owner = o.Owner // the objective's owner's unless someone is chosen
+		}
 		o.KeyResults = append(o.KeyResults, kr)
 	}
 	o.Normalize()

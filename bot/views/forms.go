@@ -30,6 +30,7 @@ type FormMeta struct {
 	Channel  string   `json:"c,omitempty"` // where the form was opened from
 	Response string   `json:"r,omitempty"` // response_url of the command that opened it
 	Cycle    string   `json:"y,omitempty"` // the objective's cycle (add)
+	Reviewed string   `json:"v,omitempty"` // the coach's tips already shown for this text (Fingerprint)
 }
 
 // Encode writes m for private_metadata.
@@ -99,6 +100,13 @@ func userInput(blockID, label, user string) *slack.InputBlock {
 	el := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Choose a person"), actionValue)
 	el.InitialUser = user
 	return slack.NewInputBlock(blockID, plain(label), nil, el)
+}
+
+// optionalUserInput is a person picker that may be left empty.
+func optionalUserInput(blockID, label, hint, user string) *slack.InputBlock {
+	in := userInput(blockID, label, user)
+	in.Hint, in.Optional = plain(hint), true
+	return in
 }
 
 func dateInput(blockID, label, hint, date string) *slack.InputBlock {

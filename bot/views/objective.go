@@ -173,7 +173,7 @@ func krBlocks(i int, kr KRForm, edit bool) []slack.Block {
 		textInput(krBlock(i, "start"), "Start", kr.Start, "Today's value, e.g. 40%  (leave empty for a milestone)", 40, false, true),
 		textInput(krBlock(i, "target"), "Target", kr.Target, "e.g. 60%, 1,200, $3.2k, 280 ms  (empty for a milestone)", 40, false, true),
 		unitInput(krBlock(i, "unit"), kr.Unit),
-		userInput(krBlock(i, "owner"), "Owner", kr.Owner),
+		optionalUserInput(krBlock(i, "owner"), "Owner", "The objective's owner when left empty.", kr.Owner),
 		dateInput(krBlock(i, "due"), "Due", "The end of the cycle when empty.", kr.Due),
 	)
 	if edit && kr.Existing {

@@ -139,8 +139,14 @@ func TestNoChangePressedTwiceAtOnceIsRecordedOnce(t *testing.T) {
 
 func TestCreateObjectiveSubmittedTwiceAtOnceCreatesOne(t *testing.T) {
 	e := newEnv(t)
-	v := e.openCreateWithKRs("Delight new customers", 1)
-	env, err := e.srv.SubmissionEnvelope(ana, v.ID, kr(0, "Raise week-1 activation", "increase", "40%", "60%", ana))
+	// Three key results the coach has nothing to say about: the form saves
+	// at once (the review step's "Save anyway" is tested in
+	// e2e_coaching_test.go).
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	env, err := e.srv.SubmissionEnvelope(ana, v.ID, merge(
+		kr(0, "Raise week-1 activation", "increase", "40%", "60%", ana),
+		kr(1, "Cut P99 checkout latency", "decrease", "400 ms", "280 ms", ben),
+		kr(2, "Grow weekly active teams", "increase", "120", "200", ana)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,10 +69,7 @@ func TestNewWithTooLongTitleOpensModal(t *testing.T) {
 		t.Errorf("description prefilled with %d characters, want the full title", utf8.RuneCountInString(d))
 	}
 
-	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, kr(0, "Raise week-1 activation", "increase", "40%", "60%", ana))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ack := e.submitForm(ana, v.ID, kr(0, "Raise week-1 activation", "increase", "40%", "60%", ana))
 	if len(ack.Errors()) > 0 {
 		t.Fatalf("create: field errors %v", ack.Errors())
 	}

@@ -44,11 +44,13 @@ func TestEditKeepsTargetHistory(t *testing.T) {
 			t.Errorf("edit modal lacks %q", want)
 		}
 	}
-	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, slacktest.Values{
+	// (Two key results are left: the coach's review step says "3 to 5";
+	// saved anyway.)
+	ack := e.submitForm(ana, v.ID, slacktest.Values{
 		"title": {"v": "Delight every new customer"}, "kr0_target": {"v": "70%"}, "kr2_archive": {"v": []string{"archive"}},
 	})
-	if err != nil || len(ack.Errors()) > 0 {
-		t.Fatalf("edit: %v %v", err, ack.Errors())
+	if len(ack.Errors()) > 0 {
+		t.Fatalf("edit: %v", ack.Errors())
 	}
 	e.waitMessage(growth, "Saved", "Delight every new customer")
 	got, err := e.main.Store.Objective(e.ctx, teamA, o.ID)

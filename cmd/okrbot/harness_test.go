@@ -201,6 +201,22 @@ func (e *env) waitMessage(channel string, want ...string) slacktest.Message {
 	return m
 }
 
+// submitForm submits user's form and, when the coach answers with its
+// review step, saves anyway; it returns the last ack.
+func (e *env) submitForm(user, viewID string, values slacktest.Values) *slacktest.Ack {
+	e.t.Helper()
+	ack, err := e.srv.SubmitView(e.ctx, user, viewID, values)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if top := e.srv.OpenModal(user); ack.ResponseAction() == "update" && top != nil && top.CallbackID == "okr_review" {
+		if ack, err = e.srv.SubmitView(e.ctx, user, top.ID, nil); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return ack
+}
+
 // waitModal waits for a modal newly opened for user with the given callback
 // id (one whose id the test has not waited for before).
 func (e *env) waitModal(user, callbackID string) *slacktest.View {

@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/bot/views"
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// The coach's review step. A valid objective form that the coach has tips
+// for is not saved at once: the modal turns into a review of the tips, with
+// "Save anyway" and "Back to edit". What was typed waits in Redis as a
+// draft under the person's id (too big for private_metadata, which holds
+// only its id). The same tips for the same text are never shown twice: the
+// form that "Back to edit" shows remembers them (FormMeta.Reviewed).
+
+// draft is a submitted form waiting for its review.
+type draft struct {
+	Meta views.FormMeta      `json:"meta"`
+	Form views.ObjectiveForm `json:"form"` // the edit history lines are not kept
+	Tips []okrs.Tip          `json:"tips"`
+}
+
+const (
+	draftTTL = 24 * time.Hour
+	// preAckBudget bounds the Redis calls made before a submission's ack.
+	preAckBudget = time.Second
+)
+
+// coach returns the tips for o, as submitted in a form of mode m: the
+// method's rules about it and about how many objectives its team has.
+func (b *Bot) coach(ctx context.Context, r *request, m views.FormMeta, o *okrs.Objective) []okrs.Tip {
+	cctx, cancel := context.WithTimeout(ctx, preAckBudget)
+	defer cancel()
+	others, err := b.store.CountTeamObjectives(cctx, r.workspace, o.Team, o.Cycle)
+	if err != nil {
+		b.logError("review: counting the team's objectives", r, err)
+		others = 0
+	}
+	if m.Mode == views.ModeEdit && others > 0 {
+		others-- // this one, most likely
+	}
+	return okrs.Coach(o, others)
+}
+
+// reviewFirst answers a valid objective form with the review step when the
+// coach has tips not shown yet for this text, and reports whether it did.
+// It runs before the ack: when the draft cannot be kept it says so in the
+// log and lets the form save without the review.
+func (b *Bot) reviewFirst(ctx context.Context, e *envelope, r *request, m views.FormMeta, f views.ObjectiveForm, o *okrs.Objective) bool {
+	tips := b.coach(ctx, r, m, o)
+	if len(tips) == 0 {
+		return false
+	}
+	fp := views.Fingerprint(tips)
+	if m.Reviewed == fp {
+		return false // seen, and nothing they are about has changed
+	}
+	m.Reviewed = fp
+	data, err := json.Marshal(draft{Meta: m, Form: f, Tips: tips})
+	if err != nil {
+		b.logError("review: encoding the draft", r, err)
+		return false
+	}
+	id := randomToken()
+	sctx, cancel := context.WithTimeout(ctx, preAckBudget)
+	defer cancel()
+	if err := b.store.SaveDraft(sctx, r.workspace, r.user, id, data, draftTTL); err != nil {
+		b.logError("review: keeping the draft (saving without the review)", r, err)
+		return false
+	}
+	what := "your objective"
+	if m.Mode == views.ModeEdit {
+		what = "your changes"
+	}
+	titles := make([]string, len(o.KeyResults))
+	for i, kr := range o.KeyResults {
+		titles[i] = kr.Title
+	}
+	review := views.ReviewModal(tips, what, titles, views.ReviewMeta{Draft: id})
+	e.ack(slack.NewUpdateViewSubmissionResponse(&review))
+	return true
+}
+
+// loadDraft reads the draft a review modal names; nil when it is gone.
+func (b *Bot) loadDraft(ctx context.Context, r *request, cb slack.InteractionCallback) (*draft, string, error) {
+	id := views.DecodeReviewMeta(cb.View.PrivateMetadata).Draft
+	if id == "" {
+		return nil, "", nil
+	}
+	data, err := b.store.Draft(ctx, r.workspace, r.user, id)
+	if err != nil || data == nil {
+		return nil, id, err
+	}
+	var d draft
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, id, err
+	}
+	return &d, id, nil
+}
+
+// errDraftGone is the answer when a review's draft has expired.
+var errDraftGone = okrs.Errorf(okrs.ENOTFOUND, "This form waited too long and its draft has expired. Please start again with `/okr new` or `/okr edit`.")
+
+// submitReview is "Save anyway": it saves the draft as the form would have.
+func (b *Bot) submitReview(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
+	lctx, cancel := context.WithTimeout(ctx, preAckBudget)
+	d, id, err := b.loadDraft(lctx, r, cb)
+	cancel()
+	if err == nil && d == nil {
+		err = errDraftGone
+	}
+	if err != nil {
+		if okrs.ErrorCode(err) != okrs.ENOTFOUND {
+			b.logError("review: loading the draft", r, err)
+		}
+		notice := views.NoticeModal("Before you save", friendly(err))
+		e.ack(slack.NewUpdateViewSubmissionResponse(&notice))
+		return
+	}
+	o, _, fe := d.Form.Objective(r.workspace, r.user, b.now(), nil)
+	if len(fe) > 0 { // valid when reviewed; the cycle may have ended since
+		v := views.FormView{Meta: d.Meta, Cycles: views.CycleChoices(b.now(), d.Form.Cycle), Tips: d.Tips}
+		form := views.ObjectiveModal(d.Form, v)
+		e.ack(slack.NewUpdateViewSubmissionResponse(&form))
+		return
+	}
+	e.ack(nil)
+	b.saveObjective(ctx, r, cb, d.Meta, d.Form, o)
+	if err := b.store.DropDraft(context.WithoutCancel(ctx), r.workspace, r.user, id); err != nil {
+		b.logError("review: dropping a saved draft (it expires by itself)", r, err)
+	}
+}
+
+// onBackToEdit turns the review back into the form, with everything typed
+// and the tips at its top.
+func (b *Bot) onBackToEdit(ctx context.Context, r *request, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	d, _, err := b.loadDraft(ctx, r, cb)
+	if err == nil && d == nil {
+		err = errDraftGone
+	}
+	if err != nil {
+		if okrs.ErrorCode(err) != okrs.ENOTFOUND {
+			b.logError("review: loading the draft", r, err)
+		}
+		if _, uerr := b.api.UpdateViewContext(ctx, views.NoticeModal("Before you save", friendly(err)), "", cb.View.Hash, cb.View.ID); uerr != nil {
+			b.logError("review: updating the modal", r, b.slackErr("views.update", uerr))
+		}
+		return
+	}
+	v := views.FormView{Meta: d.Meta, Cycles: views.CycleChoices(b.now(), d.Form.Cycle), Tips: d.Tips}
+	resp, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(d.Form, v), "", cb.View.Hash, cb.View.ID)
+	if err != nil {
+		b.logError("review: back to the form", r, b.slackErr("views.update", err))
+		return
+	}
+	b.addParents(ctx, r, resp, d.Form, v)
+}
+
+// cmdReview lists the coach's tips for the channel's team's objectives of
+// its current cycle, only to the caller, each objective with an Edit button.
+func (b *Bot) cmdReview(ctx context.Context, r *request, _ string) {
+	if !isChannelID(r.channel) {
+		b.say(ctx, r, views.Raw("Run `/okr review` in a team's channel to see coaching tips for its objectives."))
+		return
+	}
+	c, err := b.currentCycle(ctx, r.workspace, r.channel)
+	if err != nil {
+		b.fail(ctx, r, "review: cycle", err)
+		return
+	}
+	objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, 0)
+	if err != nil {
+		b.fail(ctx, r, "review: loading", err)
+		return
+	}
+	tips := make([][]okrs.Tip, len(objs))
+	for i := range objs {
+		tips[i] = okrs.Coach(&objs[i], len(objs)-1)
+	}
+	if err := b.respond(ctx, r, message{Message: views.Review(r.channel, c, objs, tips)}); err != nil {
+		b.fail(ctx, r, "review: answering", err)
+	}
+}
