@@ -168,6 +168,21 @@ func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb s
 		done(nil) // refused, and so is a second delivery
 		return
 	}
+	// The form offers only channels the person sees; a forged one may name
+	// a private team they are not in.
+	if o.Team != "" {
+		sees, err := b.canSee(ctx, r.user, o.Team)
+		if err != nil {
+			b.fail(ctx, reply, "create: checking the team", err)
+			done(err) // a second try may work
+			return
+		}
+		if !sees {
+			b.fail(ctx, reply, "create: checking the team", errPrivateTeam)
+			done(nil) // refused, and so is a second delivery
+			return
+		}
+	}
 	done(b.saveNew(ctx, reply, f, &o))
 }
 
