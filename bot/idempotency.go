@@ -32,13 +32,20 @@ import (
 // closed. Its claim expires with the work's timeout.
 const idemTTL = 10 * time.Minute
 
-// submissionKey names a view submission: its view id and hash, and a digest
-// of the values submitted (the same delivery twice has the same values; a
-// hand-built or corrected submission of the same view does not).
+// submissionKey names a view submission: its view id and hash, who sent it,
+// and a digest of the values and private_metadata submitted. The same
+// delivery twice has all of them the same; a hand-built or corrected
+// submission of the same view does not, nor does someone else's sending
+// of it (forged, since Slack sends a view's submissions only as its
+// person), which must not use up the person's own.
 func submissionKey(cb slack.InteractionCallback) string {
 	state, _ := json.Marshal(cb.View.State)
-	sum := sha256.Sum256(state)
-	return "view:" + cb.View.ID + ":" + cb.View.Hash + ":" + hex.EncodeToString(sum[:8])
+	h := sha256.New()
+	h.Write(state)
+	h.Write([]byte{0})
+	h.Write([]byte(cb.View.PrivateMetadata))
+	sum := h.Sum(nil)
+	return "view:" + cb.View.ID + ":" + cb.View.Hash + ":" + cb.User.ID + ":" + hex.EncodeToString(sum[:8])
 }
 
 // actionKey names a button press: the message it is on, the action and who

@@ -179,6 +179,21 @@ func (b *Bot) saveObjective(ctx context.Context, r *request, cb slack.Interactio
 		done(nil) // refused, and so is a second delivery
 		return
 	}
+	// The form offers only channels the person sees; a forged one may name
+	// a private team they are not in.
+	if o.Team != "" {
+		sees, err := b.canSee(ctx, r.user, o.Team)
+		if err != nil {
+			b.fail(ctx, reply, "create: checking the team", err)
+			done(err) // a second try may work
+			return
+		}
+		if !sees {
+			b.fail(ctx, reply, "create: checking the team", errPrivateTeam)
+			done(nil) // refused, and so is a second delivery
+			return
+		}
+	}
 	done(b.saveNew(ctx, reply, f, &o))
 }
 

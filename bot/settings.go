@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -9,11 +12,13 @@ import (
 	"github.com/okrbot/okrbot/okrs"
 )
 
-// mayManage returns nil when the requester may manage a team whose
-// settings are st (okrs.Settings.MayManage): they must be a member of the
-// workspace (never a guest or someone from a partner organisation, whatever
-// the settings list), and its admins may manage every team. Else it
-// returns the refusal: errOutsider(what) or errNotManager.
+// mayManage returns nil when the requester may manage the team of the
+// channel they ran a command in, whose settings are st
+// (okrs.Settings.MayManage; being in the channel, they see it): they must
+// be a member of the workspace (never a guest or someone from a partner
+// organisation, whatever the settings list), and its admins may manage
+// every team. Else it returns the refusal: errOutsider(what) or
+// errNotManager.
 func (b *Bot) mayManage(ctx context.Context, r *request, st okrs.Settings, what string) error {
 	m, err := b.member(ctx, r.user)
 	if err != nil {
@@ -22,7 +27,7 @@ func (b *Bot) mayManage(ctx context.Context, r *request, st okrs.Settings, what 
 	if !m.BelongsTo(r.workspace) {
 		return errOutsider(what)
 	}
-	if !st.MayManage(r.user, m.IsAdminOf(r.workspace)) {
+	if !st.MayManage(r.user, m.IsAdminOf(r.workspace), true) {
 		return errNotManager
 	}
 	return nil
@@ -77,6 +82,9 @@ func (b *Bot) cmdSettings(ctx context.Context, r *request, _ string) {
 func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
 	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
 	st, fe := views.ReadSettings(cb.View.State, okrs.DefaultSettings(b.defaultTZ))
+	if len(fe) == 0 {
+		fe = b.checkManagers(ctx, r, st.Managers)
+	}
 	if len(fe) > 0 {
 		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
 		return
@@ -88,9 +96,9 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 		b.say(ctx, reply, views.Raw("Those settings belong to no team channel; run `/okr settings` in the team's channel."))
 		return
 	}
-	// Whether the caller is a member and an admin is asked once, up front; whether they
-	// manage the team is judged inside the update, against the settings it
-	// replaces.
+	// Whether the caller is a member and an admin is asked once, up front;
+	// whether they manage the team is judged inside the update, against the
+	// settings it replaces.
 	who, err := b.member(ctx, r.user)
 	if err == nil && !who.BelongsTo(r.workspace) {
 		err = errOutsider("change this team's settings")
@@ -105,12 +113,28 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 	}
 	admin := who.IsAdminOf(r.workspace)
 	now := b.now()
+	// Whether they see the team's channel (the form names it, and a forged
+	// one may name any team) is asked of Slack only when the settings alone
+	// do not let them manage it, and once.
+	var sees *bool
 	saved, err := b.store.UpdateSettings(ctx, r.workspace, team, func(cur okrs.Settings, found bool) (okrs.Settings, error) {
 		if !found {
 			cur = okrs.DefaultSettings(b.defaultTZ)
 		}
-		if !cur.MayManage(r.user, admin) {
-			return cur, errNotManager
+		if !cur.MayManage(r.user, admin, false) {
+			if sees == nil {
+				s, err := b.canSee(ctx, r.user, team)
+				if err != nil {
+					return cur, err
+				}
+				sees = &s
+			}
+			switch {
+			case !*sees:
+				return cur, errPrivateTeam
+			case !cur.MayManage(r.user, admin, true):
+				return cur, errNotManager
+			}
 		}
 		next := st
 		next.Anchor = cur.Anchor
@@ -126,4 +150,61 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 		return
 	}
 	b.say(ctx, reply, views.Sprintf(":white_check_mark: Saved. %s", views.DescribeSettings(saved, team)))
+}
+
+// managerCheckTimeout bounds the users.info lookups of the managers a
+// settings form names: they come before the ack, which Slack wants within
+// 3 s. They are mostly answered from the user cache.
+const managerCheckTimeout = 2 * time.Second
+
+// checkManagers returns a field error on the managers block when the form
+// names someone who may not manage a team: a guest or someone from another
+// organisation (okrs.Member.BelongsTo), as Slack's people picker offers
+// them too. It asks Slack (users.info), never the payload; when Slack
+// cannot tell in time, the form is refused with a request to try again.
+func (b *Bot) checkManagers(ctx context.Context, r *request, managers []string) views.FormErrors {
+	ctx, cancel := context.WithTimeout(ctx, managerCheckTimeout)
+	defer cancel()
+	var problems []string
+	for _, id := range managers {
+		u, err := b.users.get(ctx, id)
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && se.Err == "user_not_found" {
+			return views.FormErrors{"managers": "I can't find one of these people in Slack: choose the managers again."}
+		}
+		if err != nil {
+			b.logError("settings: checking a manager", r, b.slackErr("users.info", err))
+			return views.FormErrors{"managers": "I couldn't check the managers with Slack just now. Please try again."}
+		}
+		switch m := memberOf(u); {
+		case m.BelongsTo(r.workspace):
+		case m.IsGuestOf(r.workspace):
+			problems = append(problems, displayName(u)+" is a guest")
+		default:
+			problems = append(problems, displayName(u)+" is from another organisation")
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return views.FormErrors{"managers": joinAnd(problems) + ": guests and people from other organisations can't manage a team's OKRs."}
+}
+
+// joinAnd joins plain text as "a, b and c".
+func joinAnd(ss []string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+}
+
+// displayName is how Slack shows a person: their display name, else their
+// full name, else their username.
+func displayName(u *slack.User) string {
+	for _, n := range []string{u.Profile.DisplayName, u.RealName, u.Profile.RealName, u.Name} {
+		if n != "" {
+			return n
+		}
+	}
+	return u.ID
 }

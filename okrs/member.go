@@ -19,10 +19,20 @@ type Member struct {
 // workspace, the id okrbot keys data by: a team id, or the enterprise id of
 // an org-wide install.
 func (m Member) BelongsTo(workspace string) bool {
-	if m.Guest || workspace == "" {
-		return false
-	}
-	return m.Team == workspace || m.Enterprise == workspace || slices.Contains(m.Teams, workspace)
+	return !m.Guest && m.in(workspace)
+}
+
+// IsGuestOf reports whether the person is a guest of workspace: in it, but
+// restricted. A guest of another organisation is not; they are from
+// another organisation.
+func (m Member) IsGuestOf(workspace string) bool {
+	return m.Guest && m.in(workspace)
+}
+
+// in reports whether the person's team or enterprise is workspace, guest
+// or not.
+func (m Member) in(workspace string) bool {
+	return workspace != "" && (m.Team == workspace || m.Enterprise == workspace || slices.Contains(m.Teams, workspace))
 }
 
 // IsAdminOf reports whether the person's admin rights count in workspace:

@@ -111,9 +111,11 @@ func (s Settings) IsManager(user string) bool {
 // MayManage reports whether user may change the team's settings and send
 // its reminders and digests: its managers and workspace admins (admin, which
 // the caller asks Slack). A team that has named no managers yet may be set
-// up by anyone.
-func (s Settings) MayManage(user string, admin bool) bool {
-	return admin || user != "" && (len(s.Managers) == 0 || s.IsManager(user))
+// up by anyone who sees its channel (sees: it is public, or they are in it),
+// as anyone could run /okr settings there; a private team's outsiders may
+// not name themselves its managers.
+func (s Settings) MayManage(user string, admin, sees bool) bool {
+	return admin || user != "" && (s.IsManager(user) || len(s.Managers) == 0 && sees)
 }
 
 // Validate checks settings from a form.

@@ -715,7 +715,7 @@ func TestUpdateSettingsJudgesWhatItReplaces(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if !cur.MayManage("U1", false) {
+		if !cur.MayManage("U1", false, true) {
 			return cur, okrs.Errorf(okrs.EFORBIDDEN, "not a manager")
 		}
 		cur.Timezone = "Europe/Berlin"

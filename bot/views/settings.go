@@ -90,7 +90,8 @@ func SettingsModal(team string, st okrs.Settings, m FormMeta) slack.ModalViewReq
 		slack.NewInputBlock("digest_channel", plain("Post it in"), nil, digestCh),
 		weekdayInput("digest_day", "Digest day", st.DigestDay),
 		timeInput("digest_time", "Digest time (team timezone)", st.DigestTime),
-		slack.NewInputBlock("managers", plain("Managers (may change these settings and send reminders)"), nil, managers),
+		slack.NewInputBlock("managers", plain("Managers (may change these settings and send reminders)"),
+			plain("Members of this workspace: not guests, nor people from other organisations."), managers),
 	}
 	postIn := slack.NewInputBlock("post", plain("Check-ins in the channel"), nil, post)
 	postIn.Optional = true

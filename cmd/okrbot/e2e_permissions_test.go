@@ -23,7 +23,12 @@ const (
 	gus     = "UGUS7" // Acme guest (is_restricted)
 	xena    = "UXEN8" // admin of the partner organisation
 	partner = "TPART9"
+	design  = "CDSGN7"  // Acme, public: everyone in #growth; ben manages it
+	board   = "GBOARD8" // Acme, private: only ana; no settings yet
 )
+
+// permPeople are everyone in #growth, whose DMs a refusal must not add to.
+var permPeople = []string{ana, ben, carla, mia, mgr, gus, xena, dan}
 
 // Outcomes a cell expects.
 const (
@@ -37,7 +42,9 @@ const outsiderText = "Guests and people from other organisations can check in on
 
 // permEnv is #growth with managers [mgr], ana's "Delight new customers"
 // (ben owns one key result) and "Partner launch", whose key results gus,
-// xena and dan own; gus, xena and dan (Globex) are in #growth.
+// xena and dan own; gus, xena and dan (Globex) are in #growth. Two more
+// teams: #design, with the same people and managers [ben], and the private
+// #board, only ana's, which has no settings yet.
 func permEnv(t *testing.T) (*env, okrs.Objective) {
 	e := newEnv(t)
 	e.srv.AddUser(slacktest.User{ID: mia, TeamID: teamA, Name: "mia"})
@@ -45,7 +52,9 @@ func permEnv(t *testing.T) (*env, okrs.Objective) {
 	e.srv.AddUser(slacktest.User{ID: gus, TeamID: teamA, Name: "gus", IsRestricted: true})
 	e.srv.AddWorkspace(slacktest.Workspace{ID: partner, Name: "Partner Co"})
 	e.srv.AddUser(slacktest.User{ID: xena, TeamID: partner, Name: "xena", IsAdmin: true, IsOwner: true})
-	e.srv.AddChannel(slacktest.Channel{ID: growth, TeamID: teamA, Name: "growth", Members: []string{ana, ben, carla, mia, mgr, gus, xena, dan}, BotIsMember: true})
+	e.srv.AddChannel(slacktest.Channel{ID: growth, TeamID: teamA, Name: "growth", Members: permPeople, BotIsMember: true})
+	e.srv.AddChannel(slacktest.Channel{ID: design, TeamID: teamA, Name: "design", Members: permPeople, BotIsMember: true})
+	e.srv.AddChannel(slacktest.Channel{ID: board, TeamID: teamA, Name: "board", Members: []string{ana}, BotIsMember: true, IsPrivate: true})
 	o := e.createObjective()
 	v := e.openCreateWithKRs("Partner launch", 3)
 	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, merge(
@@ -62,26 +71,35 @@ func permEnv(t *testing.T) (*env, okrs.Objective) {
 	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
 		t.Fatal(err)
 	}
+	st.Managers = []string{ben}
+	if err := e.main.Store.SaveSettings(e.ctx, teamA, design, st); err != nil {
+		t.Fatal(err)
+	}
 	return e, o
 }
 
-// snapshot is what a refused action must leave as it was.
+// snapshot is what a refused action must leave as it was: the objectives
+// and settings of permEnv's teams (the zero Settings for none), everyone's
+// DMs and #growth's digests.
 type snapshot struct {
-	objs     []okrs.Objective
-	settings okrs.Settings
-	dms      int
+	objs     map[string][]okrs.Objective
+	settings map[string]okrs.Settings
+	dms      map[string]int
 	digests  int
 }
 
 func (e *env) snapshot() snapshot {
 	e.t.Helper()
-	st, err := e.main.Store.Settings(e.ctx, teamA, growth)
-	if err != nil {
-		e.t.Fatal(err)
+	s := snapshot{objs: map[string][]okrs.Objective{}, settings: map[string]okrs.Settings{}, dms: map[string]int{}}
+	for _, team := range []string{growth, design, board} {
+		st, err := e.main.Store.Settings(e.ctx, teamA, team)
+		if err != nil && okrs.ErrorCode(err) != okrs.ENOTFOUND {
+			e.t.Fatal(err)
+		}
+		s.objs[team], s.settings[team] = e.teamObjectives(teamA, team), st
 	}
-	s := snapshot{objs: e.teamObjectives(teamA, growth), settings: st}
-	for _, u := range []string{ana, ben, gus, xena, dan} {
-		s.dms += len(e.srv.Messages(e.srv.DMChannel(u)))
+	for _, u := range permPeople {
+		s.dms[u] = len(e.srv.Messages(e.srv.DMChannel(u)))
 	}
 	for _, m := range e.srv.Messages(growth) {
 		if strings.Contains(m.AllText(), "Weekly OKR digest") {
@@ -89,6 +107,24 @@ func (e *env) snapshot() snapshot {
 		}
 	}
 	return s
+}
+
+// cell runs one action of a matrix row as a subtest of the row's t: the
+// env's helpers fail that subtest, and the next cells still run.
+func (e *env) cell(t *testing.T, name string, f func(t *testing.T)) {
+	t.Run(name, func(ct *testing.T) {
+		e.t = ct
+		defer func() { e.t = t }()
+		f(ct)
+	})
+}
+
+// unchanged checks that a refusal left the store (and Slack) as it was.
+func (e *env) unchanged(what string, before snapshot) {
+	e.t.Helper()
+	if after := e.snapshot(); !reflect.DeepEqual(before, after) {
+		e.t.Errorf("%s: refused, yet something changed:\nbefore %+v\nafter  %+v", what, before, after)
+	}
 }
 
 // cellTimeout bounds a cell's wait, so that a cell that fails leaves the
@@ -154,22 +190,8 @@ func TestPermissionMatrix(t *testing.T) {
 		t.Run(tc.actor, func(t *testing.T) {
 			e, o := permEnv(t)
 			u := tc.id
-			// unchanged checks that a refusal left the store (and Slack) as it was.
-			unchanged := func(what string, before snapshot) {
-				t.Helper()
-				if after := e.snapshot(); !reflect.DeepEqual(before, after) {
-					t.Errorf("%s: refused, yet something changed:\nbefore %+v\nafter  %+v", what, before, after)
-				}
-			}
-			// cell runs one action as a subtest; the env's helpers fail that
-			// subtest, and the next cells still run.
-			cell := func(name string, f func(t *testing.T)) {
-				t.Run(name, func(ct *testing.T) {
-					e.t = ct
-					defer func() { e.t = t }()
-					f(ct)
-				})
-			}
+			unchanged := e.unchanged
+			cell := func(name string, f func(t *testing.T)) { e.cell(t, name, f) }
 			refusal := func(c, general string) string {
 				if c == outsider {
 					return outsiderText
@@ -288,4 +310,39 @@ func TestPermissionMatrix(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestManagersMustBeMembers: Slack's people picker offers guests and people
+// from other organisations too, so the settings form says, on its managers
+// field, who of those chosen cannot manage the team, and saves nothing
+// until they are taken out.
+func TestManagersMustBeMembers(t *testing.T) {
+	e, _ := permEnv(t)
+	e.okr(teamA, mgr, growth, "settings")
+	v := e.waitModal(mgr, "okr_settings")
+	before := e.snapshot()
+	const why = ": guests and people from other organisations can't manage a team's OKRs."
+	for _, tc := range []struct {
+		managers []string
+		want     string
+	}{
+		{[]string{mgr, gus}, "gus is a guest" + why},
+		{[]string{xena}, "xena is from another organisation" + why},
+		{[]string{dan, mgr, gus}, "Dan Globex is from another organisation and gus is a guest" + why},
+	} {
+		ack, err := e.srv.SubmitView(e.ctx, mgr, v.ID, slacktest.Values{"managers": {"v": tc.managers}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ack.Errors(); len(got) != 1 || got["managers"] != tc.want || len(ack.Warnings) > 0 {
+			t.Errorf("managers %v: errors %v (warnings %v), want on managers %q", tc.managers, got, ack.Warnings, tc.want)
+		}
+	}
+	e.unchanged("settings with outsiders as managers", before)
+	// The form stays open with its errors; with members only, it saves.
+	ack, err := e.srv.SubmitView(e.ctx, mgr, v.ID, slacktest.Values{"managers": {"v": []string{mgr, mia}}})
+	if err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("%v %v", err, ack.Errors())
+	}
+	e.savedBy(growth, mgr, time.Monday, []string{mgr, mia})
 }
