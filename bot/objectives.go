@@ -244,39 +244,28 @@ var errForbidden = okrs.Errorf(okrs.EFORBIDDEN, "Only the objective's owner, its
 // editCheck returns the check, made inside a store update against the
 // objective it replaces, of whether the requester may edit it: its owner,
 // its creator or an admin of this workspace (okrs.Objective.CanEdit,
-// okrs.Member.IsAdminOf). Slack is asked whether they are an admin only
-// when the objective alone does not allow it, and once.
+// okrs.Member.IsAdminOf), and in any case a member of this workspace:
+// guests and people from other organisations only check in, even on
+// objectives they were made owners of. Slack is asked once (users.info,
+// cached).
 func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective) error {
-	var admin *bool
+	var who *okrs.Member
 	return func(ctx context.Context, o *okrs.Objective) error {
-		if o.CanEdit(r.user, false) {
-			return nil
-		}
-		if admin == nil {
-			a, err := b.isAdmin(ctx, r)
+		if who == nil {
+			m, err := b.member(ctx, r.user)
 			if err != nil {
 				return err
 			}
-			admin = &a
+			who = &m
 		}
-		if !o.CanEdit(r.user, *admin) {
+		if !who.BelongsTo(r.workspace) {
+			return errOutsider("change objectives")
+		}
+		if !o.CanEdit(r.user, who.IsAdminOf(r.workspace)) {
 			return errForbidden
 		}
 		return nil
 	}
-}
-
-// mayEdit reports whether the requester may edit o, for showing a form;
-// saving checks again, inside the write.
-func (b *Bot) mayEdit(ctx context.Context, r *request, o *okrs.Objective) (bool, error) {
-	if o.CanEdit(r.user, false) {
-		return true, nil
-	}
-	admin, err := b.isAdmin(ctx, r)
-	if err != nil {
-		return false, err
-	}
-	return o.CanEdit(r.user, admin), nil
 }
 
 func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f views.ObjectiveForm, edited *okrs.Objective) error {
@@ -421,12 +410,8 @@ func (b *Bot) formFor(ctx context.Context, r *request, m views.FormMeta, objID s
 	if o.Archived {
 		return form{}, okrs.Errorf(okrs.ENOTFOUND, "That objective is archived.")
 	}
-	ok, err := b.mayEdit(ctx, r, o)
-	if err != nil {
+	if err := b.editCheck(r)(ctx, o); err != nil { // checked again when saving
 		return form{}, err
-	}
-	if !ok {
-		return form{}, errForbidden
 	}
 	meta := views.FormMeta{Mode: m.Mode, ObjID: o.ID, Channel: m.Channel, Response: m.Response}
 	switch m.Mode {

@@ -182,9 +182,9 @@ func TestPermissionMatrix(t *testing.T) {
 		{"team member", mia, nil, cells{nothing, allowed, refused, refused, refused, refused, refused}},
 		{"team manager", mgr, nil, cells{nothing, allowed, allowed, allowed, allowed, refused, refused}},
 		{"workspace admin", carla, nil, cells{nothing, allowed, allowed, allowed, allowed, allowed, allowed}},
-		{"guest", gus, ciOne, cells{allowed, outsider, outsider, outsider, outsider, refused, refused}},
-		{"external admin", xena, ciOne, cells{allowed, outsider, outsider, outsider, outsider, refused, refused}},
-		{"other workspace", dan, ciOne, cells{allowed, outsider, outsider, outsider, outsider, refused, refused}},
+		{"guest", gus, ciOne, cells{allowed, outsider, outsider, outsider, outsider, outsider, outsider}},
+		{"external admin", xena, ciOne, cells{allowed, outsider, outsider, outsider, outsider, outsider, outsider}},
+		{"other workspace", dan, ciOne, cells{allowed, outsider, outsider, outsider, outsider, outsider, outsider}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.actor, func(t *testing.T) {
@@ -274,7 +274,7 @@ func TestPermissionMatrix(t *testing.T) {
 					}
 					return
 				}
-				if !strings.Contains(v.AllText(), "Only the objective's owner, its creator or a workspace admin") {
+				if !strings.Contains(v.AllText(), refusal(tc.want.edit, "Only the objective's owner, its creator or a workspace admin")) {
 					t.Errorf("%s got %s %q: %s", u, v.CallbackID, v.Title, v.AllText())
 				}
 				unchanged("edit", before)
@@ -305,11 +305,45 @@ func TestPermissionMatrix(t *testing.T) {
 				if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
 					t.Fatal(err)
 				}
-				e.answer(seen, u, "Only the objective's owner")
+				e.answer(seen, u, refusal(tc.want.archive, "Only the objective's owner"))
 				unchanged("archive", before)
 			})
 		})
 	}
+}
+
+// TestGuestOwnerOnlyChecksIn: a guest made the owner of an objective checks
+// in on it but cannot edit or archive it, by the form or by a forged
+// submission.
+func TestGuestOwnerOnlyChecksIn(t *testing.T) {
+	e, _ := permEnv(t)
+	v := e.openCreateWithKRs("Guest-run pilot", 3)
+	e.submitForm(ana, v.ID, merge(slacktest.Values{"owner": {"v": gus}},
+		kr(0, "Raise pilot activation", "increase", "10%", "30%", gus),
+		kr(1, "Cut pilot setup time", "decrease", "3 days", "1 day", gus),
+		kr(2, "Grow pilot weekly users", "increase", "5", "40", gus)))
+	e.waitMessage(growth, "Created", "Guest-run pilot")
+	var o okrs.Objective
+	for _, x := range e.teamObjectives(teamA, growth) {
+		if x.Title == "Guest-run pilot" {
+			o = x
+		}
+	}
+	if o.Owner != gus {
+		t.Fatalf("the pilot's owner is %q, want the guest", o.Owner)
+	}
+	before, seen := e.snapshot(), e.mark()
+	if v := e.pick(gus, "edit", o.ID); !strings.Contains(v.AllText(), outsiderText) {
+		t.Errorf("the guest owner got %s %q: %s", v.CallbackID, v.Title, v.AllText())
+	}
+	meta, _ := json.Marshal(map[string]string{"m": "archive", "o": o.ID, "c": growth})
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, Team: slack.Team{ID: teamA}, User: slack.User{ID: gus}}
+	cb.View = slack.View{ID: "VFORGED", CallbackID: "okr_archive", PrivateMetadata: string(meta), State: &slack.ViewState{}}
+	if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
+		t.Fatal(err)
+	}
+	e.answer(seen, gus, outsiderText)
+	e.unchanged("guest owner", before)
 }
 
 // TestManagersMustBeMembers: Slack's people picker offers guests and people
