@@ -48,7 +48,7 @@ func TestRecordCheckInsOnce(t *testing.T) {
 	})
 
 	t.Run("the marker lives in the workspace's hash tag for ttl", func(t *testing.T) {
-		keys, err := rdb.Keys(ctx, "*{"+ws+"}:m:idem:view:V1:h1").Result()
+		keys, err := storetest.Keys(ctx, rdb, "*{"+ws+"}:m:idem:view:V1:h1")
 		if err != nil || len(keys) != 1 {
 			t.Fatalf("idempotency keys = %v, %v", keys, err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/store"
+	"github.com/okrbot/okrbot/store/storetest"
 )
 
 // checkInMemory records a cycle's worth of weekly check-ins (13) with
@@ -32,11 +33,12 @@ func checkInMemory(t testing.TB, s *store.Store, rdb redis.UniversalClient, ws s
 			t.Fatal(err)
 		}
 	}
-	keys, err := rdb.Keys(ctx, "*{"+ws+"}*").Result() // test only
+	keys, err := storetest.Keys(ctx, rdb, "*{"+ws+"}*") // every node of a cluster
 	if err != nil {
 		t.Fatal(err)
 	}
 	var total int64
+	lists := 0
 	for _, k := range keys {
 		if len(k) > 2 && (k[len(k)-2:] == ":c") { // history and author lists
 			n, err := rdb.MemoryUsage(ctx, k).Result()
@@ -44,7 +46,11 @@ func checkInMemory(t testing.TB, s *store.Store, rdb redis.UniversalClient, ws s
 				t.Fatal(err)
 			}
 			total += n
+			lists++
 		}
+	}
+	if lists != len(o.KeyResults) {
+		t.Fatalf("found %d history lists, want %d", lists, len(o.KeyResults))
 	}
 	return float64(total) / float64(weeks*len(o.KeyResults))
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/store"
-	"github.com/okrbot/okrbot/store/storetest"
 )
 
 // Slack delivers a double click as two envelopes with the same payload: the
@@ -51,7 +50,7 @@ func (e *env) pressTwice(user string, on slacktest.Surface, actionID string) {
 func (e *env) settle() *store.Store {
 	e.t.Helper()
 	e.stopAll()
-	return store.New(storetest.Client(e.t), e.cfg.RedisPrefix)
+	return store.New(e.client(), e.cfg.RedisPrefix)
 }
 
 // countMessages counts the messages anywhere whose text contains want.

@@ -331,7 +331,8 @@ func TestSlackRefusalsAreExplained(t *testing.T) {
 // person typed.
 func TestRedisOutageIsExplainedAndLogged(t *testing.T) {
 	url, kill := storetest.Outage(t)
-	e := newEnvWith(t, func(c *Config) { c.RedisURL = url; c.HTTPAddr = "127.0.0.1:0" })
+	// A server of its own, to kill: single whatever the tests' Redis is.
+	e := newEnvWith(t, func(c *Config) { c.RedisURL, c.RedisMode = url, "single"; c.HTTPAddr = "127.0.0.1:0" })
 	e.createObjective()
 	v := e.openCreateWithKRs("Survive the outage", 1)
 	kill()

@@ -158,7 +158,7 @@ func (f *fleet) start(url, prefix string) {
 	t := f.t
 	for range 3 {
 		cmd := okrbotCmd(t, "SLACK_BOT_TOKEN="+f.srv.BotToken(), "SLACK_APP_TOKEN="+f.srv.AppToken(), "SLACK_API_URL="+f.srv.APIURL(),
-			"REDIS_URL="+url, "REDIS_PREFIX="+prefix, "OKRBOT_SWEEP_INTERVAL=1s", "OKRBOT_LEADER_LEASE=2s",
+			"REDIS_URL="+url, "REDIS_MODE="+storetest.Mode(t), "REDIS_PREFIX="+prefix, "OKRBOT_SWEEP_INTERVAL=1s", "OKRBOT_LEADER_LEASE=2s",
 			"OKRBOT_MESSAGES_PER_SECOND=20", "OKRBOT_LOG_FORMAT=json")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {

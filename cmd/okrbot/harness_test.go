@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
+	"github.com/okrbot/okrbot/store"
 	"github.com/okrbot/okrbot/store/storetest"
 )
 
@@ -97,7 +99,7 @@ func newEnvWith(t testing.TB, change func(*Config)) *env {
 	prefix := "okrbottest-" + storetest.Random(6)
 	cfg := Config{
 		SlackBotToken: srv.BotToken(), SlackAppToken: srv.AppToken(), SlackAPIURL: srv.APIURL(),
-		RedisURL: url, RedisMode: "single", RedisPrefix: prefix,
+		RedisURL: url, RedisMode: storetest.Mode(t), RedisPrefix: prefix,
 		DefaultTimezone: "UTC", LogLevel: "debug", LogFormat: "text",
 		SweepInterval: time.Minute, LeaderLease: 2 * time.Minute, MessagesPerSecond: 200,
 	}
@@ -113,7 +115,7 @@ func newEnvWith(t testing.TB, change func(*Config)) *env {
 	e.main.Clock = e.fake
 	// Cleanups run last-registered first: okrbot stops (start's cleanup)
 	// before its keys are deleted, so nothing it still writes is left behind.
-	rdb := storetest.Client(t)
+	rdb := e.client()
 	t.Cleanup(func() {
 		storetest.DeletePrefix(rdb, prefix)
 		if t.Failed() {
@@ -163,6 +165,19 @@ func (e *env) start(m *Main, n int) {
 	if err := e.srv.WaitConnected(e.ctx, n); err != nil {
 		e.t.Fatalf("okrbot did not connect: %v", err)
 	}
+}
+
+// client returns a new client of the Redis okrbot runs on (the URL and
+// mode of e.cfg, which a test may have pointed elsewhere than the tests'
+// Redis), closed when the test ends.
+func (e *env) client() redis.UniversalClient {
+	e.t.Helper()
+	rdb, err := store.Connect(context.Background(), store.Options{URL: e.cfg.RedisURL, Mode: e.cfg.RedisMode})
+	if err != nil {
+		e.t.Fatalf("connecting to okrbot's Redis: %v", err)
+	}
+	e.t.Cleanup(func() { rdb.Close() })
+	return rdb
 }
 
 func (e *env) clock() time.Time { return e.fake.Now() }

@@ -44,6 +44,7 @@ func startPlayground(t *testing.T, o PlaygroundOptions) *Playground {
 	url, _ := storetest.URL(t)
 	prefix := "okrbottest-" + storetest.Random(6)
 	t.Setenv("REDIS_URL", url)
+	t.Setenv("REDIS_MODE", storetest.Mode(t))
 	t.Setenv("REDIS_PREFIX", prefix)
 	rdb := storetest.Client(t)
 	logs := &syncBuffer{}

@@ -141,7 +141,7 @@ func TestProcessServesAndStopsOnSignal(t *testing.T) {
 	srv := slacktest.New(t)
 	for i, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		cmd := okrbotCmd(t, "SLACK_BOT_TOKEN="+srv.BotToken(), "SLACK_APP_TOKEN="+srv.AppToken(),
-			"SLACK_API_URL="+srv.APIURL(), "REDIS_URL="+url, "REDIS_PREFIX=okrbottest-"+storetest.Random(4),
+			"SLACK_API_URL="+srv.APIURL(), "REDIS_URL="+url, "REDIS_MODE="+storetest.Mode(t), "REDIS_PREFIX=okrbottest-"+storetest.Random(4),
 			"OKRBOT_HTTP_ADDR=127.0.0.1:0", "OKRBOT_LOG_FORMAT=json")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {

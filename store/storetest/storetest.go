@@ -6,6 +6,11 @@
 // otherwise an in-process miniredis, said so in the test log. Each test gets
 // its own key prefix and workspace id, and its keys are deleted when it ends:
 // a shared server is never flushed.
+//
+// How to connect: OKRBOT_TEST_REDIS_MODE, single (the default) or cluster.
+// With cluster, OKRBOT_TEST_REDIS_URL names a node of a Redis Cluster (more
+// as addr=, as REDIS_URL does for REDIS_MODE=cluster), or, unset, the tests
+// start their own (see ClusterURL); there is no miniredis fallback.
 package storetest
 
 import (
@@ -33,6 +38,29 @@ import (
 // EnvURL names the variable that points tests at a Redis server.
 const EnvURL = "OKRBOT_TEST_REDIS_URL"
 
+// EnvMode names the variable that says how tests connect to it:
+// store.ModeSingle (unset or "single") or store.ModeCluster ("cluster").
+const EnvMode = "OKRBOT_TEST_REDIS_MODE"
+
+// Mode returns how the tests' Redis (URL) is reached: store.ModeSingle or
+// store.ModeCluster, from OKRBOT_TEST_REDIS_MODE. It fails t on any other
+// value. Tests that start okrbot pass it on as REDIS_MODE.
+func Mode(t testing.TB) string {
+	t.Helper()
+	switch m := os.Getenv(EnvMode); m {
+	case "", store.ModeSingle:
+		return store.ModeSingle
+	case store.ModeCluster:
+		return store.ModeCluster
+	default:
+		t.Fatalf("storetest: %s=%q: want %s or %s", EnvMode, m, store.ModeSingle, store.ModeCluster)
+		return ""
+	}
+}
+
+// IsCluster reports whether the tests' Redis is a Redis Cluster.
+func IsCluster(t testing.TB) bool { return Mode(t) == store.ModeCluster }
+
 var (
 	serverOnce sync.Once
 	serverURL  string
@@ -41,12 +69,19 @@ var (
 )
 
 // URL returns the redis:// URL of the tests' Redis and what it is:
-// "OKRBOT_TEST_REDIS_URL", "redis-server" (started here) or "miniredis".
+// "OKRBOT_TEST_REDIS_URL", "redis-server" (started here), "redis-cluster"
+// (started here, in cluster mode) or "miniredis". Connect to it in Mode(t).
 func URL(t testing.TB) (string, string) {
 	t.Helper()
+	cluster := IsCluster(t)
 	serverOnce.Do(func() {
 		if u := os.Getenv(EnvURL); u != "" {
 			serverURL, serverKind = u, EnvURL
+			return
+		}
+		if cluster {
+			serverURL, serverErr = startClusterOnce()
+			serverKind = "redis-cluster"
 			return
 		}
 		if u, err := StartServer(); err == nil {
@@ -75,11 +110,12 @@ func IsMiniredis(t testing.TB) bool {
 	return kind == "miniredis"
 }
 
-// Client returns a new client of the tests' Redis, closed when t ends.
+// Client returns a new client of the tests' Redis (in Mode(t): a
+// *redis.ClusterClient in cluster mode), closed when t ends.
 func Client(t testing.TB) redis.UniversalClient {
 	t.Helper()
 	u, _ := URL(t)
-	rdb, err := store.Connect(context.Background(), store.Options{URL: u})
+	rdb, err := store.Connect(context.Background(), store.Options{URL: u, Mode: Mode(t)})
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
@@ -112,23 +148,50 @@ func Random(n int) string {
 func DeletePrefix(rdb redis.UniversalClient, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	del := func(ctx context.Context, c *redis.Client) error {
-		iter := c.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-		var batch []string
-		for iter.Next(ctx) {
-			batch = append(batch, iter.Val())
-		}
+	forEachServer(ctx, rdb, func(ctx context.Context, c *redis.Client) error {
+		batch, err := scan(ctx, c, prefix+":*")
 		for _, k := range batch { // one by one: keys of several slots
 			c.Del(ctx, k)
 		}
-		return iter.Err()
-	}
+		return err
+	})
+}
+
+// Keys returns the keys matching pattern (as KEYS takes it) on every
+// server: on a Redis Cluster, KEYS and SCAN see one node only. It scans, so
+// it is for tests only.
+func Keys(ctx context.Context, rdb redis.UniversalClient, pattern string) ([]string, error) {
+	var mu sync.Mutex
+	var out []string
+	err := forEachServer(ctx, rdb, func(ctx context.Context, c *redis.Client) error {
+		keys, err := scan(ctx, c, pattern)
+		mu.Lock()
+		out = append(out, keys...)
+		mu.Unlock()
+		return err
+	})
+	return out, err
+}
+
+// forEachServer calls fn with a client of each master of a cluster (at
+// once), or with rdb itself.
+func forEachServer(ctx context.Context, rdb redis.UniversalClient, fn func(context.Context, *redis.Client) error) error {
 	switch c := rdb.(type) {
 	case *redis.ClusterClient:
-		c.ForEachMaster(ctx, del)
+		return c.ForEachMaster(ctx, fn)
 	case *redis.Client:
-		del(ctx, c)
+		return fn(ctx, c)
 	}
+	return fmt.Errorf("storetest: a %T is neither a *redis.Client nor a *redis.ClusterClient", rdb)
+}
+
+func scan(ctx context.Context, c *redis.Client, pattern string) ([]string, error) {
+	iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	return keys, iter.Err()
 }
 
 // StartServer starts a redis-server on a free loopback port, without
