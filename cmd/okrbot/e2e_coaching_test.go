@@ -1,0 +1,228 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/okrbot/okrbot/bot/slacktest"
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// The coach's review step: a valid form the coach has tips for turns into a
+// review before anything is saved.
+
+// reviewOf submits user's form and returns the review the modal turned
+// into; it fails the test when the form saved instead.
+func (e *env) reviewOf(user, viewID string, values slacktest.Values) *slacktest.View {
+	e.t.Helper()
+	ack, err := e.srv.SubmitView(e.ctx, user, viewID, values)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(ack.Errors()) > 0 || ack.ResponseAction() != "update" {
+		e.t.Fatalf("the form answered %q %v, want the review step", ack.ResponseAction(), ack.Errors())
+	}
+	top := e.srv.OpenModal(user)
+	if top == nil || top.CallbackID != "okr_review" {
+		e.t.Fatalf("the modal is %+v, want the review", top)
+	}
+	return top
+}
+
+// backInForm waits for the review to turn back into the form ("Back to
+// edit" was pressed).
+func (e *env) backInForm(review *slacktest.View) *slacktest.View {
+	e.t.Helper()
+	v, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
+		return x.ID == review.ID && x.Updates > review.Updates && x.CallbackID == "okr_objective"
+	})
+	if err != nil {
+		e.t.Fatalf("Back to edit did not show the form: %v", err)
+	}
+	return v
+}
+
+// outputForm is an objective whose key results read like tasks, with a
+// description and values in every field, to check nothing typed is lost.
+var outputForm = merge(
+	slacktest.Values{"description": {"v": "So that new teams stay"}},
+	kr(0, "Launch the referral program", "increase", "0", "1", ana),
+	kr(1, "Raise week-1 activation", "increase", "40%", "60%", ben),
+	kr(2, "Grow weekly active teams", "increase", "120", "200", ana),
+)
+
+func TestReviewStepSaveAnyway(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	review := e.reviewOf(ana, v.ID, outputForm)
+	text := review.AllText()
+	for _, want := range []string{"Key result 1", "Launch the referral program", "reads like a task", "Save anyway", "Back to edit"} {
+		if !strings.Contains(text+string(review.RawBlocks), want) {
+			t.Errorf("the review lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Key result 2") {
+		t.Errorf("the review lists a key result it has no tip for:\n%s", text)
+	}
+	if n := len(e.teamObjectives(teamA, growth)); n != 0 {
+		t.Fatalf("%d objectives stored before the review was answered", n)
+	}
+	ack, err := e.srv.SubmitView(e.ctx, ana, review.ID, nil) // Save anyway
+	if err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("save anyway: %v %v", err, ack.Errors())
+	}
+	e.waitMessage(growth, "Created", "Delight new customers")
+	objs := e.teamObjectives(teamA, growth)
+	if len(objs) != 1 || len(objs[0].KeyResults) != 3 || objs[0].KeyResults[0].Title != "Launch the referral program" ||
+		objs[0].Description != "So that new teams stay" || objs[0].KeyResults[1].Owner != ben {
+		t.Fatalf("saved anyway: %+v", objs)
+	}
+	if e.srv.OpenModal(ana) != nil {
+		t.Errorf("a modal is still open after saving")
+	}
+}
+
+func TestReviewStepBackToEditKeepsEverything(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	review := e.reviewOf(ana, v.ID, outputForm)
+	if _, err := e.srv.PressButton(e.ctx, ana, review, "okr_review_back"); err != nil {
+		t.Fatal(err)
+	}
+	form := e.backInForm(review)
+	for block, want := range map[string]string{"title": "Delight new customers", "description": "So that new teams stay",
+		"kr0_title": "Launch the referral program", "kr1_title": "Raise week-1 activation", "kr1_start": "40%", "kr1_target": "60%",
+		"kr2_title": "Grow weekly active teams", "kr2_start": "120", "kr2_target": "200"} {
+		if got := inputValue(t, form, block); got != want {
+			t.Errorf("back in the form, %s = %q, want %q", block, got, want)
+		}
+	}
+	raw := string(form.RawBlocks)
+	if !strings.Contains(raw, `"initial_user":"`+ben+`"`) {
+		t.Errorf("the second key result's owner (ben) is not kept")
+	}
+	if !strings.Contains(form.AllText(), "reads like a task") {
+		t.Errorf("the form does not show the tips it came back with:\n%s", form.AllText())
+	}
+	// Submitted again unchanged: the same tips are not shown twice.
+	ack, err := e.srv.SubmitView(e.ctx, ana, form.ID, nil)
+	if err != nil || len(ack.Errors()) > 0 || ack.ResponseAction() != "" {
+		t.Fatalf("resubmitted unchanged: %v %v %q, want it saved", err, ack.Errors(), ack.ResponseAction())
+	}
+	e.waitMessage(growth, "Created", "Delight new customers")
+	if objs := e.teamObjectives(teamA, growth); len(objs) != 1 || objs[0].KeyResults[0].Title != "Launch the referral program" {
+		t.Fatalf("stored %+v", objs)
+	}
+}
+
+func TestReviewStepShowsNewTipsForChangedText(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	review := e.reviewOf(ana, v.ID, outputForm)
+	if _, err := e.srv.PressButton(e.ctx, ana, review, "okr_review_back"); err != nil {
+		t.Fatal(err)
+	}
+	form := e.backInForm(review)
+	// Another output-style title: a new tip, so the review comes back.
+	again := e.reviewOf(ana, form.ID, slacktest.Values{"kr0_title": {"v": "Ship the referral program"}})
+	if !strings.Contains(again.AllText(), "Ship the referral program") {
+		t.Errorf("the second review is not about the new text:\n%s", again.AllText())
+	}
+	// Fixed: an outcome. Saved at once.
+	if _, err := e.srv.PressButton(e.ctx, ana, again, "okr_review_back"); err != nil {
+		t.Fatal(err)
+	}
+	form = e.backInForm(again)
+	ack, err := e.srv.SubmitView(e.ctx, ana, form.ID, merge(kr(0, "Double referred sign-ups", "increase", "50", "100", ana)))
+	if err != nil || len(ack.Errors()) > 0 || ack.ResponseAction() != "" {
+		t.Fatalf("fixed: %v %v %q, want it saved", err, ack.Errors(), ack.ResponseAction())
+	}
+	e.waitMessage(growth, "Created", "Delight new customers")
+}
+
+func TestReviewStepOnEdit(t *testing.T) {
+	e := newEnv(t)
+	o := e.createObjective()
+	v := e.pick(ana, "edit", o.ID)
+	review := e.reviewOf(ana, v.ID, slacktest.Values{"kr0_title": {"v": "Deploy the new onboarding flow"}})
+	if !strings.Contains(review.AllText(), "your changes") {
+		t.Errorf("the edit's review does not speak of changes:\n%s", review.AllText())
+	}
+	if _, err := e.srv.SubmitView(e.ctx, ana, review.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage(growth, "Saved", "Delight new customers")
+	got, err := e.main.Store.Objective(e.ctx, teamA, o.ID)
+	if err != nil || got.KeyResults[0].Title != "Deploy the new onboarding flow" || got.KeyResults[0].Target != o.KeyResults[0].Target {
+		t.Fatalf("after the edit's review: %+v %v", got, err)
+	}
+}
+
+func TestSaveAnywayTwiceAtOnceCreatesOne(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	review := e.reviewOf(ana, v.ID, outputForm)
+	env, err := e.srv.SubmissionEnvelope(ana, review.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.twice(env)
+	e.waitMessage(growth, "Created", "Delight new customers")
+	s := e.settle()
+	objs, err := s.TeamObjectives(e.ctx, teamA, growth, okrs.QuarterOf(e.clock()).Name, -1)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("a double Save anyway stored %d objectives (%v), want 1", len(objs), err)
+	}
+}
+
+func TestReviewCommandListsTipsWithEditButtons(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	e.submitForm(ana, v.ID, outputForm)
+	e.waitMessage(growth, "Created")
+	e.okr(teamA, ana, growth, "review")
+	m := e.waitMessage(growth, "Coaching review", "Launch the referral program", "reads like a task", "okr_review_edit")
+	if !m.Ephemeral || m.EphemeralTo != ana {
+		t.Errorf("the review was posted for everyone (ephemeral %v to %q)", m.Ephemeral, m.EphemeralTo)
+	}
+	// Its Edit button opens the objective's form for whoever may edit it.
+	if _, err := e.srv.PressButton(e.ctx, ana, m, "okr_review_edit"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
+		return x.UserID == ana && x.Open && x.CallbackID == "okr_objective" && x.Title == "Edit objective"
+	}); err != nil {
+		t.Fatalf("Edit did not open the objective's form: %v", err)
+	}
+}
+
+func TestKeyResultsDefaultToTheObjectivesOwner(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Delight new customers", 3)
+	// Ana creates it for Ben and leaves two key results' owners empty.
+	noOwner := func(v slacktest.Values) slacktest.Values {
+		for k := range v {
+			if strings.HasSuffix(k, "_owner") {
+				delete(v, k)
+			}
+		}
+		return v
+	}
+	if raw := string(v.RawBlocks); strings.Contains(raw, `"initial_user"`) && strings.Count(raw, `"initial_user"`) > 1 {
+		t.Errorf("the new key results' owners are prefilled: %s", raw)
+	}
+	e.submitForm(ana, v.ID, merge(slacktest.Values{"owner": {"v": ben}},
+		noOwner(kr(0, "Raise week-1 activation", "increase", "40%", "60%", "")),
+		noOwner(kr(1, "Cut P99 checkout latency", "decrease", "400 ms", "280 ms", "")),
+		kr(2, "Grow weekly active teams", "increase", "120", "200", carla)))
+	e.waitMessage(growth, "Created")
+	objs := e.teamObjectives(teamA, growth)
+	if len(objs) != 1 {
+		t.Fatalf("%d objectives", len(objs))
+	}
+	for i, want := range []string{ben, ben, carla} {
+		if got := objs[0].KeyResults[i].Owner; got != want {
+			t.Errorf("key result %d owned by %s, want %s", i, got, want)
+		}
+	}
+}
