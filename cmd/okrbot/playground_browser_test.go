@@ -120,7 +120,8 @@ func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
 // TestPlaygroundInABrowser walks through okrbot in the playground with real
 // headless Chromium, as a newcomer would: create an objective (fixing a
-// mistake the modal points out), see the status, check in from the DM prompt
+// mistake the modal points out, then through the coach's review), read the
+// coaching review, see the status, check in from the DM prompt
 // on Monday, read Friday's digest with its chart, and look at App Home.
 func TestPlaygroundInABrowser(t *testing.T) {
 	p := startPlayground(t, PlaygroundOptions{})
@@ -191,11 +192,26 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		t.Fatal("no inline error for the target abc")
 	}
 	t.Logf("the modal says under the target: %q", msg)
+	// The coach has a tip (one key result is few): the modal turns into
+	// its review; Back to edit shows the form with everything typed, and
+	// submitting it unchanged saves (the same tips are not shown twice).
 	err = do(
 		chromedp.SetValue(css(field("kr0_target")), "60%"),
 		chromedp.Click(css("#modal-submit")),
+		waitText("#modal-title", "Before you save"),
+		waitText("#modal", "3 to 5 key results"),
+		shot("playground-review.png"),
+		click(`#modal button[data-action-id="okr_review_back"]`),
+		waitText("#modal-title", "New objective"),
+		chromedp.WaitVisible(css(field("kr0_title"))),
+		poll(fmt.Sprintf(`document.querySelector(%q).value === "60%%"`, field("kr0_target"))),
+		waitText("#modal", "3 to 5 key results"),
+		chromedp.Click(css("#modal-submit")),
 		chromedp.WaitNotVisible(css("#overlay")),
 		waitText("#messages", "Created"),
+		chromedp.SendKeys(css("#composer"), "/okr review"+kb.Enter),
+		waitText("#messages", "Coaching review"),
+		waitText("#messages", "3 to 5 key results"),
 		chromedp.SendKeys(css("#composer"), "/okr status"+kb.Enter),
 		waitText("#messages", "OKR status"),
 		waitText("#messages", "Raise week-1 activation"),
