@@ -96,17 +96,6 @@ func memberOf(u *slack.User) okrs.Member {
 	}
 }
 
-// isAdmin reports whether the requester is an admin or owner of the
-// workspace the request's data belongs to: an admin of a partner
-// organisation in a Slack Connect channel, or a guest, is not.
-func (b *Bot) isAdmin(ctx context.Context, r *request) (bool, error) {
-	m, err := b.member(ctx, r.user)
-	if err != nil {
-		return false, err
-	}
-	return m.IsAdminOf(r.workspace), nil
-}
-
 // errOutsider refuses guests and people from other organisations what only
 // the workspace's members may do (what: "create objectives", say).
 func errOutsider(what string) error {
