@@ -82,6 +82,24 @@ func (k Kind) Label() string {
 	return string(k)
 }
 
+// InferKind returns the direction a numeric key result's start and target
+// imply: Decrease when the target is below the start (3.5 % → 2 %),
+// Increase when it is above. k is kept when it is a threshold or a
+// milestone, or when the numbers are equal or not finite; an empty k (not
+// chosen yet) is inferred like Increase and Decrease.
+func InferKind(k Kind, start, target float64) Kind {
+	if k != Increase && k != Decrease && k != "" || !finite(start) || !finite(target) {
+		return k
+	}
+	switch {
+	case target < start:
+		return Decrease
+	case target > start:
+		return Increase
+	}
+	return k
+}
+
 // Threshold reports whether k is one of the stay-above/stay-below kinds.
 func (k Kind) Threshold() bool { return k == StayAbove || k == StayBelow }
 
