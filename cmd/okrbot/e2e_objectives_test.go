@@ -60,14 +60,13 @@ func (e *env) openCreateWithKRs(title string, n int) *slacktest.View {
 func (e *env) createObjective() okrs.Objective {
 	e.t.Helper()
 	v := e.openCreateWithKRs("Delight new customers", 3)
-	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, merge(
+	// (The milestone has no measurable effect: the coach's review step
+	// says so, and it is saved anyway.)
+	ack := e.submitForm(ana, v.ID, merge(
 		kr(0, "Raise week-1 activation", "increase", "40%", "60%", ana),
 		kr(1, "Cut P99 checkout latency", "decrease", "400 ms", "280 ms", ben),
 		kr(2, "Onboarding guide live", "milestone", "", "", ana),
 	))
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	if len(ack.Errors()) > 0 {
 		e.t.Fatalf("create: field errors %v", ack.Errors())
 	}
