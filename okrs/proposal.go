@@ -121,10 +121,10 @@ func proposed(kr KeyResult, objID string, at time.Time) KeyResult {
 	return kr
 }
 
-// decidable returns the pending proposal id for its objective's owner to
-// decide: ENOTFOUND when there is none, EFORBIDDEN for anyone but the
-// owner, ECONFLICT when it was decided already.
-func (o *Objective) decidable(id, by string) (*Proposal, error) {
+// Decidable returns the pending proposal id for by to decide, or why not:
+// ENOTFOUND when there is none, EFORBIDDEN for anyone but the objective's
+// owner, ECONFLICT (with the proposal) when it was decided already.
+func (o *Objective) Decidable(id, by string) (*Proposal, error) {
 	p := o.Proposal(id)
 	switch {
 	case p == nil:
@@ -157,7 +157,7 @@ func (p *Proposal) stillPending() error {
 // checked against c, the objective's cycle, and must fit in the objective.
 // The new key result is the last of o.KeyResults; the store gives it its ID.
 func (o *Objective) Accept(id, by string, at time.Time, adjusted *KeyResult, c Cycle) (*Proposal, error) {
-	p, err := o.decidable(id, by)
+	p, err := o.Decidable(id, by)
 	if err != nil {
 		return p, err
 	}
@@ -191,7 +191,7 @@ func (o *Objective) Accept(id, by string, at time.Time, adjusted *KeyResult, c C
 // Decline turns down a pending proposal, with an optional reason for the
 // proposer. Only the objective's owner declines.
 func (o *Objective) Decline(id, by string, at time.Time, reason string) (*Proposal, error) {
-	p, err := o.decidable(id, by)
+	p, err := o.Decidable(id, by)
 	if err != nil {
 		return p, err
 	}

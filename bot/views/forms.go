@@ -30,6 +30,8 @@ type FormMeta struct {
 	Channel  string   `json:"c,omitempty"` // where the form was opened from
 	Response string   `json:"r,omitempty"` // response_url of the command that opened it
 	Cycle    string   `json:"y,omitempty"` // the objective's cycle (add)
+	Proposal string   `json:"p,omitempty"` // the proposal adjusted or declined
+	Title    string   `json:"t,omitempty"` // a key result's title typed after /okr propose (picker)
 }
 
 // Encode writes m for private_metadata.
