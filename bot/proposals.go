@@ -263,6 +263,7 @@ func (b *Bot) rememberDMs(ctx context.Context, r *request, objID, pid string, ow
 		b.logError("propose: remembering its DMs", r, err)
 		return
 	}
+	b.log.Debug("proposal DMs remembered", slog.String("proposal", pid))
 	if p := saved.Proposal(pid); p != nil && !p.Pending() {
 		b.showDecision(ctx, r, saved, p, nil)
 	}
