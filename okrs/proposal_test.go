@@ -128,11 +128,15 @@ func TestDecideProposal(t *testing.T) {
 				return o.Accept("p0", "ana", propAt, &KeyResult{Title: "x", Kind: Increase, Start: 5, Target: 1}, propCycle)
 			}, EINVALID, ProposalPending, ""},
 		{"the owner declines", []ProposalState{ProposalPending}, 3,
-			func(o *Objective) (*Proposal, error) { return o.Decline("p0", "ana", propAt, "  We measure this in Q1.  ") }, "", ProposalDeclined, ""},
+			func(o *Objective) (*Proposal, error) {
+				return o.Decline("p0", "ana", propAt, "  We measure this in Q1.  ")
+			}, "", ProposalDeclined, ""},
 		{"someone else declines", []ProposalState{ProposalPending}, 3,
 			func(o *Objective) (*Proposal, error) { return o.Decline("p0", "ben", propAt, "") }, EFORBIDDEN, ProposalPending, ""},
 		{"a reason too long", []ProposalState{ProposalPending}, 3,
-			func(o *Objective) (*Proposal, error) { return o.Decline("p0", "ana", propAt, strings.Repeat("x", MaxReason+1)) }, EINVALID, ProposalPending, ""},
+			func(o *Objective) (*Proposal, error) {
+				return o.Decline("p0", "ana", propAt, strings.Repeat("x", MaxReason+1))
+			}, EINVALID, ProposalPending, ""},
 		{"declining an accepted one", []ProposalState{ProposalAccepted}, 3,
 			func(o *Objective) (*Proposal, error) { return o.Decline("p0", "ana", propAt, "") }, ECONFLICT, ProposalAccepted, ""},
 		{"the proposer withdraws", []ProposalState{ProposalPending}, 3,

@@ -101,7 +101,9 @@ func (e *env) newViewText(user, want string) {
 	e.seenViews[v.ID] = true
 }
 
-func hasAction(m slacktest.Message, id string) bool { return strings.Contains(strings.Join(m.ActionIDs(), ","), id) }
+func hasAction(m slacktest.Message, id string) bool {
+	return strings.Contains(strings.Join(m.ActionIDs(), ","), id)
+}
 
 func TestProposeAndAccept(t *testing.T) {
 	e := newEnv(t)
