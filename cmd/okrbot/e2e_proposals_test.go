@@ -58,16 +58,6 @@ func (e *env) pressForged(user, team, channel, actionID, value string) {
 	}
 }
 
-// current returns the message as it is now (after chat.update).
-func (e *env) current(m slacktest.Message) slacktest.Message {
-	e.t.Helper()
-	cur, ok := e.srv.Message(m.Channel, m.TS)
-	if !ok {
-		e.t.Fatalf("message %s/%s is gone", m.Channel, m.TS)
-	}
-	return cur
-}
-
 // waitEdited waits until the message m was edited to say want.
 func (e *env) waitEdited(m slacktest.Message, want ...string) slacktest.Message {
 	e.t.Helper()
