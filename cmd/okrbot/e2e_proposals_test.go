@@ -390,8 +390,22 @@ func TestProposalPermissions(t *testing.T) {
 				unchanged(u+" "+action, before)
 			}
 		}
+		// Nor does ben's hand-built "adjust and accept" form.
+		before, seen := e.snapshot(), e.mark()
+		meta, _ := json.Marshal(map[string]any{"m": "adjust", "o": o.ID, "p": pid, "c": growth, "y": o.Cycle, "n": 1})
+		cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, Team: slack.Team{ID: teamA}, User: slack.User{ID: ben}}
+		cb.View = slack.View{ID: "VFORGED-ADJUST", CallbackID: "okr_add_kr", PrivateMetadata: string(meta), State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+			"kr0_title": {"v": {Value: "Lift NPS of new customers"}}, "kr0_kind": {"v": {SelectedOption: slack.OptionBlockObject{Value: "increase"}}},
+			"kr0_start": {"v": {Value: "20"}}, "kr0_target": {"v": {Value: "90"}}, "kr0_owner": {"v": {SelectedUser: ben}},
+		}}}
+		if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
+			t.Fatal(err)
+		}
+		e.answer(seen, ben, "Only the objective's owner decides")
+		unchanged("ben's forged adjustment", before)
+
 		// Ana cannot withdraw mia's proposal (she is told so in her DM).
-		before := e.snapshot()
+		before = e.snapshot()
 		e.pressForged(ana, teamA, toAna.Channel, "okr_proposal_withdraw", o.ID+"|"+pid)
 		e.waitMessage(toAna.Channel, "Only the person who proposed a key result can withdraw it")
 		if after := e.snapshot(); !reflect.DeepEqual(before.objs, after.objs) {
