@@ -56,6 +56,7 @@ type Bot struct {
 	metrics     *metrics
 	users       *userCache
 	access      channelAccess
+	teams       teamMembers
 	commands    []*command
 	actions     map[string]actionHandler
 	submissions map[string]submitHandler

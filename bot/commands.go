@@ -28,6 +28,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "help", summary: "Show this help.", example: "/okr help"},
 		{name: "new", args: "[objective title]", summary: "Create an objective with its key results.", example: "/okr new Delight new customers", run: b.cmdNew},
 		{name: "add", summary: "Add a key result to an objective.", example: "/okr add", run: b.cmdAdd},
+		{name: "propose", args: "[key result]", summary: "Propose a key result for one of this team's objectives; its owner decides.", example: "/okr propose Raise week-1 activation to 60%", run: b.cmdPropose},
 		{name: "edit", summary: "Edit an objective and its key results.", example: "/okr edit", run: b.cmdEdit},
 		{name: "archive", summary: "Archive an objective: no more prompts, gone from status.", example: "/okr archive", run: b.cmdArchive},
 		{name: "list", summary: "List this channel's objectives, with buttons to edit them.", example: "/okr list", run: b.cmdList},

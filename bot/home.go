@@ -19,7 +19,12 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: views.Home(user, objs, c, b.now())})
+	awaiting, err := b.store.AwaitingDecision(ctx, workspace, user)
+	if err != nil {
+		return err
+	}
+	home := views.Home(views.HomeView{User: user, Objectives: objs, Awaiting: awaiting, Cycle: c, Now: b.now()})
+	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
 	return b.slackErr("views.publish", err)
 }
 

@@ -49,6 +49,11 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 			b.openCheckIn(ctx, r, promptTeam(a.Value))
 		},
 		views.ActionCheckInSame: b.onCheckInSame,
+		views.ActionPropose:     b.onPropose,
+		views.ActionAccept:      b.onAccept,
+		views.ActionAdjust:      b.onAdjust,
+		views.ActionDecline:     b.onDecline,
+		views.ActionWithdraw:    b.onWithdraw,
 	}
 }
 
@@ -60,6 +65,7 @@ func (b *Bot) submitRoutes() map[string]submitHandler {
 		views.CallbackArchive:   b.submitArchive,
 		views.CallbackCheckIn:   b.submitCheckIn,
 		views.CallbackSettings:  b.submitSettings,
+		views.CallbackDecline:   b.submitDecline,
 	}
 }
 

@@ -374,6 +374,10 @@ func (b *Bot) openPicker(ctx context.Context, r *request, mode string) {
 // the caller's workspace and that they may change it, then shows the form.
 func (b *Bot) onPick(ctx context.Context, r *request, cb slack.InteractionCallback, objID string) {
 	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
+	if m.Mode == views.ModePropose {
+		b.onPickPropose(ctx, r, cb, m, objID) // see proposals.go
+		return
+	}
 	form, err := b.formFor(ctx, r, m, objID)
 	if err != nil {
 		form.view = views.NoticeModal("Can't do that", friendly(err))
@@ -491,8 +495,17 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 		return
 	}
 	reply := &request{workspace: r.workspace, user: r.user, channel: m.Channel, responseURL: m.Response}
-	may := b.editCheck(r)
-	saved, err := b.store.UpdateObjective(ctx, r.workspace, m.ObjID, func(o *okrs.Objective) error {
+	if m.Mode == views.ModePropose || m.Mode == views.ModeAdjust {
+		done(b.submitProposed(ctx, r, reply, m, kf, kr)) // see proposals.go
+		return
+	}
+	done(b.addKR(ctx, r, reply, m.ObjID, kf, kr, b.editCheck(r)))
+}
+
+// addKR adds kr to an objective when may, checked inside the write,
+// allows it, and says so; it returns the error that kept it out, if any.
+func (b *Bot) addKR(ctx context.Context, r, reply *request, objID string, kf views.KRForm, kr okrs.KeyResult, may func(ctx context.Context, o *okrs.Objective) error) error {
+	saved, err := b.store.UpdateObjective(ctx, r.workspace, objID, func(o *okrs.Objective) error {
 		if err := may(ctx, o); err != nil {
 			return err
 		}
@@ -514,18 +527,18 @@ func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack
 		}
 		return nil
 	})
-	done(err)
 	if err != nil {
 		if okrs.ErrorCode(err) == okrs.EFORBIDDEN {
 			b.say(ctx, reply, friendly(err))
-			return
+			return err
 		}
 		b.logError("add: saving", r, err)
 		b.dmDraft(ctx, r, views.Sprintf("I couldn't add the key result “%s”: %s", kf.Title, friendly(err)), kf.DraftText())
-		return
+		return err
 	}
 	b.say(ctx, reply, views.Sprintf(":white_check_mark: Added *%s* to *%s*.", kr.Title, saved.Title))
 	b.refreshHomes(ctx, r.workspace, r.user, kr.Owner)
+	return nil
 }
 
 // cmdList shows this channel's objectives, each with a menu to edit, extend

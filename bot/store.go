@@ -21,6 +21,9 @@ type Store interface {
 	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
 	CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error)
 	OwnedObjectives(ctx context.Context, workspace, user string) ([]okrs.Objective, error)
+	// AwaitingDecision returns the objectives user owns with proposals
+	// waiting for them.
+	AwaitingDecision(ctx context.Context, workspace, user string) ([]okrs.Objective, error)
 	// RecordCheckInsOnce stores check-ins at most once per idempotency key
 	// within ttl (claimed atomically with the writes) and reports a
 	// duplicate without storing anything.

@@ -216,6 +216,7 @@ type Objective struct {
 	ArchivedBy  string
 	ArchivedAt  time.Time
 	KeyResults  []KeyResult
+	Proposals   []Proposal // key results proposed by the team, oldest first: see Propose
 }
 
 // KeyResult returns the key result with the given id, or nil.

@@ -50,6 +50,12 @@ type Settings struct {
 	// PostCheckIns shares each check-in as a line in the team channel's
 	// weekly thread.
 	PostCheckIns bool
+	// DirectKeyResults lets anyone in the team add key results to its
+	// objectives at once. When false (the default) they propose them and
+	// each objective's owner accepts, adjusts or declines: the team shapes
+	// its OKRs, and each objective keeps one owner who answers for it. The
+	// owner, the creator and admins add directly either way.
+	DirectKeyResults bool
 	// Anchor is a Monday from which two-week periods are counted.
 	Anchor time.Time
 	// UpdatedBy and UpdatedAt record the last change.

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/okrbot/okrbot/okrs"
@@ -25,6 +26,8 @@ type objectiveDoc struct {
 	ArchivedBy  string  `json:"aby,omitempty"`
 	ArchivedAt  int64   `json:"aat,omitempty"`
 	KeyResults  []krDoc `json:"krs"`
+	// Proposals came later: a record without them has none.
+	Proposals []proposalDoc `json:"props,omitempty"`
 }
 
 type krDoc struct {
@@ -48,6 +51,28 @@ type targetDoc struct {
 	At   int64   `json:"at"`
 	From float64 `json:"from"`
 	To   float64 `json:"to"`
+}
+
+// proposalDoc is a key result proposed for an objective, kept in the
+// objective's record.
+type proposalDoc struct {
+	ID         string             `json:"id"`
+	KeyResult  krDoc              `json:"kr"`
+	By         string             `json:"by"`
+	At         int64              `json:"at"`
+	State      okrs.ProposalState `json:"st"`
+	DecidedBy  string             `json:"dby,omitempty"`
+	DecidedAt  int64              `json:"dat,omitempty"`
+	Reason     string             `json:"why,omitempty"`
+	Changes    []changeDoc        `json:"chg,omitempty"`
+	OwnerDM    string             `json:"odm,omitempty"` // channel/ts
+	ProposerDM string             `json:"pdm,omitempty"`
+}
+
+type changeDoc struct {
+	Field string `json:"f"`
+	From  string `json:"a"`
+	To    string `json:"b"`
 }
 
 // checkInDoc is one entry of a key result's history list. Short names keep
@@ -84,21 +109,53 @@ func encodeObjective(o *okrs.Objective) ([]byte, error) {
 		UpdatedAt: ms(o.UpdatedAt), Archived: o.Archived, ArchivedBy: o.ArchivedBy, ArchivedAt: ms(o.ArchivedAt),
 		KeyResults: make([]krDoc, len(o.KeyResults)),
 	}
-	for i, kr := range o.KeyResults {
-		kd := krDoc{
-			ID: kr.ID, Title: kr.Title, Owner: kr.Owner, Kind: kr.Kind, Unit: kr.Unit,
-			UnitLabel: kr.UnitLabel, Currency: kr.Currency, Start: kr.Start, Target: kr.Target,
-			Archived: kr.Archived, CreatedAt: ms(kr.CreatedAt),
-		}
-		if !kr.Due.IsZero() {
-			kd.Due = kr.Due.Format(dateLayout)
-		}
-		for _, h := range kr.TargetHistory {
-			kd.History = append(kd.History, targetDoc{By: h.By, At: ms(h.At), From: h.From, To: h.To})
-		}
-		d.KeyResults[i] = kd
+	for i := range o.KeyResults {
+		d.KeyResults[i] = encodeKR(&o.KeyResults[i])
+	}
+	for i := range o.Proposals {
+		d.Proposals = append(d.Proposals, encodeProposal(&o.Proposals[i]))
 	}
 	return json.Marshal(d)
+}
+
+func encodeKR(kr *okrs.KeyResult) krDoc {
+	kd := krDoc{
+		ID: kr.ID, Title: kr.Title, Owner: kr.Owner, Kind: kr.Kind, Unit: kr.Unit,
+		UnitLabel: kr.UnitLabel, Currency: kr.Currency, Start: kr.Start, Target: kr.Target,
+		Archived: kr.Archived, CreatedAt: ms(kr.CreatedAt),
+	}
+	if !kr.Due.IsZero() {
+		kd.Due = kr.Due.Format(dateLayout)
+	}
+	for _, h := range kr.TargetHistory {
+		kd.History = append(kd.History, targetDoc{By: h.By, At: ms(h.At), From: h.From, To: h.To})
+	}
+	return kd
+}
+
+func encodeProposal(p *okrs.Proposal) proposalDoc {
+	pd := proposalDoc{
+		ID: p.ID, KeyResult: encodeKR(&p.KeyResult), By: p.ProposedBy, At: ms(p.ProposedAt), State: p.State,
+		DecidedBy: p.DecidedBy, DecidedAt: ms(p.DecidedAt), Reason: p.Reason,
+		OwnerDM: postedDoc(p.OwnerDM), ProposerDM: postedDoc(p.ProposerDM),
+	}
+	for _, c := range p.Changes {
+		pd.Changes = append(pd.Changes, changeDoc{Field: c.Field, From: c.From, To: c.To})
+	}
+	return pd
+}
+
+// postedDoc writes where a message landed as "channel/ts", "" for none.
+func postedDoc(p okrs.Posted) string {
+	if p.Zero() {
+		return ""
+	}
+	return p.Channel + "/" + p.TS
+}
+
+func postedOf(s string) okrs.Posted {
+	ch, ts, _ := strings.Cut(s, "/")
+	return okrs.Posted{Channel: ch, TS: ts}
 }
 
 func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
@@ -114,23 +171,38 @@ func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
 		KeyResults: make([]okrs.KeyResult, len(d.KeyResults)),
 	}
 	for i, kd := range d.KeyResults {
-		kr := okrs.KeyResult{
-			ID: kd.ID, ObjectiveID: d.ID, Title: kd.Title, Owner: kd.Owner, Kind: kd.Kind, Unit: kd.Unit,
-			UnitLabel: kd.UnitLabel, Currency: kd.Currency, Start: kd.Start, Target: kd.Target,
-			Archived: kd.Archived, CreatedAt: fromMS(kd.CreatedAt),
-			Current: kd.Start,
+		o.KeyResults[i] = decodeKR(d.ID, kd)
+	}
+	for _, pd := range d.Proposals {
+		p := okrs.Proposal{
+			ID: pd.ID, KeyResult: decodeKR(d.ID, pd.KeyResult), ProposedBy: pd.By, ProposedAt: fromMS(pd.At),
+			State: pd.State, DecidedBy: pd.DecidedBy, DecidedAt: fromMS(pd.DecidedAt), Reason: pd.Reason,
+			OwnerDM: postedOf(pd.OwnerDM), ProposerDM: postedOf(pd.ProposerDM),
 		}
-		if kd.Due != "" {
-			if due, err := time.Parse(dateLayout, kd.Due); err == nil {
-				kr.Due = due
-			}
+		for _, c := range pd.Changes {
+			p.Changes = append(p.Changes, okrs.Change{Field: c.Field, From: c.From, To: c.To})
 		}
-		for _, h := range kd.History {
-			kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{By: h.By, At: fromMS(h.At), From: h.From, To: h.To})
-		}
-		o.KeyResults[i] = kr
+		o.Proposals = append(o.Proposals, p)
 	}
 	return o, nil
+}
+
+func decodeKR(objID string, kd krDoc) okrs.KeyResult {
+	kr := okrs.KeyResult{
+		ID: kd.ID, ObjectiveID: objID, Title: kd.Title, Owner: kd.Owner, Kind: kd.Kind, Unit: kd.Unit,
+		UnitLabel: kd.UnitLabel, Currency: kd.Currency, Start: kd.Start, Target: kd.Target,
+		Archived: kd.Archived, CreatedAt: fromMS(kd.CreatedAt),
+		Current: kd.Start,
+	}
+	if kd.Due != "" {
+		if due, err := time.Parse(dateLayout, kd.Due); err == nil {
+			kr.Due = due
+		}
+	}
+	for _, h := range kd.History {
+		kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{By: h.By, At: fromMS(h.At), From: h.From, To: h.To})
+	}
+	return kr
 }
 
 // Fields of a key result's live hash.
@@ -188,6 +260,7 @@ type settingsDoc struct {
 	DigestTime     string       `json:"dtime"`
 	Managers       []string     `json:"managers,omitempty"`
 	PostCheckIns   bool         `json:"post,omitempty"`
+	DirectKRs      bool         `json:"krdirect,omitempty"` // absent in older records: proposals
 	Anchor         string       `json:"anchor,omitempty"`
 	UpdatedBy      string       `json:"uby,omitempty"`
 	UpdatedAt      int64        `json:"uat,omitempty"`
@@ -198,7 +271,7 @@ func encodeSettings(s okrs.Settings) ([]byte, error) {
 		Cadence: s.Cadence, PromptDay: s.PromptDay, PromptTime: s.PromptTime.String(),
 		OwnerLocalTime: s.OwnerLocalTime, Timezone: s.Timezone, NudgeAfter: int64(s.NudgeAfter / time.Second),
 		DigestChannel: s.DigestChannel, DigestDay: s.DigestDay, DigestTime: s.DigestTime.String(),
-		Managers: s.Managers, PostCheckIns: s.PostCheckIns, UpdatedBy: s.UpdatedBy, UpdatedAt: ms(s.UpdatedAt),
+		Managers: s.Managers, PostCheckIns: s.PostCheckIns, DirectKRs: s.DirectKeyResults, UpdatedBy: s.UpdatedBy, UpdatedAt: ms(s.UpdatedAt),
 	}
 	if !s.Anchor.IsZero() {
 		d.Anchor = s.Anchor.Format(dateLayout)
@@ -215,6 +288,7 @@ func decodeSettings(b []byte) (okrs.Settings, error) {
 	s.Cadence, s.PromptDay, s.OwnerLocalTime = d.Cadence, d.PromptDay, d.OwnerLocalTime
 	s.NudgeAfter = time.Duration(d.NudgeAfter) * time.Second
 	s.DigestChannel, s.DigestDay, s.Managers, s.PostCheckIns = d.DigestChannel, d.DigestDay, d.Managers, d.PostCheckIns
+	s.DirectKeyResults = d.DirectKRs
 	s.UpdatedBy, s.UpdatedAt = d.UpdatedBy, fromMS(d.UpdatedAt)
 	if t, err := okrs.ParseTimeOfDay(d.PromptTime); err == nil {
 		s.PromptTime = t

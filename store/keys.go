@@ -17,6 +17,7 @@ func (k keys) objective(id string) string       { return k.base + "o:" + id }
 func (k keys) keyResult(id string) string       { return k.base + "k:" + id }
 func (k keys) krCheckIns(id string) string      { return k.base + "k:" + id + ":c" }
 func (k keys) userKeyResults(u string) string   { return k.base + "u:" + u + ":k" }
+func (k keys) ownerProposals(u string) string   { return k.base + "u:" + u + ":p" }
 func (k keys) teamCycle(team, c string) string  { return k.base + "t:" + team + ":c:" + c }
 func (k keys) teamSettings(team string) string  { return k.base + "t:" + team + ":s" }
 func (k keys) teams() string                    { return k.base + "teams" }

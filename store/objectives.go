@@ -40,6 +40,11 @@ func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 			kr.Current = kr.Start
 		}
 	}
+	for i := range o.Proposals {
+		if o.Proposals[i].ID == "" {
+			o.Proposals[i].ID = newID()
+		}
+	}
 	if o.ParentID != "" {
 		n, err := s.rdb.Exists(ctx, k.objective(o.ParentID)).Result()
 		if err != nil {
@@ -66,6 +71,9 @@ func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 		}
 		if !o.Archived {
 			p.ZAdd(ctx, k.teamCycle(o.Team, o.Cycle), redis.Z{Score: float64(ms(o.CreatedAt)), Member: o.ID})
+		}
+		if awaits(o) {
+			p.SAdd(ctx, k.ownerProposals(o.Owner), o.ID)
 		}
 		p.SAdd(ctx, k.teams(), o.Team)
 		return nil
@@ -141,9 +149,9 @@ func (s *Store) loadLive(ctx context.Context, c redis.Cmdable, k keys, objs []*o
 // UpdateObjective reads the objective, lets update check and change it and
 // writes it back atomically, retrying (and calling update again on a fresh
 // read) when a concurrent write got in first: a permission check inside
-// update always judges what it replaces. Key results with an empty ID are
-// added; key results are never removed (archive them). An error from update
-// aborts without writing.
+// update always judges what it replaces. Key results and proposals with an
+// empty ID are added; neither is ever removed (archive key results; decide
+// or withdraw proposals). An error from update aborts without writing.
 func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, update func(*okrs.Objective) error) (*okrs.Objective, error) {
 	k := s.keys(workspace)
 	key := k.objective(id)
@@ -185,6 +193,14 @@ func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, updat
 		cur.ID, cur.Workspace = old.ID, old.Workspace
 		if err := keepsKeyResults(old, cur); err != nil {
 			return err
+		}
+		if err := keepsProposals(old, cur); err != nil {
+			return err
+		}
+		for i := range cur.Proposals {
+			if cur.Proposals[i].ID == "" {
+				cur.Proposals[i].ID = newID()
+			}
 		}
 		for i := range cur.KeyResults {
 			kr := &cur.KeyResults[i]
@@ -255,8 +271,34 @@ func keepsKeyResults(old, cur *okrs.Objective) error {
 	return nil
 }
 
+// keepsProposals checks that an update kept every proposal, the objective's
+// record of them, and did not invent ids.
+func keepsProposals(old, cur *okrs.Objective) error {
+	for _, p := range old.Proposals {
+		if cur.Proposal(p.ID) == nil {
+			return okrs.Errorf(okrs.EINVALID, "Proposals cannot be deleted; decline or withdraw them instead.")
+		}
+	}
+	for _, p := range cur.Proposals {
+		if p.ID != "" && old.Proposal(p.ID) == nil {
+			return okrs.Errorf(okrs.EINVALID, "That proposal belongs to another objective.")
+		}
+	}
+	return nil
+}
+
+// awaits reports whether o is in its owner's index of objectives with
+// proposals to decide.
+func awaits(o *okrs.Objective) bool { return !o.Archived && len(o.Pending()) > 0 }
+
 // writeIndexes queues the index and live-state changes that take old to cur.
 func (s *Store) writeIndexes(ctx context.Context, p redis.Pipeliner, k keys, old, cur *okrs.Objective) {
+	if awaits(old) && (!awaits(cur) || old.Owner != cur.Owner) {
+		p.SRem(ctx, k.ownerProposals(old.Owner), old.ID)
+	}
+	if awaits(cur) {
+		p.SAdd(ctx, k.ownerProposals(cur.Owner), cur.ID)
+	}
 	oldIndexed := !old.Archived
 	newIndexed := !cur.Archived
 	moved := old.Team != cur.Team || old.Cycle != cur.Cycle
@@ -435,6 +477,29 @@ func (s *Store) OwnedObjectives(ctx context.Context, workspace, user string) ([]
 				out = append(out, *o)
 				break
 			}
+		}
+	}
+	slices.SortFunc(out, func(a, b okrs.Objective) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
+}
+
+// AwaitingDecision returns the objectives of the workspace whose owner is
+// user and that have proposals waiting for them, oldest first, without key
+// results' live state, in two round trips.
+func (s *Store) AwaitingDecision(ctx context.Context, workspace, user string) ([]okrs.Objective, error) {
+	k := s.keys(workspace)
+	ids, err := s.rdb.SMembers(ctx, k.ownerProposals(user)).Result()
+	if err != nil {
+		return nil, unavailable("list proposals", err)
+	}
+	objs, err := s.objectives(ctx, workspace, k, ids, noLive)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]okrs.Objective, 0, len(objs))
+	for _, o := range objs {
+		if o.Owner == user && awaits(o) {
+			out = append(out, *o)
 		}
 	}
 	slices.SortFunc(out, func(a, b okrs.Objective) int { return a.CreatedAt.Compare(b.CreatedAt) })

@@ -508,6 +508,7 @@ func TestSettings(t *testing.T) {
 	want.Managers = []string{"U1", "U2"}
 	want.DigestChannel = "C77"
 	want.PostCheckIns = true
+	want.DirectKeyResults = true
 	want.UpdatedBy, want.UpdatedAt = "U1", t0
 	if err := s.SaveSettings(ctx, ws, "C1", want); err != nil {
 		t.Fatal(err)

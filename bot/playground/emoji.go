@@ -28,6 +28,10 @@ var bkEmoji = map[string]string{
 	"information_source":     "ℹ️",
 	"tada":                   "🎉",
 
+	// Used by proposals.
+	"scissors":                  "✂️",
+	"leftwards_arrow_with_hook": "↩️",
+
 	// Common ones.
 	"smile":                      "😄",
 	"smiley":                     "😃",

@@ -31,6 +31,8 @@ type FormMeta struct {
 	Response string   `json:"r,omitempty"` // response_url of the command that opened it
 	Cycle    string   `json:"y,omitempty"` // the objective's cycle (add)
 	Reviewed string   `json:"v,omitempty"` // the coach's tips already shown for this text (Fingerprint)
+	Proposal string   `json:"p,omitempty"` // the proposal adjusted or declined
+	Title    string   `json:"t,omitempty"` // a key result's title typed after /okr propose (picker)
 }
 
 // Encode writes m for private_metadata.

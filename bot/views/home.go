@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -16,36 +17,66 @@ const (
 	ActionObjectiveMenu = "okr_objective_menu" // overflow: edit, add, archive
 )
 
-// Home builds a person's App Home: their key results with progress and a
-// "Check in" button, the teams they belong to, and a button to create an
+// HomeView is what a person's App Home shows.
+type HomeView struct {
+	User       string
+	Objectives []okrs.Objective // those in which User owns key results
+	Awaiting   []okrs.Objective // those User owns with proposals waiting for them
+	Cycle      okrs.Cycle
+	Now        time.Time
+}
+
+// Home limits: proposals shown (each takes two blocks) and key results
+// shown (each takes two, and its objective's heading one).
+const (
+	homeProposals = 5
+	homeKRs       = 30
+)
+
+// Home builds a person's App Home: the key results proposed to them, with
+// Accept, Adjust and Decline; their key results with progress and a "Check
+// in" button, under their objectives, each with a button to propose (or
+// add) a key result; the teams they belong to, and a button to create an
 // objective. It stays within Slack's 100 blocks.
-func Home(user string, objs []okrs.Objective, c okrs.Cycle, now time.Time) slack.HomeTabViewRequest {
+func Home(v HomeView) slack.HomeTabViewRequest {
+	user, objs, c, now := v.User, v.Objectives, v.Cycle, v.Now
 	blocks := []slack.Block{
 		header("Your OKRs · " + c.Name),
 		contextText(Sprintf("%s of the cycle gone · %d days left", okrs.FormatPercent(c.Elapsed(now)), c.DaysLeft(now))),
 	}
+	blocks = append(blocks, awaitingBlocks(v.Awaiting)...)
+	const tail = 4 // "…and more", teams, buttons, tip
 	var teams []string
 	shown, total := 0, 0
-	const maxKRs = 30 // each takes two blocks
 	for i := range objs {
 		o := &objs[i]
 		if !slices.Contains(teams, o.Team) {
 			teams = append(teams, o.Team)
 		}
+		headed := false
 		for k := range o.KeyResults {
 			kr := &o.KeyResults[k]
 			if kr.Archived || kr.Owner != user {
 				continue
 			}
 			total++
-			if shown == maxKRs {
+			need := 2
+			if !headed {
+				need++
+			}
+			if shown == homeKRs || len(blocks)+need > MaxViewBlocks-tail {
 				continue
 			}
+			if !headed {
+				h := section(Sprintf("*%s* · %s", shorten(o.Title, okrs.MaxTitle), Channel(o.Team)))
+				h.Accessory = slack.NewAccessory(proposeButton(o, user))
+				blocks = append(blocks, h)
+				headed = true
+			}
 			shown++
-			text := Sprintf("*%s*\n`%s` *%s* · %s · %s\n%s · %s · _%s_ in %s",
+			text := Sprintf("*%s*\n`%s` *%s* · %s · %s\n%s · %s",
 				kr.Title, progressBar(kr.Progress()), okrs.FormatPercent(kr.Achievement()),
-				valueText(kr), paceLabel(kr.Pace(c, now)), ConfidenceLabel(kr.Confidence), checkInAge(kr, now),
-				shorten(o.Title, 80), Channel(o.Team))
+				valueText(kr), paceLabel(kr.Pace(c, now)), ConfidenceLabel(kr.Confidence), checkInAge(kr, now))
 			s := section(text)
 			s.Accessory = slack.NewAccessory(slack.NewButtonBlockElement(ActionCheckIn, kr.ID, plain("Check in")))
 			blocks = append(blocks, s, slack.NewDividerBlock())
@@ -75,4 +106,36 @@ func Home(user string, objs []okrs.Objective, c okrs.Cycle, now time.Time) slack
 		blocks = blocks[:MaxViewBlocks]
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// awaitingBlocks list the proposals waiting for the person, oldest first,
+// each with its decision buttons: at most homeProposals, in at most
+// 3+2*homeProposals blocks.
+func awaitingBlocks(objs []okrs.Objective) []slack.Block {
+	type pending struct {
+		o *okrs.Objective
+		p okrs.Proposal
+	}
+	var all []pending
+	for i := range objs {
+		for _, p := range objs[i].Pending() {
+			all = append(all, pending{&objs[i], p})
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(all, func(a, b pending) int { return a.p.ProposedAt.Compare(b.p.ProposedAt) })
+	blocks := []slack.Block{section(Sprintf("*Key results proposed to you* · %d waiting for your decision", len(all)))}
+	for i, x := range all {
+		if i == homeProposals {
+			blocks = append(blocks, contextText(Sprintf("…and %d more. Each one's DM has these buttons too.", len(all)-i)))
+			break
+		}
+		blocks = append(blocks,
+			section(Sprintf("%s proposes, for *%s* (%s), on %s:\n%s", Mention(x.p.ProposedBy), shorten(x.o.Title, okrs.MaxTitle),
+				Channel(x.o.Team), x.p.ProposedAt.Format("Jan 2"), proposalSummary(&x.p.KeyResult))),
+			decisionButtons(fmt.Sprintf("home_proposal_%d", i), x.o, &x.p))
+	}
+	return append(blocks, slack.NewDividerBlock())
 }

@@ -93,9 +93,32 @@ func randomObjectives(r *rand.Rand, now time.Time, c okrs.Cycle) []okrs.Objectiv
 			}
 			o.KeyResults = append(o.KeyResults, kr)
 		}
+		for j := range r.IntN(25) {
+			p := randomProposal(r, now)
+			p.ID = fmt.Sprintf("p%d_%d", i, j)
+			o.Proposals = append(o.Proposals, p)
+		}
 		objs = append(objs, o)
 	}
 	return objs
+}
+
+// randomProposal is a proposal in any state, with hostile texts.
+func randomProposal(r *rand.Rand, now time.Time) okrs.Proposal {
+	kinds := append([]okrs.Kind(nil), okrs.Kinds...)
+	states := []okrs.ProposalState{okrs.ProposalPending, okrs.ProposalPending, okrs.ProposalAccepted, okrs.ProposalDeclined, okrs.ProposalWithdrawn}
+	p := okrs.Proposal{ID: "p" + typed(r, 20), ProposedBy: randomUser(r), ProposedAt: now.Add(-time.Duration(r.IntN(2000)) * time.Hour),
+		State: states[r.IntN(len(states))], DecidedBy: randomUser(r), DecidedAt: now, Reason: typed(r, 5000),
+		KeyResult: okrs.KeyResult{Title: typed(r, 5000), Owner: randomUser(r), Kind: kinds[r.IntN(len(kinds))], Unit: okrs.Number,
+			UnitLabel: typed(r, 5000), Start: r.NormFloat64() * 1e9, Target: r.NormFloat64() * 1e12}}
+	if r.IntN(2) == 0 {
+		p.KeyResult.Due = now
+	}
+	for range r.IntN(8) {
+		p.Changes = append(p.Changes, okrs.Change{Field: []string{okrs.FieldTitle, okrs.FieldOwner, okrs.FieldTarget, typed(r, 50)}[r.IntN(4)],
+			From: typed(r, 5000), To: typed(r, 5000)})
+	}
+	return p
 }
 
 func randomKRForm(r *rand.Rand) KRForm {
@@ -156,6 +179,14 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		if len(objs) > 0 {
 			one = objs[0]
 		}
+		prop := randomProposal(r, now)
+		if len(one.Proposals) > 0 {
+			prop = one.Proposals[r.IntN(len(one.Proposals))]
+		}
+		tips := okrs.Coach(&one, r.IntN(5))
+		for range r.IntN(4) {
+			tips = append(tips, okrs.Tip{Message: typed(r, 5000)})
+		}
 		var sumKRs []*okrs.KeyResult
 		if len(krs) > 60 {
 			sumKRs = krs[:60]
@@ -170,7 +201,7 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"status", Status(StatusView{Scope: Channel("C1"), Cycle: c, Now: now, Objectives: objs, Offset: r.IntN(len(objs) + 1), MoreValue: "t|C1|" + c.Name, ChartValue: "c|C1"}), "message"},
 			{"person status", Status(StatusView{Scope: Mention("U1"), Person: "U1", Cycle: c, Now: now, Objectives: objs}), "message"},
 			{"list", List(objs, "C1", c, now), "message"},
-			{"home", Home(randomUser(r), objs, c, now), "home"},
+			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now}), "home"},
 			{"prompt", Prompt(prompt, now), "message"},
 			{"checked-in prompt", PromptCheckedIn("C1", sumKRs, byKR, now, r.IntN(2) == 0), "message"},
 			{"shared check-ins", Message{Text: SharedCheckIns(randomUser(r), shared)}, "message"},
@@ -182,6 +213,13 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"edit modal typed", ObjectiveModal(form, FormView{Meta: editMeta, Parents: objs, Cycles: CycleChoices(now, c.Name)}), "modal"},
 			{"add key result modal", AddKRModal(&one, randomKRForm(r), meta), "modal"},
 			{"archive modal", ArchiveModal(&one, meta), "modal"},
+			{"propose modal", ProposeKRModal(&one, randomKRForm(r), meta, r.IntN(2) == 0), "modal"},
+			{"adjust modal", AdjustKRModal(&one, &prop, meta), "modal"},
+			{"decline modal", DeclineModal(&one, &prop, meta), "modal"},
+			{"proposal to owner", ProposalToOwner(&one, &prop, tips), "message"},
+			{"proposal to proposer", ProposalToProposer(&one, &prop), "message"},
+			{"proposal outcome", ProposalOutcome(&one, &prop, nil), "message"},
+			{"picker to propose", PickerModal(objs, Escape(typed(r, 5000)), codeTitle(r), ModePropose, meta), "modal"},
 			{"picker", PickerModal(objs, Escape(typed(r, 5000)), codeTitle(r), ModeEdit, meta), "modal"},
 			{"settings modal", SettingsModal("C1", st, meta), "modal"},
 			{"help", Help(cmds, typed(r, 5000), typed(r, 5000)), "message"},

@@ -17,7 +17,7 @@ func PickerModal(objs []okrs.Objective, scope Mrkdwn, title, mode string, m Form
 			opts = append(opts, option(o.ID, o.Title))
 		}
 	}
-	verb := map[string]string{ModeEdit: "edit", ModeAdd: "add a key result to", ModeArchive: "archive"}[mode]
+	verb := map[string]string{ModeEdit: "edit", ModeAdd: "add a key result to", ModeArchive: "archive", ModePropose: "propose a key result for"}[mode]
 	// A select in an actions block acts at once: no submit button needed.
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose an objective"), ActionPick, opts...)
 	return slack.ModalViewRequest{

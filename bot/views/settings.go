@@ -95,10 +95,23 @@ func SettingsModal(team string, st okrs.Settings, m FormMeta) slack.ModalViewReq
 	}
 	postIn := slack.NewInputBlock("post", plain("Check-ins in the channel"), nil, post)
 	postIn.Optional = true
-	blocks = append(blocks, postIn)
+	blocks = append(blocks, postIn, krPolicyInput(st))
 	meta, _ := json.Marshal(m)
 	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackSettings, PrivateMetadata: string(meta),
 		Title: plain("Team settings"), Submit: plain("Save"), Close: plain("Cancel"), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// krPolicyInput asks how the team's key results come in: proposed and
+// accepted by each objective's owner, or added directly by anyone in it.
+func krPolicyInput(st okrs.Settings) *slack.InputBlock {
+	el := slack.NewRadioButtonsBlockElement(actionValue,
+		option("propose", "Proposed by the team, accepted by the objective's owner"),
+		option("direct", "Anyone in the team may add them directly"))
+	el.InitialOption = el.Options[0]
+	if st.DirectKeyResults {
+		el.InitialOption = el.Options[1]
+	}
+	return slack.NewInputBlock("kr_policy", plain("Key results"), plain("Objective owners, creators and admins add key results directly either way."), el)
 }
 
 // ReadSettings reads the settings modal onto base.
@@ -140,6 +153,7 @@ func ReadSettings(state *slack.ViewState, base okrs.Settings) (okrs.Settings, Fo
 		st.Managers = a.SelectedUsers
 	}
 	st.PostCheckIns = stateValue(state, "post") == "post"
+	st.DirectKeyResults = stateValue(state, "kr_policy") == "direct"
 	if len(st.Managers) == 0 {
 		fe.Add("managers", "Name at least one manager, so that someone can change these settings.")
 	}
@@ -167,6 +181,10 @@ func DescribeSettings(st okrs.Settings, team string) Mrkdwn {
 	if digest == "" {
 		digest = team
 	}
-	return Sprintf("Check-in prompts go out %s at %s %s, with %s. The digest goes to %s on %ss at %s (%s).",
-		every, st.PromptTime, whose, nudge, Channel(digest), st.DigestDay, st.DigestTime, st.Timezone)
+	krs := Raw("The team proposes key results; each objective's owner accepts them.")
+	if st.DirectKeyResults {
+		krs = Raw("Anyone in the team may add key results directly.")
+	}
+	return Sprintf("Check-in prompts go out %s at %s %s, with %s. The digest goes to %s on %ss at %s (%s). %s",
+		every, st.PromptTime, whose, nudge, Channel(digest), st.DigestDay, st.DigestTime, st.Timezone, krs)
 }

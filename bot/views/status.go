@@ -67,7 +67,10 @@ func Status(v StatusView) Message {
 		if v.Person != "" && o.Team != "" {
 			lines[0] = lines[0].Append(Raw(" · team "), Channel(o.Team))
 		}
-		blocks = append(blocks, section(Join(lines, "\n")), slack.NewDividerBlock())
+		lines[0] = lines[0].Append(pendingNote(o))
+		s := section(Join(lines, "\n"))
+		s.Accessory = slack.NewAccessory(proposeButton(o, ""))
+		blocks = append(blocks, s, slack.NewDividerBlock())
 	}
 	if tips := okrs.Nudges(v.Objectives[v.Offset:end], c, now); len(tips) > 0 {
 		var t []Mrkdwn

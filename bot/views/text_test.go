@@ -92,6 +92,11 @@ const hostile = "<!channel> *bold* & <http://evil|x>"
 func TestUserTextReachesEveryViewEscaped(t *testing.T) {
 	objs := sampleObjectives()
 	objs[0].Title = hostile
+	hostileKR := okrs.KeyResult{Title: hostile, Owner: "U2", Kind: okrs.Increase, Unit: okrs.Number, UnitLabel: hostile, Start: 1, Target: 2}
+	hostileProposal := okrs.Proposal{ID: "p1", KeyResult: hostileKR, ProposedBy: "U2", State: okrs.ProposalPending}
+	hostileDecided := okrs.Proposal{ID: "p2", KeyResult: hostileKR, ProposedBy: "U2", State: okrs.ProposalDeclined, DecidedBy: "U1", Reason: hostile,
+		Changes: []okrs.Change{{Field: okrs.FieldTitle, From: hostile, To: hostile}, {Field: okrs.FieldOwner, From: hostile, To: "U3"}}}
+	objs[0].Proposals = []okrs.Proposal{hostileProposal}
 	for i := range objs[0].KeyResults {
 		kr := &objs[0].KeyResults[i]
 		kr.Title, kr.ObjectiveID = hostile, objs[0].ID
@@ -114,7 +119,7 @@ func TestUserTextReachesEveryViewEscaped(t *testing.T) {
 	}{
 		{"status", Status(StatusView{Scope: Channel("C1"), Cycle: viewCycle, Now: viewNow, Objectives: objs})},
 		{"person status", Status(StatusView{Scope: Mention("U1"), Person: "U1", Cycle: viewCycle, Now: viewNow, Objectives: objs})},
-		{"home", Home("U1", objs, viewCycle, viewNow)},
+		{"home", Home(HomeView{User: "U1", Objectives: objs, Awaiting: objs, Cycle: viewCycle, Now: viewNow})},
 		{"prompt", Prompt(prompt, viewNow)},
 		{"digest", Digest(okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow))},
 		{"check-in modal", CheckInModal(objs, krs, CheckInMeta{Team: "C1"})},
@@ -126,6 +131,13 @@ func TestUserTextReachesEveryViewEscaped(t *testing.T) {
 		{"shared check-ins", SharedCheckIns("U1", []SharedCheckIn{{KeyResult: krs[0], CheckIn: byKR[krs[0].ID]}})},
 		{"help", Help([]Command{{Usage: "/okr x", Summary: "y", Example: "/okr x"}}, hostile, "")},
 		{"notice", NoticeModal("Can't", Sprintf("“%s” is already archived.", hostile))},
+		{"proposal to owner", ProposalToOwner(&objs[0], &hostileProposal, []okrs.Tip{{Message: hostile}})},
+		{"proposal to proposer", ProposalToProposer(&objs[0], &hostileProposal)},
+		{"proposal outcome", ProposalOutcome(&objs[0], &hostileProposal, nil)},
+		{"proposal decided", ProposalToOwner(&objs[0], &hostileDecided, nil)},
+		{"propose modal", ProposeKRModal(&objs[0], KRForm{Title: hostile}, FormMeta{}, false)},
+		{"adjust modal", AdjustKRModal(&objs[0], &hostileProposal, FormMeta{})},
+		{"decline modal", DeclineModal(&objs[0], &hostileProposal, FormMeta{})},
 	}
 	for _, tt := range tests {
 		v := tt.view

@@ -3,6 +3,7 @@ package views
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -62,7 +63,9 @@ func sampleObjectives() []okrs.Objective {
 }
 
 func TestStatusMessageGolden(t *testing.T) {
-	v := StatusView{Scope: Channel("C1"), Cycle: viewCycle, Now: viewNow, Objectives: sampleObjectives(), MoreValue: "t|C1|2026-Q4"}
+	objs := sampleObjectives()
+	objs[0].Proposals = sampleAwaiting()[0].Proposals // two pending: a count shows
+	v := StatusView{Scope: Channel("C1"), Cycle: viewCycle, Now: viewNow, Objectives: objs, MoreValue: "t|C1|2026-Q4"}
 	m := Status(v)
 	golden(t, "status", map[string]any{"text": m.Text.String(), "blocks": m.Blocks})
 	empty := Status(StatusView{Scope: Channel("C9"), Cycle: viewCycle, Now: viewNow})
@@ -95,8 +98,8 @@ func TestStatusStaysWithinBlockKitLimits(t *testing.T) {
 }
 
 func TestHomeViewGolden(t *testing.T) {
-	golden(t, "home", Home("U1", sampleObjectives(), viewCycle, viewNow))
-	empty := Home("U9", nil, viewCycle, viewNow)
+	golden(t, "home", Home(HomeView{User: "U1", Objectives: sampleObjectives(), Awaiting: sampleAwaiting(), Cycle: viewCycle, Now: viewNow}))
+	empty := Home(HomeView{User: "U9", Cycle: viewCycle, Now: viewNow})
 	if n := len(empty.Blocks.BlockSet); n == 0 || n > MaxViewBlocks {
 		t.Errorf("empty home has %d blocks", n)
 	}
@@ -254,4 +257,131 @@ func TestSettingsModalGolden(t *testing.T) {
 	st := okrs.DefaultSettings("Europe/Berlin")
 	st.Managers = []string{"U1"}
 	golden(t, "settings_modal", SettingsModal("C1", st, FormMeta{Channel: "C1"}))
+}
+
+// sampleAwaiting is U1's objective with two proposals waiting for them.
+func sampleAwaiting() []okrs.Objective {
+	o := sampleObjectives()[0]
+	o.KeyResults = o.KeyResults[:2]
+	o.Proposals = []okrs.Proposal{
+		{ID: "p1", ProposedBy: "U2", ProposedAt: viewNow.Add(-26 * time.Hour), State: okrs.ProposalPending,
+			KeyResult: okrs.KeyResult{Title: "Lift NPS of new customers <first week>", Owner: "U2", Kind: okrs.Increase, Unit: okrs.Number, Start: 20, Target: 45}},
+		{ID: "p2", ProposedBy: "U3", ProposedAt: viewNow.Add(-2 * time.Hour), State: okrs.ProposalAccepted, DecidedBy: "U1", DecidedAt: viewNow},
+		{ID: "p3", ProposedBy: "U3", ProposedAt: viewNow.Add(-time.Hour), State: okrs.ProposalPending,
+			KeyResult: okrs.KeyResult{Title: "Launch the onboarding email", Owner: "U4", Kind: okrs.Milestone, Unit: okrs.Number, Target: 1, Due: okrs.Date(2026, time.December, 15)}},
+	}
+	return []okrs.Objective{o}
+}
+
+func TestProposalMessagesGolden(t *testing.T) {
+	o := &sampleAwaiting()[0]
+	p := o.Proposals[0]
+	msg := func(m Message) map[string]any { return map[string]any{"text": m.Text.String(), "blocks": m.Blocks} }
+	tips := []okrs.Tip{{Rule: okrs.RuleOutcomes, Message: "“Lift NPS” is fine & measurable."}}
+	golden(t, "proposal_owner", msg(ProposalToOwner(o, &p, tips)))
+	golden(t, "proposal_proposer", msg(ProposalToProposer(o, &p)))
+	decided := p
+	decided.State, decided.DecidedBy, decided.DecidedAt = okrs.ProposalAccepted, "U1", viewNow
+	decided.Changes = []okrs.Change{{Field: okrs.FieldTarget, From: "45", To: "50"}, {Field: okrs.FieldOwner, From: "U2", To: "U5"}}
+	golden(t, "proposal_decided", msg(ProposalToOwner(o, &decided, tips)))
+	golden(t, "adjust_modal", AdjustKRModal(o, &p, FormMeta{Channel: "C1"}))
+	golden(t, "decline_modal", DeclineModal(o, &p, FormMeta{Channel: "C1"}))
+
+	for _, tt := range []struct {
+		name  string
+		m     Message
+		wants []string
+		not   []string
+	}{
+		{"owner, pending", ProposalToOwner(o, &p, nil), []string{"<@U2> proposes", "from 20 up to 45", ActionAccept, ActionAdjust, ActionDecline, "&lt;first week&gt;"}, []string{ActionWithdraw}},
+		{"owner, decided", ProposalToOwner(o, &decided, nil), []string{"Accepted by <@U1> on Nov 16, 2026, with changes", "• target: 45 → 50", "• owner: <@U2> → <@U5>"}, []string{ActionAccept}},
+		{"proposer, pending", ProposalToProposer(o, &p), []string{"was sent to <@U1>", ActionWithdraw}, []string{ActionAccept}},
+		{"proposer, decided", ProposalToProposer(o, &decided), []string{"Accepted by <@U1>"}, []string{ActionWithdraw}},
+		{"outcome, accepted", ProposalOutcome(o, &decided, nil), []string{"<@U1> accepted your key result", "with changes", "• target: 45 → 50"}, nil},
+		{"outcome, declined", ProposalOutcome(o, func() *okrs.Proposal {
+			d := p
+			d.State, d.DecidedBy, d.Reason = okrs.ProposalDeclined, "U1", "Next quarter <maybe>"
+			return &d
+		}(), nil), []string{"<@U1> declined your key result", "“Next quarter &lt;maybe&gt;”"}, nil},
+		{"outcome, declined without a reason", ProposalOutcome(o, func() *okrs.Proposal {
+			d := p
+			d.State, d.DecidedBy = okrs.ProposalDeclined, "U1"
+			return &d
+		}(), nil), []string{"They gave no reason"}, nil},
+	} {
+		all := tt.m.Text.String() + rawJSON(t, tt.m.Blocks)
+		for _, w := range tt.wants {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s lacks %q:\n%s", tt.name, w, all)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(all, w) {
+				t.Errorf("%s has %q", tt.name, w)
+			}
+		}
+	}
+}
+
+// rawJSON is v as JSON without the HTML escapes json.Marshal writes (<@U1>
+// reads as it is).
+func rawJSON(t *testing.T, v any) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(mustJSON(t, v)))
+}
+
+func TestProposeModal(t *testing.T) {
+	o := &sampleAwaiting()[0]
+	long := strings.Repeat("Grow ", 40)
+	m := ProposeKRModal(o, KRForm{Title: long, Kind: okrs.Increase, Owner: "U2"}, FormMeta{Mode: ModeAdd, ObjID: "forged", Title: long}, false)
+	meta := DecodeFormMeta(m.PrivateMetadata)
+	if m.CallbackID != CallbackAddKR || meta.Mode != ModePropose || meta.ObjID != o.ID || meta.Cycle != o.Cycle || meta.Title != "" {
+		t.Errorf("propose modal: callback %s, meta %+v", m.CallbackID, meta)
+	}
+	all := rawJSON(t, m)
+	if m.Title.Text != "Propose a key result" || m.Submit.Text != "Propose" || !strings.Contains(all, "Its owner, <@U1>, accepts") || !strings.Contains(all, "so it was cut") {
+		t.Errorf("propose modal: %s", all)
+	}
+	if d := ProposeKRModal(o, KRForm{}, FormMeta{}, true); d.Title.Text != "Add a key result" || d.Submit.Text != "Add" {
+		t.Errorf("direct: %q %q", d.Title.Text, d.Submit.Text)
+	}
+	a := AdjustKRModal(o, &o.Proposals[2], FormMeta{})
+	if meta := DecodeFormMeta(a.PrivateMetadata); meta.Mode != ModeAdjust || meta.Proposal != "p3" {
+		t.Errorf("adjust meta %+v", meta)
+	}
+	if all := string(mustJSON(t, a)); !strings.Contains(all, `"initial_user":"U4"`) || !strings.Contains(all, `"initial_date":"2026-12-15"`) {
+		t.Errorf("the adjust form is not prefilled: %s", all)
+	}
+}
+
+func TestHomeStaysWithinLimitsWithProposals(t *testing.T) {
+	var objs, awaiting []okrs.Objective
+	for i := range 40 {
+		o := okrs.Objective{ID: fmt.Sprint("o", i), Team: "C1", Title: strings.Repeat("x", 150), Owner: "U1"}
+		o.KeyResults = []okrs.KeyResult{{ID: fmt.Sprint("k", i), Title: "t", Owner: "U1", Kind: okrs.Increase, Start: 0, Target: 1}}
+		for j := range 3 {
+			o.Proposals = append(o.Proposals, okrs.Proposal{ID: fmt.Sprint("p", j), ProposedBy: "U2", State: okrs.ProposalPending,
+				KeyResult: okrs.KeyResult{Title: "p", Owner: "U2", Kind: okrs.Milestone, Target: 1}})
+		}
+		objs = append(objs, o)
+		awaiting = append(awaiting, o)
+	}
+	h := Home(HomeView{User: "U1", Objectives: objs, Awaiting: awaiting, Cycle: viewCycle, Now: viewNow})
+	blocks := h.Blocks.BlockSet
+	ids := map[string]bool{}
+	for _, b := range blocks {
+		id := b.ID()
+		if id != "" && ids[id] {
+			t.Errorf("duplicate block id %q", id)
+		}
+		ids[id] = true
+	}
+	if len(blocks) > MaxViewBlocks {
+		t.Fatalf("%d blocks", len(blocks))
+	}
+	all := string(mustJSON(t, h))
+	for _, want := range []string{"120 waiting", "…and 115 more", "`/okr mine` lists them all", `"home_actions"`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("home lacks %q", want)
+		}
+	}
 }
