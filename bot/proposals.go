@@ -175,6 +175,9 @@ func (b *Bot) submitProposed(ctx context.Context, r, reply *request, m views.For
 	if m.Mode == views.ModeAdjust {
 		return b.accept(ctx, r, reply, m.ObjID, m.Proposal, &kr, nil)
 	}
+	if kr.Owner == "" {
+		kr.Owner = r.user // a proposed key result is the proposer's unless they chose someone
+	}
 	o, err := b.store.Objective(ctx, r.workspace, m.ObjID)
 	if err != nil {
 		b.fail(ctx, reply, "propose: loading the objective", err)

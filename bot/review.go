@@ -173,14 +173,16 @@ func (b *Bot) cmdReview(ctx context.Context, r *request, _ string) {
 		b.fail(ctx, r, "review: cycle", err)
 		return
 	}
-	objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, 0)
+	objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, okrs.FlatCheckIns+1)
 	if err != nil {
 		b.fail(ctx, r, "review: loading", err)
 		return
 	}
+	now := b.now()
 	tips := make([][]okrs.Tip, len(objs))
 	for i := range objs {
-		tips[i] = okrs.Coach(&objs[i], len(objs)-1)
+		// How it is written, then how it is going (stale, flat, behind).
+		tips[i] = append(okrs.Coach(&objs[i], len(objs)-1), okrs.Nudges(objs[i:i+1], c, now)...)
 	}
 	if err := b.respond(ctx, r, message{Message: views.Review(r.channel, c, objs, tips)}); err != nil {
 		b.fail(ctx, r, "review: answering", err)

@@ -167,9 +167,7 @@ func Nudges(objectives []Objective, c Cycle, now time.Time) []Tip {
 				tips = append(tips, Tip{Rule: RuleCheckIn, Field: KRField(i, FieldTitle), Message: fmt.Sprintf(
 					"“%s” has had no check-in for over a week: a quick update keeps the team's picture true.", short)})
 			case kr.FlatButOnTrack(c, now):
-				tips = append(tips, Tip{Rule: RuleFlat, Field: KRField(i, FieldConfidence), Message: fmt.Sprintf(
-					"“%s” has stayed at %s for %d check-ins and is behind pace, though marked on track: what will get it moving?",
-					short, kr.Format(kr.ValueAt(now)), FlatCheckIns)})
+				tips = append(tips, Tip{Rule: RuleFlat, Field: KRField(i, FieldConfidence), Message: FlatQuestion(kr, now)})
 			case kr.Pace(c, now) == Behind && kr.Confidence.Level == OnTrack:
 				tips = append(tips, Tip{Rule: RuleCheckIn, Field: KRField(i, FieldConfidence), Message: fmt.Sprintf(
 					"“%s” is behind pace yet marked on track: is the plan changing, or the confidence?", short)})
@@ -862,4 +860,12 @@ var RetrospectiveQuestions = []string{
 	"Which key results did we miss, and why: ambition, focus, or something outside our control?",
 	"Which key results turned out to measure the wrong thing?",
 	"What do we carry into the next cycle, change, or drop?",
+}
+
+// FlatQuestion is the one gentle question asked about a key result that is
+// on track but flat (KeyResult.FlatButOnTrack): in its owner's prompt, the
+// digest's risks and the team's nudges.
+func FlatQuestion(kr *KeyResult, now time.Time) string {
+	return fmt.Sprintf("“%s” has stayed at %s for %d check-ins and is behind pace, though marked on track: what will get it moving?",
+		Shorten(kr.Title, titleLen), kr.Format(kr.ValueAt(now)), FlatCheckIns)
 }

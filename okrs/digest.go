@@ -20,6 +20,7 @@ type Digest struct {
 
 	Objectives []DigestObjective
 	AtRisk     []DigestKR // at risk or off track at their last check-in
+	Flat       []DigestKR // marked on track, behind pace, not moving (KeyResult.FlatButOnTrack)
 	Missing    []DigestKR // no check-in this week
 	Owners     int        // people owning open key results
 	CheckedIn  int        // of them, those who checked in on all of theirs this week
@@ -106,6 +107,9 @@ func ComposeDigest(team string, objs []Objective, c Cycle, p Period, now time.Ti
 			}
 			if kr.Confidence.Level == AtRisk || kr.Confidence.Level == OffTrack {
 				d.AtRisk = append(d.AtRisk, DigestKR{Objective: o.Title, KeyResult: kr, Confidence: kr.Confidence})
+			}
+			if kr.FlatButOnTrack(c, now) {
+				d.Flat = append(d.Flat, DigestKR{Objective: o.Title, KeyResult: kr, Confidence: kr.Confidence})
 			}
 			for _, ci := range kr.CheckIns {
 				if !p.Contains(ci.At) {

@@ -313,7 +313,9 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 	}
 	teamLoc := st.Location()
 	cycle := okrs.CurrentCycle(st, now)
-	objs, err := s.store.TeamObjectives(ctx, ws, team, cycle.Name, 0)
+	// The last few check-ins: a prompt asks about a key result that is on
+	// track but has not moved (okrs.KeyResult.FlatButOnTrack).
+	objs, err := s.store.TeamObjectives(ctx, ws, team, cycle.Name, okrs.FlatCheckIns+1)
 	if err != nil {
 		return nil, r, err
 	}

@@ -75,7 +75,7 @@ func Digest(d okrs.Digest) Message {
 			okrs.FormatPercent(o.Progress), change(o.Change()), paceLabel(o.Pace)))
 	}
 	blocks = append(blocks, packSections(lines)...)
-	if len(d.AtRisk) > 0 {
+	if len(d.AtRisk)+len(d.Flat) > 0 {
 		lines = []Mrkdwn{Raw("*Needs attention*")}
 		for i, k := range d.AtRisk {
 			if i == 10 {
@@ -84,6 +84,14 @@ func Digest(d okrs.Digest) Message {
 			}
 			lines = append(lines, Sprintf("• %s — %s (%s) · %s · %s", ConfidenceLabel(k.Confidence), k.KeyResult.Title,
 				shorten(k.Objective, 60), valueText(&k.KeyResult), Mention(k.KeyResult.Owner)))
+		}
+		// On track but flat: one gentle question each, not an alarm.
+		for i, k := range d.Flat {
+			if i == 5 {
+				lines = append(lines, Sprintf("…and %d more on track but not moving.", len(d.Flat)-5))
+				break
+			}
+			lines = append(lines, Sprintf("• :thinking_face: %s · %s", okrs.FlatQuestion(&k.KeyResult, d.Now), Mention(k.KeyResult.Owner)))
 		}
 		blocks = append(blocks, packSections(lines)...)
 	}

@@ -75,6 +75,11 @@ func (kf KRForm) KeyResult(i int, fe FormErrors) okrs.KeyResult {
 		}
 	}
 	kr.Start, kr.Target = qs.Value, qt.Value
+	if start != "" && target != "" {
+		// The numbers say which way: 3.5% → 2% is a decrease, whichever of
+		// increase or decrease was picked.
+		kr.Kind = okrs.InferKind(kr.Kind, kr.Start, kr.Target)
+	}
 	// The unit: the one chosen, else what the values' notation says.
 	notation := okrs.Number
 	for _, q := range []okrs.Quantity{qs, qt} {

@@ -41,6 +41,18 @@ func Prompt(p okrs.Prompt, now time.Time) Message {
 	if len(lines) > 0 { // Slack refuses an empty section
 		blocks = append(blocks, section(Join(lines, "\n")))
 	}
+	// One gentle question for each key result that is on track but flat.
+	var questions []Mrkdwn
+	for oi := range p.Objectives {
+		for ki := range p.Objectives[oi].KeyResults {
+			if kr := &p.Objectives[oi].KeyResults[ki]; kr.FlatButOnTrack(p.Cycle, now) {
+				questions = append(questions, Sprintf(":thinking_face: %s", okrs.FlatQuestion(kr, now)))
+			}
+		}
+	}
+	if len(questions) > 0 {
+		blocks = append(blocks, contextText(Join(questions, "\n")))
+	}
 	value := "prompt|" + p.Team + "|" + p.Period.Key
 	buttons := []slack.BlockElement{slack.NewButtonBlockElement(ActionCheckIn, value, plain("Check in")).WithStyle(slack.StylePrimary)}
 	if everyCheckedIn(p.Objectives) { // "no change" repeats the last check-in: there must be one

@@ -162,6 +162,12 @@ func TestKeyResultFromForm(t *testing.T) {
 			okrs.KeyResult{Title: "A", Kind: okrs.StayBelow, Owner: "U1", Unit: okrs.Percent, Start: 2, Target: 2}, nil},
 		{"milestone", KRForm{Title: "A", Kind: okrs.Milestone, Owner: "U1"},
 			okrs.KeyResult{Title: "A", Kind: okrs.Milestone, Owner: "U1", Unit: okrs.Number, Target: 1}, nil},
+		{"direction from the numbers: down", KRForm{Title: "A", Kind: okrs.Increase, Start: "3.5%", Target: "2%", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Decrease, Owner: "U1", Unit: okrs.Percent, Start: 3.5, Target: 2}, nil},
+		{"direction from the numbers: up", KRForm{Title: "A", Kind: okrs.Decrease, Start: "10", Target: "25", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.Increase, Owner: "U1", Unit: okrs.Number, Start: 10, Target: 25}, nil},
+		{"a threshold keeps its kind", KRForm{Title: "A", Kind: okrs.StayAbove, Start: "99.9%", Target: "99.5%", Owner: "U1"},
+			okrs.KeyResult{Title: "A", Kind: okrs.StayAbove, Owner: "U1", Unit: okrs.Percent, Start: 99.9, Target: 99.5}, nil},
 		{"missing target", KRForm{Title: "A", Kind: okrs.Increase, Start: "1", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_target"}},
 		{"bad due date", KRForm{Title: "A", Kind: okrs.Milestone, Due: "tomorrow", Owner: "U1"}, okrs.KeyResult{}, []string{"kr0_due"}},
 	}

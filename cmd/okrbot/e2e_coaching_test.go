@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
@@ -223,6 +224,77 @@ func TestKeyResultsDefaultToTheObjectivesOwner(t *testing.T) {
 	for i, want := range []string{ben, ben, carla} {
 		if got := objs[0].KeyResults[i].Owner; got != want {
 			t.Errorf("key result %d owned by %s, want %s", i, got, want)
+		}
+	}
+}
+
+// TestFlatButOnTrackGetsOneGentleQuestion: activation marked on track at
+// 44% for three weekly check-ins while the cycle moves on gets one question
+// in ana's next prompt and in the digest's "Needs attention".
+func TestFlatButOnTrackGetsOneGentleQuestion(t *testing.T) {
+	e := newEnv(t)
+	o := e.createObjective() // Monday Nov 16, 09:00 UTC
+	act := o.KeyResults[0].ID
+	for _, day := range []int{16, 23, 30} {
+		at := time.Date(2026, 11, day, 11, 0, 0, 0, time.UTC)
+		// 40 → 44 at the first, then flat.
+		if _, err := e.main.Store.RecordCheckIns(e.ctx, teamA, []okrs.CheckIn{{KeyResultID: act, Author: ana, At: at, Value: 44, Confidence: okrs.Confidence{Level: okrs.OnTrack}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Too few flat check-ins yet (the first one moved): no question.
+	e.advance(time.Date(2026, 12, 4, 16, 0, 0, 0, time.UTC).Sub(e.clock())) // Friday Dec 4, 16:00 UTC
+	e.sweep()
+	d := e.waitMessage(growth, "Weekly OKR digest", "week of Nov 30")
+	if strings.Contains(d.AllText(), "has stayed at") {
+		t.Errorf("a key result that moved in its first of three check-ins is called flat:\n%s", d.AllText())
+	}
+	// A fourth check-in at 44%: three in a row without a move.
+	if _, err := e.main.Store.RecordCheckIns(e.ctx, teamA, []okrs.CheckIn{{KeyResultID: act, Author: ana, At: time.Date(2026, 12, 4, 17, 0, 0, 0, time.UTC), Value: 44, Confidence: okrs.Confidence{Level: okrs.OnTrack}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC).Sub(e.clock())) // Monday Dec 7, 10:00 in Berlin
+	e.sweep()
+	p := e.prompt(ana, "Time for your weekly check-in", "week of Dec 7")
+	question := "“Raise week-1 activation” has stayed at 44% for 3 check-ins and is behind pace, though marked on track: what will get it moving?"
+	if n := strings.Count(p.AllText(), question); n != 1 {
+		t.Errorf("ana's prompt asks %d times, want once:\n%s", n, p.AllText())
+	}
+	if strings.Contains(p.AllText(), "Cut P99") {
+		t.Errorf("ana's prompt asks about ben's key result")
+	}
+	// Ben checks in this week (a quiet week's digest is a short note).
+	if _, err := e.main.Store.RecordCheckIns(e.ctx, teamA, []okrs.CheckIn{{KeyResultID: o.KeyResults[1].ID, Author: ben, At: time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC), Value: 350, Confidence: okrs.Confidence{Level: okrs.AtRisk}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(time.Date(2026, 12, 11, 16, 0, 0, 0, time.UTC).Sub(e.clock())) // Friday Dec 11
+	e.sweep()
+	d = e.waitMessage(growth, "Weekly OKR digest", "week of Dec 7")
+	if !strings.Contains(d.AllText(), "Needs attention") || !strings.Contains(d.AllText(), question) {
+		t.Errorf("the digest's risks lack the question:\n%s\n%s", d.AllText(), d.RawBlocks)
+	}
+}
+
+// TestDirectionComesFromTheNumbers: 3.5% → 2% is a decrease whatever kind
+// was left selected; no error asks to pick "Decrease".
+func TestDirectionComesFromTheNumbers(t *testing.T) {
+	e := newEnv(t)
+	v := e.openCreateWithKRs("Keep customers longer", 3)
+	ack := e.submitForm(ana, v.ID, merge(
+		kr(0, "Cut monthly churn", "increase", "3.5%", "2%", ana),
+		kr(1, "Raise net revenue retention", "decrease", "98%", "105%", ana),
+		kr(2, "Keep uptime above", "stay_above", "99.95%", "99.9%", ana)))
+	if len(ack.Errors()) > 0 {
+		t.Fatalf("field errors %v", ack.Errors())
+	}
+	e.waitMessage(growth, "Created", "Keep customers longer")
+	objs := e.teamObjectives(teamA, growth)
+	if len(objs) != 1 {
+		t.Fatalf("%d objectives", len(objs))
+	}
+	for i, want := range []okrs.Kind{okrs.Decrease, okrs.Increase, okrs.StayAbove} {
+		if got := objs[0].KeyResults[i].Kind; got != want {
+			t.Errorf("key result %d stored as %s, want %s", i, got, want)
 		}
 	}
 }
