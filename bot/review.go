@@ -32,7 +32,8 @@ const (
 )
 
 // coach returns the tips for o, as submitted in a form of mode m: the
-// method's rules about it and about how many objectives its team has.
+// method's rules about it and about how many objectives its team has (for
+// an edit, only those the saved objective did not have).
 func (b *Bot) coach(ctx context.Context, r *request, m views.FormMeta, o *okrs.Objective) []okrs.Tip {
 	cctx, cancel := context.WithTimeout(ctx, preAckBudget)
 	defer cancel()
@@ -44,7 +45,27 @@ func (b *Bot) coach(ctx context.Context, r *request, m views.FormMeta, o *okrs.O
 	if m.Mode == views.ModeEdit && others > 0 {
 		others-- // this one, most likely
 	}
-	return okrs.Coach(o, others)
+	tips := okrs.Coach(o, others)
+	if m.Mode != views.ModeEdit || len(tips) == 0 {
+		return tips
+	}
+	// An edit is coached on what it changes: tips the objective already
+	// had as saved (seen, and saved anyway) are not shown again.
+	stored, err := b.store.Objective(cctx, r.workspace, m.ObjID)
+	if err != nil {
+		return tips // saving reports what is wrong
+	}
+	had := map[string]bool{}
+	for _, t := range okrs.Coach(stored, others) {
+		had[t.Rule+"\x00"+t.Message] = true
+	}
+	fresh := tips[:0]
+	for _, t := range tips {
+		if !had[t.Rule+"\x00"+t.Message] {
+			fresh = append(fresh, t)
+		}
+	}
+	return fresh
 }
 
 // reviewFirst answers a valid objective form with the review step when the

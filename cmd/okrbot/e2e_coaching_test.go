@@ -143,16 +143,33 @@ func TestReviewStepShowsNewTipsForChangedText(t *testing.T) {
 
 func TestReviewStepOnEdit(t *testing.T) {
 	e := newEnv(t)
-	o := e.createObjective()
+	o := e.createObjective() // its milestone got a tip, and was saved anyway
+	// An edit that adds no new tip saves at once: the milestone's tip is
+	// not shown again.
 	v := e.pick(ana, "edit", o.ID)
+	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, slacktest.Values{"description": {"v": "Why it matters"}})
+	if err != nil || ack.ResponseAction() != "" || len(ack.Errors()) > 0 {
+		t.Fatalf("a description-only edit: %v %q %v, want it saved", err, ack.ResponseAction(), ack.Errors())
+	}
+	e.waitMessage(growth, "Saved", "Delight new customers")
+	// A new output-style title: the review, about it.
+	v = e.pick(ana, "edit", o.ID)
 	review := e.reviewOf(ana, v.ID, slacktest.Values{"kr0_title": {"v": "Deploy the new onboarding flow"}})
 	if !strings.Contains(review.AllText(), "your changes") {
 		t.Errorf("the edit's review does not speak of changes:\n%s", review.AllText())
 	}
+	if strings.Contains(review.AllText(), "Onboarding guide live") {
+		t.Errorf("the edit's review repeats the milestone's tip:\n%s", review.AllText())
+	}
+	seen := e.countMessages("Saved")
 	if _, err := e.srv.SubmitView(e.ctx, ana, review.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	e.waitMessage(growth, "Saved", "Delight new customers")
+	for deadline := time.Now().Add(10 * time.Second); e.countMessages("Saved") == seen; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the edit was not saved")
+		}
+	}
 	got, err := e.main.Store.Objective(e.ctx, teamA, o.ID)
 	if err != nil || got.KeyResults[0].Title != "Deploy the new onboarding flow" || got.KeyResults[0].Target != o.KeyResults[0].Target {
 		t.Fatalf("after the edit's review: %+v %v", got, err)

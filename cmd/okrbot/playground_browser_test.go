@@ -300,4 +300,33 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	if err != nil {
 		failed("App Home", err)
 	}
+
+	// Ben proposes a key result for Ana's objective; Ana accepts it from
+	// her DM, and Ben hears back in his.
+	anaDM := fmt.Sprintf(`[data-conv=%q]`, p.Slack.DMChannel(playground.Ana))
+	err = do(
+		click(payments),
+		waitText("#title", "payments"),
+		chromedp.SendKeys(css("#composer"), "/okr propose Cut failed payments"+kb.Enter),
+		chromedp.WaitVisible(css("#overlay")),
+		waitText("#modal-title", "Propose a key result"),
+		chromedp.WaitVisible(css(field("kr0_start"))),
+		chromedp.SendKeys(css(field("kr0_start")), "4%"),
+		chromedp.SendKeys(css(field("kr0_target")), "1.5%"),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitNotVisible(css("#overlay")),
+		chromedp.SetValue(css("#person"), playground.Ana),
+		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#clock", "CET"),
+		chromedp.WaitVisible(css(anaDM)),
+		click(anaDM),
+		waitText("#messages", "proposes a key result"),
+		waitText("#messages", "Cut failed payments"),
+		shot("playground-proposal.png"),
+		click(`#messages button[data-action-id="okr_proposal_accept"]`),
+		waitText("#messages", "Accepted by"),
+	)
+	if err != nil {
+		failed("a proposal, accepted", err)
+	}
 }
