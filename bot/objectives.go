@@ -476,20 +476,36 @@ func (b *Bot) submitArchive(ctx context.Context, e *envelope, r *request, cb sla
 func (b *Bot) submitAddKR(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
 	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
 	kf := views.ReadKRForm(cb.View.State, 0)
-	fe := views.FormErrors{}
-	kr := kf.KeyResult(0, fe)
-	kr.CreatedAt = b.now()
-	kr.Normalize()
-	if c, err := okrs.ParseCycle(m.Cycle); err == nil {
-		for _, x := range okrs.FieldErrors(kr.Validate(c)) {
-			fe.Add(views.FieldBlock("kr.0."+x.Field, views.BlockIDs(cb.View)), x.Message)
-		}
-	}
+	kr, fe := b.readKR(kf, m.Cycle, views.BlockIDs(cb.View))
 	if len(fe) > 0 {
 		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
 		return
 	}
+	if b.reviewKRFirst(ctx, e, r, m, kf, &kr) {
+		return // the coach has tips: the modal shows them before saving
+	}
 	e.ack(nil)
+	b.saveKR(ctx, r, cb, m, kf, kr)
+}
+
+// readKR turns the one-key-result form into a key result of cycle, with
+// its field errors keyed by block id.
+func (b *Bot) readKR(kf views.KRForm, cycle string, blockIDs map[string]bool) (okrs.KeyResult, views.FormErrors) {
+	fe := views.FormErrors{}
+	kr := kf.KeyResult(0, fe)
+	kr.CreatedAt = b.now()
+	kr.Normalize()
+	if c, err := okrs.ParseCycle(cycle); err == nil {
+		for _, x := range okrs.FieldErrors(kr.Validate(c)) {
+			fe.Add(views.FieldBlock("kr.0."+x.Field, blockIDs), x.Message)
+		}
+	}
+	return kr, fe
+}
+
+// saveKR adds, proposes or accepts as adjusted (m.Mode) the key result kr
+// read from form kf, once per submission cb.
+func (b *Bot) saveKR(ctx context.Context, r *request, cb slack.InteractionCallback, m views.FormMeta, kf views.KRForm, kr okrs.KeyResult) {
 	first, done := b.claimSubmission(ctx, r, cb) // a repeat would add the key result twice
 	if !first {
 		return

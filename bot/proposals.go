@@ -233,9 +233,6 @@ func (b *Bot) propose(ctx context.Context, r, reply *request, objID string, kf v
 		b.logError("propose: telling the proposer", r, err)
 		b.say(ctx, reply, views.Sprintf(":outbox_tray: Sent *%s* to %s, the objective's owner.", p.KeyResult.Title, views.Mention(saved.Owner)))
 	}
-	for _, t := range tips {
-		b.say(ctx, reply, views.Sprintf(":bulb: %s", t.Message))
-	}
 	b.rememberDMs(ctx, r, saved.ID, p.ID, ownerDM, proposerDM)
 	b.refreshHomes(ctx, r.workspace, saved.Owner)
 	return nil

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -18,10 +19,12 @@ import (
 // only its id). The same tips for the same text are never shown twice: the
 // form that "Back to edit" shows remembers them (FormMeta.Reviewed).
 
-// draft is a submitted form waiting for its review.
+// draft is a submitted form waiting for its review: an objective form, or
+// the one-key-result form (add, propose, adjust) when KR is set.
 type draft struct {
 	Meta views.FormMeta      `json:"meta"`
 	Form views.ObjectiveForm `json:"form"` // the edit history lines are not kept
+	KR   *views.KRForm       `json:"kr,omitempty"`
 	Tips []okrs.Tip          `json:"tips"`
 }
 
@@ -77,12 +80,48 @@ func (b *Bot) reviewFirst(ctx context.Context, e *envelope, r *request, m views.
 	if len(tips) == 0 {
 		return false
 	}
-	fp := views.Fingerprint(tips)
-	if m.Reviewed == fp {
+	what := "your objective"
+	if m.Mode == views.ModeEdit {
+		what = "your changes"
+	}
+	titles := make([]string, len(o.KeyResults))
+	for i, kr := range o.KeyResults {
+		titles[i] = kr.Title
+	}
+	return b.showReview(ctx, e, r, draft{Meta: m, Form: f, Tips: tips}, what, titles)
+}
+
+// reviewKRFirst is reviewFirst for the one-key-result form: the coach's
+// tips about that key result, in the light of its objective.
+func (b *Bot) reviewKRFirst(ctx context.Context, e *envelope, r *request, m views.FormMeta, kf views.KRForm, kr *okrs.KeyResult) bool {
+	cctx, cancel := context.WithTimeout(ctx, preAckBudget)
+	o, err := b.store.Objective(cctx, r.workspace, m.ObjID)
+	cancel()
+	if err != nil {
+		return false // saving reports what is wrong
+	}
+	var tips []okrs.Tip
+	for _, t := range proposalTips(o, kr) {
+		if _, field, ok := strings.Cut(strings.TrimPrefix(t.Field, "kr."), "."); ok {
+			t.Field = okrs.KRField(0, field) // the form's one key result
+		}
+		tips = append(tips, t)
+	}
+	if len(tips) == 0 {
+		return false
+	}
+	return b.showReview(ctx, e, r, draft{Meta: m, KR: &kf, Tips: tips}, "this key result", []string{kr.Title})
+}
+
+// showReview answers a submission with the review of d's tips, unless they
+// were shown for this text already, and reports whether it did.
+func (b *Bot) showReview(ctx context.Context, e *envelope, r *request, d draft, what string, titles []string) bool {
+	fp := views.Fingerprint(d.Tips)
+	if d.Meta.Reviewed == fp {
 		return false // seen, and nothing they are about has changed
 	}
-	m.Reviewed = fp
-	data, err := json.Marshal(draft{Meta: m, Form: f, Tips: tips})
+	d.Meta.Reviewed = fp
+	data, err := json.Marshal(d)
 	if err != nil {
 		b.logError("review: encoding the draft", r, err)
 		return false
@@ -94,15 +133,7 @@ func (b *Bot) reviewFirst(ctx context.Context, e *envelope, r *request, m views.
 		b.logError("review: keeping the draft (saving without the review)", r, err)
 		return false
 	}
-	what := "your objective"
-	if m.Mode == views.ModeEdit {
-		what = "your changes"
-	}
-	titles := make([]string, len(o.KeyResults))
-	for i, kr := range o.KeyResults {
-		titles[i] = kr.Title
-	}
-	review := views.ReviewModal(tips, what, titles, views.ReviewMeta{Draft: id})
+	review := views.ReviewModal(d.Tips, what, titles, views.ReviewMeta{Draft: id})
 	e.ack(slack.NewUpdateViewSubmissionResponse(&review))
 	return true
 }
@@ -143,6 +174,21 @@ func (b *Bot) submitReview(ctx context.Context, e *envelope, r *request, cb slac
 		e.ack(slack.NewUpdateViewSubmissionResponse(&notice))
 		return
 	}
+	if d.KR != nil {
+		kr, fe := b.readKR(*d.KR, d.Meta.Cycle, nil)
+		if len(fe) > 0 { // valid when reviewed; the cycle may have ended since
+			form, err := b.krForm(ctx, r, d)
+			if err != nil {
+				form = views.NoticeModal("Before you save", friendly(err))
+			}
+			e.ack(slack.NewUpdateViewSubmissionResponse(&form))
+			return
+		}
+		e.ack(nil)
+		b.saveKR(ctx, r, cb, d.Meta, *d.KR, kr)
+		b.dropDraft(ctx, r, id)
+		return
+	}
 	o, _, fe := d.Form.Objective(r.workspace, r.user, b.now(), nil)
 	if len(fe) > 0 { // valid when reviewed; the cycle may have ended since
 		v := views.FormView{Meta: d.Meta, Cycles: views.CycleChoices(b.now(), d.Form.Cycle), Tips: d.Tips}
@@ -152,9 +198,38 @@ func (b *Bot) submitReview(ctx context.Context, e *envelope, r *request, cb slac
 	}
 	e.ack(nil)
 	b.saveObjective(ctx, r, cb, d.Meta, d.Form, o)
+	b.dropDraft(ctx, r, id)
+}
+
+func (b *Bot) dropDraft(ctx context.Context, r *request, id string) {
 	if err := b.store.DropDraft(context.WithoutCancel(ctx), r.workspace, r.user, id); err != nil {
 		b.logError("review: dropping a saved draft (it expires by itself)", r, err)
 	}
+}
+
+// krForm rebuilds the one-key-result form a draft came from, with what was
+// typed.
+func (b *Bot) krForm(ctx context.Context, r *request, d *draft) (slack.ModalViewRequest, error) {
+	o, err := b.store.Objective(ctx, r.workspace, d.Meta.ObjID)
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	switch d.Meta.Mode {
+	case views.ModePropose:
+		rt, err := b.routeKeyResult(ctx, r, o)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		return views.ProposeKRModal(o, *d.KR, d.Meta, rt.direct), nil
+	case views.ModeAdjust:
+		for i := range o.Proposals {
+			if p := &o.Proposals[i]; p.ID == d.Meta.Proposal {
+				return views.AdjustKRModalWith(o, p, *d.KR, d.Meta), nil
+			}
+		}
+		return slack.ModalViewRequest{}, okrs.Errorf(okrs.ENOTFOUND, "That proposal is gone.")
+	}
+	return views.AddKRModal(o, *d.KR, d.Meta), nil
 }
 
 // onBackToEdit turns the review back into the form, with everything typed
@@ -170,6 +245,16 @@ func (b *Bot) onBackToEdit(ctx context.Context, r *request, cb slack.Interaction
 		}
 		if _, uerr := b.api.UpdateViewContext(ctx, views.NoticeModal("Before you save", friendly(err)), "", cb.View.Hash, cb.View.ID); uerr != nil {
 			b.logError("review: updating the modal", r, b.slackErr("views.update", uerr))
+		}
+		return
+	}
+	if d.KR != nil {
+		form, err := b.krForm(ctx, r, d)
+		if err != nil {
+			form = views.NoticeModal("Before you save", friendly(err))
+		}
+		if _, err := b.api.UpdateViewContext(ctx, form, "", cb.View.Hash, cb.View.ID); err != nil {
+			b.logError("review: back to the form", r, b.slackErr("views.update", err))
 		}
 		return
 	}

@@ -53,10 +53,15 @@ func ProposeKRModal(o *okrs.Objective, kf KRForm, m FormMeta, direct bool) slack
 // AdjustKRModal is the key-result form prefilled with a proposal, for the
 // objective's owner to change and accept.
 func AdjustKRModal(o *okrs.Objective, p *okrs.Proposal, m FormMeta) slack.ModalViewRequest {
+	return AdjustKRModalWith(o, p, ProposalForm(p), m)
+}
+
+// AdjustKRModalWith is AdjustKRModal showing kf (what the owner typed).
+func AdjustKRModalWith(o *okrs.Objective, p *okrs.Proposal, kf KRForm, m FormMeta) slack.ModalViewRequest {
 	m.Mode, m.ObjID, m.Cycle, m.N, m.Proposal, m.Title = ModeAdjust, o.ID, o.Cycle, 1, p.ID, ""
 	intro := Sprintf("%s proposed this key result for *%s*. Change what you like and accept it: %s will see what you changed.",
 		Mention(p.ProposedBy), o.Title, Mention(p.ProposedBy))
-	return krModal(ProposalForm(p), m, []Mrkdwn{intro}, "Adjust and accept", "Accept")
+	return krModal(kf, m, []Mrkdwn{intro}, "Adjust and accept", "Accept")
 }
 
 // ProposalForm prefills the key-result form with a proposal.

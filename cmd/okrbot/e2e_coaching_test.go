@@ -315,3 +315,48 @@ func TestDirectionComesFromTheNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestProposalFormIsCoachedLikeAnyOther: a proposed vanity metric gets the
+// review step; Back to edit keeps what was typed; fixed, it goes to the
+// objective's owner with no tip left.
+func TestProposalFormIsCoachedLikeAnyOther(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective()
+	v := e.proposeForm(ben, "")
+	review := e.reviewOf(ben, v.ID, kr(0, "Increase the number of deployments", "increase", "10", "40", ben))
+	if text := review.AllText(); !strings.Contains(text, "this key result") || !strings.Contains(text, "Key result 1") {
+		t.Errorf("the proposal's review:\n%s", text)
+	}
+	if _, err := e.srv.PressButton(e.ctx, ben, review, "okr_review_back"); err != nil {
+		t.Fatal(err)
+	}
+	form, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
+		return x.ID == review.ID && x.Updates > review.Updates && x.CallbackID == "okr_add_kr"
+	})
+	if err != nil {
+		t.Fatalf("Back to edit did not show the proposal form: %v", err)
+	}
+	if got := inputValue(t, form, "kr0_title"); got != "Increase the number of deployments" || inputValue(t, form, "kr0_target") != "40" {
+		t.Errorf("back in the form: title %q target %q", got, inputValue(t, form, "kr0_target"))
+	}
+	ack, err := e.srv.SubmitView(e.ctx, ben, form.ID, kr(0, "Cut change failure rate", "decrease", "15%", "5%", ben))
+	if err != nil || len(ack.Errors()) > 0 || ack.ResponseAction() != "" {
+		t.Fatalf("the fixed proposal: %v %v %q", err, ack.Errors(), ack.ResponseAction())
+	}
+	dm := e.waitMessage(e.srv.DMChannel(ana), "proposes a key result", "Cut change failure rate")
+	if strings.Contains(dm.AllText(), "number of deployments") {
+		t.Errorf("the owner's DM has the first draft:\n%s", dm.AllText())
+	}
+}
+
+// TestAddKeyResultSaveAnyway: the add form's review, saved anyway.
+func TestAddKeyResultSaveAnyway(t *testing.T) {
+	e := newEnv(t)
+	o := e.createObjective()
+	v := e.pick(ana, "add", o.ID)
+	review := e.reviewOf(ana, v.ID, kr(0, "Write the onboarding guide", "milestone", "", "", ana))
+	if _, err := e.srv.SubmitView(e.ctx, ana, review.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage(growth, "Added", "Write the onboarding guide")
+}
