@@ -329,4 +329,54 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	if err != nil {
 		failed("a proposal, accepted", err)
 	}
+
+	// Two more from Ben: Ana sees them waiting on her App Home, adjusts
+	// one (a higher target) and declines the other, with a reason.
+	propose := func(title, start, target string) []chromedp.Action[chromedp.Void] {
+		return []chromedp.Action[chromedp.Void]{
+			chromedp.SetValue(css("#person"), playground.Ben),
+			eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+			waitText("#clock", "PST"),
+			click(payments),
+			waitText("#title", "payments"),
+			chromedp.SendKeys(css("#composer"), "/okr propose "+title+kb.Enter),
+			waitText("#modal-title", "Propose a key result"),
+			chromedp.WaitVisible(css(field("kr0_start"))),
+			chromedp.SendKeys(css(field("kr0_start")), start),
+			chromedp.SendKeys(css(field("kr0_target")), target),
+			chromedp.Click(css("#modal-submit")),
+			chromedp.WaitNotVisible(css("#overlay")),
+		}
+	}
+	steps := append(propose("Raise paid conversion", "2%", "3%"), propose("Grow card payments", "100", "200")...)
+	err = do(append(steps,
+		chromedp.SetValue(css("#person"), playground.Ana),
+		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#clock", "CET"),
+		chromedp.Click(css("#home-tab")),
+		waitText("#home", "Raise paid conversion"),
+		waitText("#home", "Grow card payments"),
+		click(anaDM),
+		waitText("#messages", "Raise paid conversion"),
+		// Adjust the first: the form prefilled with Ben's proposal.
+		click(`#messages .msg:nth-last-child(2) button[data-action-id="okr_proposal_adjust"]`),
+		waitText("#modal-title", "Adjust and accept"),
+		chromedp.WaitVisible(css(field("kr0_target"))),
+		poll(fmt.Sprintf(`document.querySelector(%q).value === "3%%"`, field("kr0_target"))),
+		chromedp.SetValue(css(field("kr0_target")), "4%"),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitNotVisible(css("#overlay")),
+		waitText("#messages", "with changes"),
+		// Decline the second, saying why.
+		click(`#messages .msg:last-child button[data-action-id="okr_proposal_decline"]`),
+		waitText("#modal-title", "Decline the proposal"),
+		chromedp.WaitVisible(css(field("reason"))),
+		chromedp.SendKeys(css(field("reason")), "Card volume follows conversion: let's watch that one"),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitNotVisible(css("#overlay")),
+		waitText("#messages", "Declined by"),
+	)...)
+	if err != nil {
+		failed("proposals adjusted and declined", err)
+	}
 }
