@@ -53,16 +53,25 @@ func BenchmarkTeamObjectives(b *testing.B) {
 			}
 		}
 	}
-	rt := storetest.CountRoundTrips(rdb)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		objs, err := s.TeamObjectives(ctx, ws, "C1", cycle.Name, -1)
-		if err != nil || len(objs) != 25 || len(objs[24].KeyResults[4].CheckIns) != 13 {
-			b.Fatalf("got %d objectives, %v", len(objs), err)
-		}
+	// All of the histories (the digest), the last few (each sweep: the
+	// prompts ask about flat key results), none (status).
+	for _, h := range []struct {
+		name    string
+		history int
+		want    int
+	}{{"all", -1, 13}, {"sweep", okrs.FlatCheckIns + 1, okrs.FlatCheckIns + 1}, {"none", 0, 0}} {
+		b.Run("history="+h.name, func(b *testing.B) {
+			rt := storetest.CountRoundTrips(rdb)
+			b.ReportAllocs()
+			for b.Loop() {
+				objs, err := s.TeamObjectives(ctx, ws, "C1", cycle.Name, h.history)
+				if err != nil || len(objs) != 25 || len(objs[24].KeyResults[4].CheckIns) != h.want {
+					b.Fatalf("got %d objectives, %v", len(objs), err)
+				}
+			}
+			b.ReportMetric(float64(rt.Load())/float64(b.N), "roundtrips/op")
+		})
 	}
-	b.ReportMetric(float64(rt.Load())/float64(b.N), "roundtrips/op")
 }
 
 // BenchmarkCheckInMemory reports the Redis memory per stored check-in with a
