@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/slack-go/slack"
 )
 
 // A team is its channel: who is in the team is who is in the channel, as
@@ -40,19 +38,12 @@ func (c *teamMembers) get(ctx context.Context, b *Bot, channel string) (map[stri
 		return e.members, nil
 	}
 	e = teamEntry{members: map[string]bool{}, at: now}
-	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
-	for {
-		members, next, err := b.api.GetUsersInConversationContext(ctx, params)
-		if err != nil {
-			return nil, b.slackErr("conversations.members", err)
-		}
-		for _, m := range members {
-			e.members[m] = true
-		}
-		if next == "" {
-			break
-		}
-		params.Cursor = next
+	members, err := b.channelMembers(ctx, channel)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		e.members[m] = true
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) > 10000 {

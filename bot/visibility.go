@@ -55,17 +55,8 @@ func (c *channelAccess) get(ctx context.Context, b *Bot, channel string) (access
 	}
 	e = accessEntry{private: info.IsPrivate, botIn: info.IsMember, at: now}
 	if e.private {
-		params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
-		for {
-			members, next, err := b.api.GetUsersInConversationContext(ctx, params)
-			if err != nil {
-				return accessEntry{}, b.slackErr("conversations.members", err)
-			}
-			e.members = append(e.members, members...)
-			if next == "" {
-				break
-			}
-			params.Cursor = next
+		if e.members, err = b.channelMembers(ctx, channel); err != nil {
+			return accessEntry{}, err
 		}
 	}
 	c.mu.Lock()
@@ -152,3 +143,21 @@ func (b *Bot) visible(ctx context.Context, user string, objs []okrs.Objective) [
 
 // errPrivateTeam refuses a private team's OKRs to someone outside it.
 var errPrivateTeam = okrs.Errorf(okrs.EFORBIDDEN, "That team's channel is private, and you are not in it.")
+
+// channelMembers lists a channel's members (conversations.members, every
+// page).
+func (b *Bot) channelMembers(ctx context.Context, channel string) ([]string, error) {
+	var out []string
+	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
+	for {
+		members, next, err := b.api.GetUsersInConversationContext(ctx, params)
+		if err != nil {
+			return nil, b.slackErr("conversations.members", err)
+		}
+		out = append(out, members...)
+		if next == "" {
+			return out, nil
+		}
+		params.Cursor = next
+	}
+}

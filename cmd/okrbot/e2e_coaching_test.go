@@ -30,12 +30,15 @@ func (e *env) reviewOf(user, viewID string, values slacktest.Values) *slacktest.
 	return top
 }
 
-// backInForm waits for the review to turn back into the form ("Back to
-// edit" was pressed).
-func (e *env) backInForm(review *slacktest.View) *slacktest.View {
+// backToEdit presses the review's "Back to edit" as user and returns the
+// form the review turns back into (callback id form).
+func (e *env) backToEdit(user string, review *slacktest.View, form string) *slacktest.View {
 	e.t.Helper()
+	if _, err := e.srv.PressButton(e.ctx, user, review, "okr_review_back"); err != nil {
+		e.t.Fatal(err)
+	}
 	v, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
-		return x.ID == review.ID && x.Updates > review.Updates && x.CallbackID == "okr_objective"
+		return x.ID == review.ID && x.Updates > review.Updates && x.CallbackID == form
 	})
 	if err != nil {
 		e.t.Fatalf("Back to edit did not show the form: %v", err)
@@ -87,10 +90,7 @@ func TestReviewStepBackToEditKeepsEverything(t *testing.T) {
 	e := newEnv(t)
 	v := e.openCreateWithKRs("Delight new customers", 3)
 	review := e.reviewOf(ana, v.ID, outputForm)
-	if _, err := e.srv.PressButton(e.ctx, ana, review, "okr_review_back"); err != nil {
-		t.Fatal(err)
-	}
-	form := e.backInForm(review)
+	form := e.backToEdit(ana, review, "okr_objective")
 	for block, want := range map[string]string{"title": "Delight new customers", "description": "So that new teams stay",
 		"kr0_title": "Launch the referral program", "kr1_title": "Raise week-1 activation", "kr1_start": "40%", "kr1_target": "60%",
 		"kr2_title": "Grow weekly active teams", "kr2_start": "120", "kr2_target": "200"} {
@@ -120,20 +120,14 @@ func TestReviewStepShowsNewTipsForChangedText(t *testing.T) {
 	e := newEnv(t)
 	v := e.openCreateWithKRs("Delight new customers", 3)
 	review := e.reviewOf(ana, v.ID, outputForm)
-	if _, err := e.srv.PressButton(e.ctx, ana, review, "okr_review_back"); err != nil {
-		t.Fatal(err)
-	}
-	form := e.backInForm(review)
+	form := e.backToEdit(ana, review, "okr_objective")
 	// Another output-style title: a new tip, so the review comes back.
 	again := e.reviewOf(ana, form.ID, slacktest.Values{"kr0_title": {"v": "Ship the referral program"}})
 	if !strings.Contains(again.AllText(), "Ship the referral program") {
 		t.Errorf("the second review is not about the new text:\n%s", again.AllText())
 	}
 	// Fixed: an outcome. Saved at once.
-	if _, err := e.srv.PressButton(e.ctx, ana, again, "okr_review_back"); err != nil {
-		t.Fatal(err)
-	}
-	form = e.backInForm(again)
+	form = e.backToEdit(ana, again, "okr_objective")
 	ack, err := e.srv.SubmitView(e.ctx, ana, form.ID, merge(kr(0, "Double referred sign-ups", "increase", "50", "100", ana)))
 	if err != nil || len(ack.Errors()) > 0 || ack.ResponseAction() != "" {
 		t.Fatalf("fixed: %v %v %q, want it saved", err, ack.Errors(), ack.ResponseAction())
@@ -327,15 +321,7 @@ func TestProposalFormIsCoachedLikeAnyOther(t *testing.T) {
 	if text := review.AllText(); !strings.Contains(text, "this key result") || !strings.Contains(text, "Key result 1") {
 		t.Errorf("the proposal's review:\n%s", text)
 	}
-	if _, err := e.srv.PressButton(e.ctx, ben, review, "okr_review_back"); err != nil {
-		t.Fatal(err)
-	}
-	form, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
-		return x.ID == review.ID && x.Updates > review.Updates && x.CallbackID == "okr_add_kr"
-	})
-	if err != nil {
-		t.Fatalf("Back to edit did not show the proposal form: %v", err)
-	}
+	form := e.backToEdit(ben, review, "okr_add_kr")
 	if got := inputValue(t, form, "kr0_title"); got != "Increase the number of deployments" || inputValue(t, form, "kr0_target") != "40" {
 		t.Errorf("back in the form: title %q target %q", got, inputValue(t, form, "kr0_target"))
 	}
