@@ -227,6 +227,8 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"notice", NoticeModal(codeTitle(r), Sprintf("“%s” is already archived.", typed(r, 5000))), "modal"},
 			{"loading", LoadingModal(codeTitle(r)), "modal"},
 			{"describe settings", Message{Text: DescribeSettings(st, "C1")}, "message"},
+			{"review modal", ReviewModal(reviewTips(r, tips, len(one.KeyResults)), "your objective", krTitles(&one), ReviewMeta{Draft: "d1"}), "modal"},
+			{"review command", Review("C1", c, objs, reviewTipsOf(r, objs)), "message"},
 		}
 		for _, tt := range views {
 			v := tt.v
@@ -495,4 +497,34 @@ func TestShortenKeepsCharactersWhole(t *testing.T) {
 			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
+}
+
+// reviewTips gives tips (some typed, huge) fields of key results 0..n, as
+// the coach does, and some of the objective.
+func reviewTips(r *rand.Rand, tips []okrs.Tip, n int) []okrs.Tip {
+	out := append([]okrs.Tip(nil), tips...)
+	for i := range r.IntN(30) {
+		t := okrs.Tip{Rule: okrs.RuleOutcomes, Message: typed(r, 5000), Suggestion: typed(r, 3000)}
+		if n > 0 && i%3 != 0 {
+			t.Field = okrs.KRField(r.IntN(n), okrs.FieldTitle)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func reviewTipsOf(r *rand.Rand, objs []okrs.Objective) [][]okrs.Tip {
+	out := make([][]okrs.Tip, len(objs))
+	for i := range objs {
+		out[i] = reviewTips(r, okrs.Coach(&objs[i], len(objs)), len(objs[i].KeyResults))
+	}
+	return out
+}
+
+func krTitles(o *okrs.Objective) []string {
+	var out []string
+	for _, kr := range o.KeyResults {
+		out = append(out, kr.Title)
+	}
+	return out
 }
