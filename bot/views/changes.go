@@ -12,7 +12,7 @@ import (
 func ChangeText(kr *okrs.KeyResult, h okrs.TargetChange) Mrkdwn {
 	switch h.Field {
 	case okrs.FieldKind:
-		return Sprintf("kind %s → %s", h.FromKind.Label(), h.ToKind.Label())
+		return Sprintf("kind %s → %s", shorten(h.FromKind.Label(), 40), shorten(h.ToKind.Label(), 40))
 	case okrs.FieldDue:
 		return Sprintf("due %s → %s", dueText(h.FromDue), dueText(h.ToDue))
 	}

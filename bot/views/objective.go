@@ -68,7 +68,11 @@ func krFormOf(kr *okrs.KeyResult) KRForm {
 		kf.Due = kr.Due.Format(time.DateOnly)
 	}
 	for _, h := range kr.TargetHistory {
-		kf.History = append(kf.History, Sprintf("%s by %s on %s", ChangeText(kr, h), Mention(h.By), h.At.Format("Jan 2, 2006")))
+		line := Sprintf("%s by %s on %s", ChangeText(kr, h), Mention(h.By), h.At.Format("Jan 2, 2006"))
+		if h.Reason != "" {
+			line = line.Append(Sprintf(" (%s)", shorten(h.Reason, 60)))
+		}
+		kf.History = append(kf.History, line)
 	}
 	return kf
 }
