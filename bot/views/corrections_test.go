@@ -35,7 +35,7 @@ func TestStatusShowsCourseCorrections(t *testing.T) {
 	all := string(mustJSON(t, m.Blocks))
 	for _, want := range []string{
 		"target 55% → 60% on Nov 16: \\u0026lt;!channel\\u0026gt; *bold* \\u0026amp; new baseline", // the latest change, escaped
-		"due the cycle end → Dec 15 on Nov 16", // k2's latest save, without a reason
+		"due the cycle end → Dec 15 on Nov 16",                                                     // k2's latest save, without a reason
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("status lacks %q:\n%s", want, all)

@@ -50,7 +50,7 @@ func (e *env) newMessage(channel string, do func(), want ...string) slacktest.Me
 // the progress chart still draws.
 func TestCourseCorrection(t *testing.T) {
 	e := newEnv(t)
-	o := e.createObjective() // Monday Nov 16, 09:00 UTC
+	o := e.createObjective()  // Monday Nov 16, 09:00 UTC
 	e.advance(48 * time.Hour) // Wednesday Nov 18
 	v := e.pick(ana, "edit", o.ID)
 	if !strings.Contains(string(v.RawBlocks), "What changed and why?") {
@@ -149,7 +149,7 @@ func TestStatusOfAPastCycle(t *testing.T) {
 	e := newEnv(t)
 	e.createObjective() // 2026-Q4
 	q3 := okrs.Objective{Workspace: teamA, Team: growth, Cycle: "2026-Q3", Title: "Launch usage pricing", Owner: ana, CreatedBy: ana,
-		CreatedAt: time.Date(2026, 7, 2, 9, 0, 0, 0, time.UTC),
+		CreatedAt:  time.Date(2026, 7, 2, 9, 0, 0, 0, time.UTC),
 		KeyResults: []okrs.KeyResult{{Title: "Teams on the new plan", Owner: ana, Kind: okrs.Increase, Unit: okrs.Number, Start: 0, Target: 50}}}
 	if err := e.main.Store.CreateObjective(e.ctx, &q3); err != nil {
 		t.Fatal(err)
