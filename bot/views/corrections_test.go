@@ -115,3 +115,16 @@ func TestEditModalAsksWhy(t *testing.T) {
 		t.Errorf("a %d-character reason was accepted: %v", okrs.MaxChangeReason+1, fe)
 	}
 }
+
+func TestHomeOffersPastCycles(t *testing.T) {
+	h := Home(HomeView{User: "U1", Objectives: sampleObjectives(), Cycle: viewCycle, Now: viewNow, PastCycles: []string{"2026-Q3", "2026-Q2"}})
+	all := string(mustJSON(t, h))
+	for _, want := range []string{"*Past cycles:* 2026-Q3, 2026-Q2", `"action_id":"` + ActionPastCycle + `"`, `"value":"2026-Q3"`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("home lacks %s:\n%s", want, all)
+		}
+	}
+	if none := string(mustJSON(t, Home(HomeView{User: "U1", Objectives: sampleObjectives(), Cycle: viewCycle, Now: viewNow}))); strings.Contains(none, "Past cycles") {
+		t.Error("a home without past cycles lists them")
+	}
+}

@@ -207,7 +207,7 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"person status", Status(StatusView{Scope: Mention("U1"), Person: "U1", Cycle: c, Now: now, Objectives: objs}), "message"},
 			{"past cycle status", Status(StatusView{Scope: Channel("C1"), Cycle: c, Now: c.End.AddDate(0, 2, 0), Objectives: objs, MoreValue: "t|C1|" + c.Name}), "message"},
 			{"list", List(objs, "C1", c, now), "message"},
-			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now}), "home"},
+			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now, PastCycles: okrs.PastCycles(pastObjs(r), now)}), "home"},
 			{"prompt", Prompt(prompt, now), "message"},
 			{"checked-in prompt", PromptCheckedIn("C1", sumKRs, byKR, now, r.IntN(2) == 0), "message"},
 			{"shared check-ins", Message{Text: SharedCheckIns(randomUser(r), shared)}, "message"},
@@ -501,4 +501,13 @@ func TestShortenKeepsCharactersWhole(t *testing.T) {
 			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
+}
+
+// pastObjs are objectives of up to 30 cycles, most of them past.
+func pastObjs(r *rand.Rand) []okrs.Objective {
+	var objs []okrs.Objective
+	for range r.IntN(30) {
+		objs = append(objs, okrs.Objective{Cycle: fmt.Sprintf("%d-Q%d", 2019+r.IntN(8), 1+r.IntN(4))})
+	}
+	return objs
 }

@@ -169,6 +169,25 @@ func TestStatusOfAPastCycle(t *testing.T) {
 	if strings.Contains(m.AllText(), "past cycle") || strings.Contains(m.AllText(), "Launch usage pricing") {
 		t.Errorf("/okr status shows Q3:\n%s", m.AllText())
 	}
+	// App Home offers the past cycle; choosing it sends ana her status of it in a DM.
+	if _, err := e.srv.AppHomeOpened(e.ctx, ana); err != nil {
+		t.Fatal(err)
+	}
+	h, err := e.srv.WaitForView(e.ctx, func(v *slacktest.View) bool {
+		return v.Type == "home" && v.UserID == ana && strings.Contains(v.AllText(), "Past cycles")
+	})
+	if err != nil {
+		t.Fatalf("App Home lists no past cycles: %v", err)
+	}
+	if !strings.Contains(h.AllText(), "2026-Q3") || strings.Contains(h.AllText(), "Past cycles:* 2026-Q4") {
+		t.Errorf("App Home's past cycles:\n%s", h.AllText())
+	}
+	dm := e.srv.DMChannel(ana)
+	e.newMessage(dm, func() {
+		if _, err := e.srv.Act(e.ctx, ana, h, "okr_past_cycle", "2026-Q3"); err != nil {
+			t.Fatal(err)
+		}
+	}, "OKR status · 2026-Q3 (past cycle)", "Teams on the new plan")
 	for _, bad := range []string{"2026-Q9", "last quarter"} {
 		e.statusAnswer(bad, "I don't know the cycle `"+bad+"`", "/okr status 2026-Q3")
 	}
