@@ -10,7 +10,9 @@ import (
 
 func TestPastCycles(t *testing.T) {
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
-	obj := func(cycle string, archived bool) okrs.Objective { return okrs.Objective{Cycle: cycle, Archived: archived} }
+	obj := func(cycle string, archived bool) okrs.Objective {
+		return okrs.Objective{Cycle: cycle, Archived: archived}
+	}
 	tests := []struct {
 		name string
 		objs []okrs.Objective
