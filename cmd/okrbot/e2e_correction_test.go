@@ -192,3 +192,38 @@ func TestStatusOfAPastCycle(t *testing.T) {
 		e.statusAnswer(bad, "I don't know the cycle `"+bad+"`", "/okr status 2026-Q3")
 	}
 }
+
+// The reason travels with the form through the coach's review step: Back
+// to edit shows it again, and saving keeps it on the change.
+func TestCourseCorrectionThroughReview(t *testing.T) {
+	e := newEnv(t)
+	o := e.createObjective()
+	e.advance(24 * time.Hour)
+	v := e.pick(ana, "edit", o.ID)
+	// A title that reads like a task: the coach has a fresh tip.
+	ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, slacktest.Values{
+		"kr0_title": {"v": "Launch the referral program"}, "kr0_target": {"v": "75%"}, "reason": {"v": "pricing changed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	review := e.srv.OpenModal(ana)
+	if ack.ResponseAction() != "update" || review == nil || review.CallbackID != "okr_review" {
+		t.Fatalf("no review step: %s %v", ack.ResponseAction(), review)
+	}
+	form := e.backToEdit(ana, review, "okr_objective")
+	if !strings.Contains(string(form.RawBlocks), "pricing changed") {
+		t.Fatalf("Back to edit lost the reason:\n%s", form.RawBlocks)
+	}
+	e.newMessage(growth, func() {
+		if ack := e.submitForm(ana, form.ID, nil); len(ack.Errors()) > 0 {
+			t.Fatalf("edit: %v", ack.Errors())
+		}
+	}, "Saved")
+	got, err := e.main.Store.Objective(e.ctx, teamA, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := got.KeyResults[0].TargetHistory; len(h) != 1 || h[0].From != 60 || h[0].To != 75 || h[0].Reason != "pricing changed" {
+		t.Errorf("history = %+v, want 60 → 75 because pricing changed", h)
+	}
+}
