@@ -128,3 +128,17 @@ func TestHomeOffersPastCycles(t *testing.T) {
 		t.Error("a home without past cycles lists them")
 	}
 }
+
+func TestQuietDigestStillListsCourseCorrections(t *testing.T) {
+	objs := correctedObjectives()
+	for i := range objs[0].KeyResults {
+		objs[0].KeyResults[i].LastCheckIn = time.Time{}
+		objs[0].KeyResults[i].CheckIns = []okrs.CheckIn{}
+	}
+	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
+	m := Digest(okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow))
+	all := string(mustJSON(t, m.Blocks))
+	if !strings.Contains(m.Text.String(), "A quiet week") || !strings.Contains(all, "*Course corrections*") {
+		t.Errorf("a quiet week's digest with a change:\n%s", all)
+	}
+}

@@ -55,7 +55,11 @@ func Digest(d okrs.Digest) Message {
 	if d.Empty() {
 		text := Sprintf(":sunrise: A quiet week for %s: no check-ins yet. A two-minute update keeps everyone's picture true, and small corrections now beat big surprises in %s: `/okr checkin`.",
 			Channel(d.Team), d.Cycle.End.Format("January"))
-		return Message{Text: text, Blocks: []slack.Block{header(title), section(text)}}
+		blocks := []slack.Block{header(title), section(text)}
+		if len(d.Corrections) > 0 { // a change of plan is news even in a quiet week
+			blocks = append(blocks, packSections(correctionLines(d.Corrections))...)
+		}
+		return Message{Text: text, Blocks: blocks}
 	}
 	var overall float64
 	for _, o := range d.Objectives {
