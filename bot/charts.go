@@ -55,6 +55,11 @@ func chartGoal(k okrs.Kind) charts.Goal {
 func chartKeyResult(kr *okrs.KeyResult) charts.KeyResult {
 	out := charts.KeyResult{Title: kr.Title, Unit: chartUnit(kr), Goal: chartGoal(kr.Kind),
 		Start: kr.Start, StartProgress: kr.AchievementOf(kr.Start), Target: kr.Target}
+	for _, h := range kr.TargetHistory { // the target line steps at each change
+		if h.IsTarget() {
+			out.Earlier = append(out.Earlier, charts.TargetStep{Until: h.At, Target: h.From})
+		}
+	}
 	point := func(at time.Time, v float64) charts.Point {
 		return charts.Point{At: at, Value: v, Progress: kr.AchievementOf(v)}
 	}

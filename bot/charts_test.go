@@ -149,3 +149,24 @@ func TestRenderChartsSurvivesAPanic(t *testing.T) {
 		t.Errorf("log line has no panic value or stack:\n%s", out)
 	}
 }
+
+// A key result's target changes become the earlier targets its chart's
+// target line steps from; kind and due-date changes do not.
+func TestProgressInputTargetSteps(t *testing.T) {
+	c := okrs.QuarterOf(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	nov3, nov18 := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)
+	kr := okrs.KeyResult{Title: "Activation", Kind: okrs.Increase, Unit: okrs.Percent, Start: 40, Target: 80, TargetHistory: []okrs.TargetChange{
+		{By: "U1", At: nov3, From: 60, To: 70}, // an older record
+		{Field: okrs.FieldDue, By: "U1", At: nov3, ToDue: c.End.AddDate(0, 0, -10)},
+		{Field: okrs.FieldTarget, By: "U1", At: nov18, From: 70, To: 80, Reason: "why"},
+	}}
+	in := progressInput(&okrs.Objective{KeyResults: []okrs.KeyResult{kr}}, c, nov18)
+	want := []charts.TargetStep{{Until: nov3, Target: 60}, {Until: nov18, Target: 70}}
+	got := in.KeyResults[0].Earlier
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("earlier targets = %+v, want %+v", got, want)
+	}
+	if png, err := charts.ProgressChart(in); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Errorf("chart with target steps: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/views"
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // publishHome publishes a person's App Home.
@@ -15,15 +16,17 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	if err != nil {
 		return err
 	}
+	all := objs
 	objs, c, err := b.currentObjectives(ctx, workspace, objs)
 	if err != nil {
 		return err
 	}
+	past := okrs.PastCycles(all, b.now())
 	awaiting, err := b.store.AwaitingDecision(ctx, workspace, user)
 	if err != nil {
 		return err
 	}
-	home := views.Home(views.HomeView{User: user, Objectives: objs, Awaiting: awaiting, Cycle: c, Now: b.now()})
+	home := views.Home(views.HomeView{User: user, Objectives: objs, Awaiting: awaiting, Cycle: c, Now: b.now(), PastCycles: past})
 	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
 	return b.slackErr("views.publish", err)
 }

@@ -32,6 +32,9 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionStatusMore: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onStatusMore(ctx, r, a.Value)
 		},
+		views.ActionPastCycle: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.postPersonStatus(ctx, r, r.user, a.SelectedOption.Value, 0) // in a DM: App Home has no channel
+		},
 		views.ActionStatusChart: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
 			b.onStatusChart(ctx, r, cb, a.Value)
 		},

@@ -277,6 +277,10 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 			return err
 		}
 		before = owners(o)
+		was := map[string]okrs.KeyResult{} // existing key results as they were, for their course corrections
+		for _, kr := range o.KeyResults {
+			was[kr.ID] = kr
+		}
 		o.Title, o.Description, o.Owner, o.ParentID = edited.Title, edited.Description, edited.Owner, edited.ParentID
 		o.Team, o.Cycle, o.UpdatedAt = edited.Team, edited.Cycle, now
 		for i, in := range edited.KeyResults {
@@ -295,14 +299,20 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 			}
 			kr.Title, kr.Kind, kr.Owner, kr.Unit, kr.UnitLabel, kr.Currency, kr.Due =
 				in.Title, in.Kind, in.Owner, in.Unit, in.UnitLabel, in.Currency, in.Due
-			kr.Start = in.Start
-			kr.SetTarget(in.Target, r.user, now)
+			kr.Start, kr.Target = in.Start, in.Target
 		}
 		c, err := okrs.ParseCycle(o.Cycle)
 		if err != nil {
 			return err
 		}
 		o.Normalize()
+		for i := range o.KeyResults {
+			if kr := &o.KeyResults[i]; !kr.Archived && kr.ID != "" {
+				if w, ok := was[kr.ID]; ok {
+					kr.RecordChanges(&w, r.user, now, f.Reason)
+				}
+			}
+		}
 		return o.Validate(c)
 	})
 	switch {

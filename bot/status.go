@@ -16,23 +16,52 @@ import (
 var (
 	channelArg = regexp.MustCompile(`^<#([CGD][A-Z0-9]+)(\|[^>]*)?>$`)
 	userArg    = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(\|[^>]*)?>$`)
+	anyRef     = regexp.MustCompile(`<[#@][A-Z0-9]+(\|[^>]*)?>`)
 )
 
-// cmdStatus posts where a team or a person stands, for the whole channel.
+// cmdStatus posts where a team or a person stands, for the whole channel:
+// this channel's team, another team (#channel) or a person (@person), in
+// the current cycle or in a named one ("2026-Q3", before or after).
 func (b *Bot) cmdStatus(ctx context.Context, r *request, args string) {
+	refs := anyRef.FindAllString(args, -1)
+	cycle := strings.Join(strings.Fields(anyRef.ReplaceAllString(args, " ")), " ")
+	for _, w := range strings.Fields(cycle) {
+		if strings.HasPrefix(w, "#") || strings.HasPrefix(w, "@") {
+			b.say(ctx, r, views.Sprintf("I couldn't tell which %s `%s` is. Pick it from Slack's suggestions as you type, so it becomes a link: `/okr status #growth` or `/okr status @ana`.",
+				map[bool]string{true: "channel", false: "person"}[w[0] == '#'], w))
+			return
+		}
+	}
+	if len(refs) > 1 {
+		b.say(ctx, r, views.Raw("Try `/okr status` for this channel's team, `/okr status #channel` for another team, `/okr status @person`, or add a cycle: `/okr status 2026-Q3 #channel`."))
+		return
+	}
+	if cycle != "" {
+		c, err := okrs.ParseCycle(cycle)
+		if err != nil {
+			b.say(ctx, r, views.Sprintf("I don't know the cycle `%s`. Name a quarter or a half year, like `/okr status 2026-Q3` or `/okr status 2026-H1 #growth`.", shortArg(cycle)))
+			return
+		}
+		cycle = c.Name
+	}
 	switch {
-	case args == "":
-		b.postTeamStatus(ctx, r, r.channel, "", 0)
-	case channelArg.MatchString(args):
-		b.postTeamStatus(ctx, r, channelArg.FindStringSubmatch(args)[1], "", 0)
-	case userArg.MatchString(args):
-		b.postPersonStatus(ctx, r, userArg.FindStringSubmatch(args)[1], 0)
-	case strings.HasPrefix(args, "#") || strings.HasPrefix(args, "@"):
-		b.say(ctx, r, views.Sprintf("I couldn't tell which %s `%s` is. Pick it from Slack's suggestions as you type, so it becomes a link: `/okr status #growth` or `/okr status @ana`.",
-			map[bool]string{true: "channel", false: "person"}[args[0] == '#'], args))
+	case len(refs) == 0:
+		b.postTeamStatus(ctx, r, r.channel, cycle, 0)
+	case channelArg.MatchString(refs[0]):
+		b.postTeamStatus(ctx, r, channelArg.FindStringSubmatch(refs[0])[1], cycle, 0)
+	case userArg.MatchString(refs[0]):
+		b.postPersonStatus(ctx, r, userArg.FindStringSubmatch(refs[0])[1], cycle, 0)
 	default:
 		b.say(ctx, r, views.Raw("Try `/okr status` for this channel's team, `/okr status #channel` for another team, or `/okr status @person`."))
 	}
+}
+
+// shortArg cuts what someone typed for quoting it back.
+func shortArg(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:39]) + "…"
+	}
+	return s
 }
 
 func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName string, offset int) {
@@ -72,24 +101,49 @@ func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName st
 	}
 }
 
-func (b *Bot) postPersonStatus(ctx context.Context, r *request, user string, offset int) {
+// postPersonStatus posts a person's key results: in each team's current
+// cycle, or in the cycle named cycleName.
+func (b *Bot) postPersonStatus(ctx context.Context, r *request, user, cycleName string, offset int) {
 	objs, err := b.store.OwnedObjectives(ctx, r.workspace, user)
 	if err != nil {
 		b.fail(ctx, r, "status: loading objectives", err)
 		return
 	}
-	objs, c, err := b.currentObjectives(ctx, r.workspace, b.visible(ctx, r.user, objs))
+	objs, c, err := b.personObjectives(ctx, r, cycleName, b.visible(ctx, r.user, objs))
 	if err != nil {
 		b.fail(ctx, r, "status: cycle", err)
 		return
 	}
+	more, chart := "u|"+user, "u|"+user
+	if cycleName != "" {
+		more, chart = more+"|"+c.Name, chart+"|"+c.Name
+	}
 	v := views.StatusView{Scope: views.Mention(user), Person: user, Cycle: c, Now: b.now(), Objectives: objs, Offset: offset,
-		MoreValue: "u|" + user, ChartValue: "u|" + user}
+		MoreValue: more, ChartValue: chart}
 	m := message{Message: views.Status(v)}
 	m.inChannel = b.everyoneMaySee(ctx, r, r.channel, teamsOf(objs))
 	if err := b.respond(ctx, r, m); err != nil {
 		b.fail(ctx, r, "status: posting", err)
 	}
+}
+
+// personObjectives keeps objs of their team's current cycle
+// (currentObjectives), or of the cycle named cycleName when one is given.
+func (b *Bot) personObjectives(ctx context.Context, r *request, cycleName string, objs []okrs.Objective) ([]okrs.Objective, okrs.Cycle, error) {
+	if cycleName == "" {
+		return b.currentObjectives(ctx, r.workspace, objs)
+	}
+	c, err := okrs.ParseCycle(cycleName)
+	if err != nil {
+		return nil, okrs.Cycle{}, err
+	}
+	out := objs[:0:0]
+	for _, o := range objs {
+		if o.Cycle == c.Name {
+			out = append(out, o)
+		}
+	}
+	return out, c, nil
 }
 
 // teamsOf returns the distinct teams of objs.
@@ -111,7 +165,9 @@ func (b *Bot) onStatusMore(ctx context.Context, r *request, value string) {
 	case len(parts) == 4 && parts[0] == "t":
 		b.postTeamStatus(ctx, r, parts[1], parts[2], offset)
 	case len(parts) == 3 && parts[0] == "u":
-		b.postPersonStatus(ctx, r, parts[1], offset)
+		b.postPersonStatus(ctx, r, parts[1], "", offset)
+	case len(parts) == 4 && parts[0] == "u":
+		b.postPersonStatus(ctx, r, parts[1], parts[2], offset)
 	case len(parts) == 3 && parts[0] == "m":
 		b.postMine(ctx, r, offset)
 	default:
@@ -141,10 +197,14 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 			objs, err = b.store.TeamObjectives(ctx, r.workspace, parts[1], c.Name, 0)
 		}
 		title = c.Name + " objectives"
-	case len(parts) == 2 && parts[0] == "u":
+	case (len(parts) == 2 || len(parts) == 3) && parts[0] == "u":
+		cycleName := ""
+		if len(parts) == 3 {
+			cycleName = parts[2]
+		}
 		objs, err = b.store.OwnedObjectives(ctx, r.workspace, parts[1])
 		if err == nil {
-			objs, c, err = b.currentObjectives(ctx, r.workspace, b.visible(ctx, r.user, objs))
+			objs, c, err = b.personObjectives(ctx, r, cycleName, b.visible(ctx, r.user, objs))
 		}
 		title = c.Name + " objectives with their key results"
 	default:
@@ -161,7 +221,7 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 		return
 	}
 	teams := teamsOf(objs)
-	if len(parts) == 3 {
+	if parts[0] == "t" {
 		teams = []string{parts[1]}
 	}
 	if cb.Container.IsEphemeral || !b.everyoneMaySee(ctx, r, r.channel, teams) {

@@ -234,3 +234,26 @@ func emptyProgress() Progress {
 	return Progress{Title: "Make checkout fast and delightful", CycleStart: cycleStart, CycleEnd: cycleEnd,
 		Now: time.Date(2025, time.October, 3, 0, 0, 0, 0, time.UTC)}
 }
+
+// retargetedProgress is a key result whose target went from 50 to 60 in
+// week 4 and from 60 to 70 in week 9: the ideal-pace line steps twice.
+func retargetedProgress() Progress {
+	return Progress{
+		Title: "Grow paying teams", CycleStart: cycleStart, CycleEnd: cycleEnd,
+		Now: time.Date(2025, time.December, 1, 0, 0, 0, 0, time.UTC),
+		KeyResults: []KeyResult{scored(KeyResult{
+			Title: "Paying teams", Start: 40, Target: 70,
+			Earlier: []TargetStep{{Until: cycleStart.AddDate(0, 0, 24), Target: 50}, {Until: cycleStart.AddDate(0, 0, 60), Target: 60}},
+			Points:  weekly(41, 43, 45, 47, 50, 52, 55, 57, 58, 60),
+		}, linear(40, 70))},
+	}
+}
+
+// retargetedThresholdProgress is a threshold raised from 99.5 to 99.9 % in
+// week 6.
+func retargetedThresholdProgress() Progress {
+	kr := uptimeKR()
+	kr.Earlier = []TargetStep{{Until: cycleStart.AddDate(0, 0, 40), Target: 99.5}}
+	return Progress{Title: "Keep checkout reliable", CycleStart: cycleStart, CycleEnd: cycleEnd,
+		Now: time.Date(2025, time.December, 22, 0, 0, 0, 0, time.UTC), KeyResults: []KeyResult{kr}}
+}

@@ -40,6 +40,8 @@ func goldenCases() []goldenCase {
 		{"progress_single_threshold", progress(singleThresholdProgress())},
 		{"progress_single_milestone", progress(singleMilestoneProgress())},
 		{"progress_mixed_goals", progress(mixedGoalsProgress())},
+		{"progress_retargeted", progress(retargetedProgress())},
+		{"progress_retargeted_threshold", progress(retargetedThresholdProgress())},
 		{"overview_six", overview(sixObjectives())},
 		{"overview_25", overview(manyObjectives(25))},
 		{"overview_empty", overview(Overview{})},

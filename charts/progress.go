@@ -56,9 +56,19 @@ type KeyResult struct {
 	Start, StartProgress float64
 	// Target is the value to reach or the threshold to hold.
 	Target float64
+	// Earlier are the targets Target replaced during the cycle, oldest
+	// first: each was the target until its Until. A single key result's
+	// target line steps at each of those moments.
+	Earlier []TargetStep
 	// Points are the check-ins, in any order. Points whose Value or
 	// Progress is not finite, or that lie outside the cycle, are left out.
 	Points []Point
+}
+
+// TargetStep is a target that held until a moment.
+type TargetStep struct {
+	Until  time.Time
+	Target float64
 }
 
 // Progress is the input of ProgressChart.
@@ -205,7 +215,7 @@ func ProgressChart(p Progress) ([]byte, error) {
 		chart.Series = append(chart.Series, chartdraw.ContinuousSeries{
 			Name:    "Ideal pace",
 			YAxis:   chartdraw.YAxisSecondary,
-			XValues: []float64{0, d.span},
+			XValues: d.idealXs,
 			YValues: d.ideal,
 			Style: chartdraw.Style{
 				StrokeColor: colIdeal, StrokeWidth: 2, StrokeDashArray: idealDash,
@@ -301,7 +311,8 @@ type progressData struct {
 
 	series   []krLine
 	checkIns int       // plotted check-ins over all key results
-	ideal    []float64 // Y at cycle start and end, nil when unknown
+	ideal    []float64 // Y of the target line at idealXs, nil when unknown
+	idealXs  []float64 // days from start: 0, the corners of target changes, span
 	lo, hi   float64   // value range to show
 	yUnit    string    // unit of the Y tick labels
 	yName    string    // Y axis title
@@ -448,8 +459,11 @@ func prepareProgress(p Progress) progressData {
 				if kr.Goal == StayBelow {
 					sign, words = "≤", "stay at or below "
 				}
-				d.ideal = []float64{kr.Target, kr.Target}
-				idealLabel = "Threshold: " + sign + " " + val(kr.Target)
+				d.idealXs, d.ideal = d.targetLine(kr, func(_, t float64) float64 { return t })
+				for _, y := range d.ideal {
+					include(y)
+				}
+				idealLabel = "Threshold: " + sign + " " + val(kr.Target) + wasLabel(kr, val)
 				goal = words + val(kr.Target)
 			}
 		case Milestone:
@@ -460,8 +474,11 @@ func prepareProgress(p Progress) progressData {
 			include(kr.Start)
 			include(kr.Target)
 			if finite(kr.Start) && finite(kr.Target) {
-				d.ideal = []float64{kr.Start, kr.Target}
-				idealLabel = "Ideal pace: " + val(kr.Start) + " → " + val(kr.Target)
+				d.idealXs, d.ideal = d.targetLine(kr, func(x, t float64) float64 { return kr.Start + (t-kr.Start)*x/d.span })
+				for _, y := range d.ideal {
+					include(y)
+				}
+				idealLabel = "Ideal pace: " + val(kr.Start) + " → " + val(kr.Target) + wasLabel(kr, val)
 				goal = "from " + val(kr.Start) + " to " + val(kr.Target)
 			}
 		}
@@ -469,7 +486,7 @@ func prepareProgress(p Progress) progressData {
 		d.yUnit, d.yName = "%", "% of target"
 		include(0)
 		include(100)
-		d.ideal = []float64{0, 100}
+		d.idealXs, d.ideal = []float64{0, d.span}, []float64{0, 100}
 		idealLabel = "Ideal pace: 0 → 100%"
 	}
 	if d.ideal != nil {
@@ -502,6 +519,56 @@ func prepareProgress(p Progress) progressData {
 }
 
 // doneLabel names a milestone's value.
+// targetLine is a single key result's target line: at(x, t) is its Y at x
+// days into the cycle while the target is t. It steps where an earlier
+// target (kr.Earlier) gave way to the next; earlier targets outside the
+// cycle, or not finite, are left out.
+func (d *progressData) targetLine(kr KeyResult, at func(x, t float64) float64) (xs, ys []float64) {
+	type step struct{ x, t float64 }
+	var steps []step
+	for _, e := range kr.Earlier {
+		if !finite(e.Target) || e.Until.Before(d.start) || e.Until.After(d.end) {
+			continue
+		}
+		steps = append(steps, step{daysBetween(d.start, e.Until), e.Target})
+	}
+	slices.SortStableFunc(steps, func(a, b step) int { return cmpFloat(a.x, b.x) })
+	xs, ys = []float64{0}, []float64{0}
+	cur := kr.Target
+	if len(steps) > 0 {
+		cur = steps[0].t
+	}
+	ys[0] = at(0, cur)
+	for i, s := range steps {
+		next := kr.Target
+		if i+1 < len(steps) {
+			next = steps[i+1].t
+		}
+		xs, ys = append(xs, s.x, s.x), append(ys, at(s.x, cur), at(s.x, next))
+		cur = next
+	}
+	return append(xs, d.span), append(ys, at(d.span, cur))
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// wasLabel notes a single key result's first target when it changed
+// during the cycle: " (was 60%)".
+func wasLabel(kr KeyResult, val func(float64) string) string {
+	if len(kr.Earlier) == 0 || !finite(kr.Earlier[0].Target) {
+		return ""
+	}
+	return " (was " + val(kr.Earlier[0].Target) + ")"
+}
+
 func doneLabel(v float64) string {
 	if v >= 1 {
 		return "Done"

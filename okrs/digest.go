@@ -26,6 +26,16 @@ type Digest struct {
 	CheckedIn  int        // of them, those who checked in on all of theirs this week
 	Highlights []Comment  // the week's best comments
 	Blockers   []Comment  // comments on key results at risk or off track
+	// Corrections are the key results whose target, kind or due date
+	// changed during the week, in objective order.
+	Corrections []DigestCorrection
+}
+
+// DigestCorrection is a key result's course corrections of the week.
+type DigestCorrection struct {
+	Objective string
+	KeyResult KeyResult
+	Changes   []TargetChange // oldest first
 }
 
 // DigestObjective is one objective's line in the digest.
@@ -110,6 +120,9 @@ func ComposeDigest(team string, objs []Objective, c Cycle, p Period, now time.Ti
 			}
 			if kr.FlatButOnTrack(c, now) {
 				d.Flat = append(d.Flat, DigestKR{Objective: o.Title, KeyResult: kr, Confidence: kr.Confidence})
+			}
+			if hs := kr.ChangesBetween(p.Start, p.End); len(hs) > 0 {
+				d.Corrections = append(d.Corrections, DigestCorrection{Objective: o.Title, KeyResult: kr, Changes: hs})
 			}
 			for _, ci := range kr.CheckIns {
 				if !p.Contains(ci.At) {

@@ -10,6 +10,7 @@ const (
 	MaxTitle         = 150
 	MaxDescription   = 3000
 	MaxComment       = 2000
+	MaxChangeReason  = 200 // why a key result's target, kind or due date changed
 	MaxUnitLabel     = 20
 	MaxCycleName     = 40
 	MaxKeyResults    = 5                  // per objective; the method asks for 3–5
@@ -165,13 +166,26 @@ type Confidence struct {
 	Level Level
 }
 
-// TargetChange records an edit of a key result's target.
+// TargetChange records a course correction: an edit of a key result's
+// target, kind or due date, with who made it, when, and an optional reason.
+// Field says which one changed, and which pair of From/To fields holds the
+// old and new values. Records kept before kinds and due dates were
+// recorded have no Field: they are target changes (see IsTarget).
 type TargetChange struct {
-	By   string // Slack user id
-	At   time.Time
-	From float64
-	To   float64
+	Field    string // FieldTarget ("" in older records), FieldKind or FieldDue
+	By       string // Slack user id
+	At       time.Time
+	From     float64   // FieldTarget
+	To       float64   // FieldTarget
+	FromKind Kind      // FieldKind
+	ToKind   Kind      // FieldKind
+	FromDue  time.Time // FieldDue; zero is the cycle end
+	ToDue    time.Time // FieldDue; zero is the cycle end
+	Reason   string    // optional, up to MaxChangeReason characters
 }
+
+// IsTarget reports whether the change is of the target.
+func (h TargetChange) IsTarget() bool { return h.Field == FieldTarget || h.Field == "" }
 
 // A KeyResult is one measurable result of an objective.
 type KeyResult struct {
@@ -195,7 +209,7 @@ type KeyResult struct {
 	LastCheckIn time.Time // zero until the first check-in
 	LastAuthor  string
 
-	TargetHistory []TargetChange // oldest first
+	TargetHistory []TargetChange // course corrections of target, kind and due date, oldest first
 	CheckIns      []CheckIn      // newest first, when loaded
 }
 
@@ -256,11 +270,52 @@ func (o *Objective) CanEditKeyResult(kr *KeyResult, user string, isAdmin bool) b
 // SetTarget changes the key result's target and keeps the old one in its
 // history. It does nothing when the target is unchanged.
 func (kr *KeyResult) SetTarget(target float64, by string, at time.Time) {
-	if target == kr.Target {
-		return
-	}
-	kr.TargetHistory = append(kr.TargetHistory, TargetChange{By: by, At: at, From: kr.Target, To: target})
+	was := *kr
 	kr.Target = target
+	kr.RecordChanges(&was, by, at, "")
+}
+
+// RecordChanges appends to the key result's history a change for each of
+// target, kind and due date that differs from was (the key result before
+// an edit), each with by, at and reason. Nothing is recorded for a field
+// left as it was.
+func (kr *KeyResult) RecordChanges(was *KeyResult, by string, at time.Time, reason string) {
+	if kr.Kind != was.Kind {
+		kr.TargetHistory = append(kr.TargetHistory, TargetChange{Field: FieldKind, By: by, At: at,
+			FromKind: was.Kind, ToKind: kr.Kind, Reason: reason})
+	}
+	if kr.Target != was.Target {
+		kr.TargetHistory = append(kr.TargetHistory, TargetChange{Field: FieldTarget, By: by, At: at,
+			From: was.Target, To: kr.Target, Reason: reason})
+	}
+	if !kr.Due.Equal(was.Due) {
+		kr.TargetHistory = append(kr.TargetHistory, TargetChange{Field: FieldDue, By: by, At: at,
+			FromDue: was.Due, ToDue: kr.Due, Reason: reason})
+	}
+}
+
+// TargetAt returns the target the key result had at t: its target, unless
+// a target change after t replaced an older one.
+func (kr *KeyResult) TargetAt(t time.Time) float64 {
+	target := kr.Target
+	for i := len(kr.TargetHistory) - 1; i >= 0; i-- {
+		if h := kr.TargetHistory[i]; h.IsTarget() && h.At.After(t) {
+			target = h.From
+		}
+	}
+	return target
+}
+
+// ChangesBetween returns the key result's changes made in [from, to),
+// oldest first.
+func (kr *KeyResult) ChangesBetween(from, to time.Time) []TargetChange {
+	var out []TargetChange
+	for _, h := range kr.TargetHistory {
+		if !h.At.Before(from) && h.At.Before(to) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // A CheckIn is an owner's weekly report on one key result.

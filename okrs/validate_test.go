@@ -133,7 +133,7 @@ func TestSetTargetKeepsHistory(t *testing.T) {
 		t.Fatalf("unchanged target recorded history: %+v", kr.TargetHistory)
 	}
 	kr.SetTarget(70, "U2", okrs.Date(2026, 11, 2))
-	if kr.Target != 70 || len(kr.TargetHistory) != 1 || kr.TargetHistory[0] != (okrs.TargetChange{By: "U2", At: okrs.Date(2026, 11, 2), From: 60, To: 70}) {
+	if kr.Target != 70 || len(kr.TargetHistory) != 1 || kr.TargetHistory[0] != (okrs.TargetChange{Field: okrs.FieldTarget, By: "U2", At: okrs.Date(2026, 11, 2), From: 60, To: 70}) {
 		t.Errorf("SetTarget: target %v history %+v", kr.Target, kr.TargetHistory)
 	}
 }

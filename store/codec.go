@@ -46,11 +46,20 @@ type krDoc struct {
 	History   []targetDoc `json:"th,omitempty"`
 }
 
+// targetDoc is one course correction of a key result. Records written
+// before kinds and due dates were kept have no "f": they are target
+// changes.
 type targetDoc struct {
-	By   string  `json:"by"`
-	At   int64   `json:"at"`
-	From float64 `json:"from"`
-	To   float64 `json:"to"`
+	Field    string    `json:"f,omitempty"` // "" or okrs.FieldTarget, okrs.FieldKind, okrs.FieldDue
+	By       string    `json:"by"`
+	At       int64     `json:"at"`
+	From     float64   `json:"from"`
+	To       float64   `json:"to"`
+	FromKind okrs.Kind `json:"fk,omitempty"`
+	ToKind   okrs.Kind `json:"tk,omitempty"`
+	FromDue  string    `json:"fd,omitempty"` // YYYY-MM-DD, "" for the cycle end
+	ToDue    string    `json:"td,omitempty"`
+	Reason   string    `json:"why,omitempty"`
 }
 
 // proposalDoc is a key result proposed for an objective, kept in the
@@ -128,9 +137,27 @@ func encodeKR(kr *okrs.KeyResult) krDoc {
 		kd.Due = kr.Due.Format(dateLayout)
 	}
 	for _, h := range kr.TargetHistory {
-		kd.History = append(kd.History, targetDoc{By: h.By, At: ms(h.At), From: h.From, To: h.To})
+		kd.History = append(kd.History, targetDoc{Field: h.Field, By: h.By, At: ms(h.At), From: h.From, To: h.To,
+			FromKind: h.FromKind, ToKind: h.ToKind, FromDue: dateDoc(h.FromDue), ToDue: dateDoc(h.ToDue), Reason: h.Reason})
 	}
 	return kd
+}
+
+// dateDoc writes a date as YYYY-MM-DD, "" for none.
+func dateDoc(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
+}
+
+// dateOf reads what dateDoc wrote; anything else is no date.
+func dateOf(s string) time.Time {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func encodeProposal(p *okrs.Proposal) proposalDoc {
@@ -200,7 +227,12 @@ func decodeKR(objID string, kd krDoc) okrs.KeyResult {
 		}
 	}
 	for _, h := range kd.History {
-		kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{By: h.By, At: fromMS(h.At), From: h.From, To: h.To})
+		field := h.Field
+		if field == "" {
+			field = okrs.FieldTarget
+		}
+		kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{Field: field, By: h.By, At: fromMS(h.At), From: h.From, To: h.To,
+			FromKind: h.FromKind, ToKind: h.ToKind, FromDue: dateOf(h.FromDue), ToDue: dateOf(h.ToDue), Reason: h.Reason})
 	}
 	return kr
 }

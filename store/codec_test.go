@@ -2,6 +2,9 @@ package store
 
 import (
 	"testing"
+	"time"
+
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // Records written before proposals and the key-result policy existed still
@@ -28,5 +31,45 @@ func TestOldRecordsDecode(t *testing.T) {
 	}
 	if again, _ := decodeSettings(b); !again.DirectKeyResults {
 		t.Error("the key-result policy did not survive a round trip")
+	}
+}
+
+// A key result's history written when it kept only target changes (no
+// field, no reason) reads as target changes; the course corrections of
+// kind and due date, with their reasons, survive a round trip.
+func TestTargetHistoryDecodes(t *testing.T) {
+	old := `{"id":"o1","team":"C1","cycle":"2026-Q4","title":"Delight","owner":"U1","cby":"U1","cat":1,"krs":[{"id":"k1","title":"Raise","owner":"U1","kind":"increase","unit":"number","start":1,"target":3,"cat":1,"th":[{"by":"U2","at":1762128000000,"from":2,"to":3}]}]}`
+	o, err := decodeObjective("T1", []byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := okrs.TargetChange{Field: okrs.FieldTarget, By: "U2", At: time.UnixMilli(1762128000000).UTC(), From: 2, To: 3}
+	if h := o.KeyResults[0].TargetHistory; len(h) != 1 || h[0] != want {
+		t.Errorf("old history = %+v, want [%+v]", h, want)
+	}
+
+	at := time.Date(2026, 11, 18, 9, 30, 0, 0, time.UTC)
+	kr := &o.KeyResults[0]
+	kr.TargetHistory = append(kr.TargetHistory,
+		okrs.TargetChange{Field: okrs.FieldKind, By: "U1", At: at, FromKind: okrs.Increase, ToKind: okrs.StayAbove, Reason: "hold it"},
+		okrs.TargetChange{Field: okrs.FieldDue, By: "U1", At: at, ToDue: okrs.Date(2026, 12, 1), Reason: "<!channel> *bold*"},
+		okrs.TargetChange{Field: okrs.FieldDue, By: "U1", At: at, FromDue: okrs.Date(2026, 12, 1)},
+	)
+	b, err := encodeObjective(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := decodeObjective("T1", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := again.KeyResults[0].TargetHistory
+	if len(got) != len(kr.TargetHistory) {
+		t.Fatalf("round trip: %d changes, want %d", len(got), len(kr.TargetHistory))
+	}
+	for i := range got {
+		if got[i] != kr.TargetHistory[i] {
+			t.Errorf("round trip: change %d = %+v, want %+v", i, got[i], kr.TargetHistory[i])
+		}
 	}
 }

@@ -55,7 +55,11 @@ func Digest(d okrs.Digest) Message {
 	if d.Empty() {
 		text := Sprintf(":sunrise: A quiet week for %s: no check-ins yet. A two-minute update keeps everyone's picture true, and small corrections now beat big surprises in %s: `/okr checkin`.",
 			Channel(d.Team), d.Cycle.End.Format("January"))
-		return Message{Text: text, Blocks: []slack.Block{header(title), section(text)}}
+		blocks := []slack.Block{header(title), section(text)}
+		if len(d.Corrections) > 0 { // a change of plan is news even in a quiet week
+			blocks = append(blocks, packSections(correctionLines(d.Corrections))...)
+		}
+		return Message{Text: text, Blocks: blocks}
 	}
 	var overall float64
 	for _, o := range d.Objectives {
@@ -106,6 +110,9 @@ func Digest(d okrs.Digest) Message {
 		}
 		blocks = append(blocks, section(Sprintf("*No check-in this week* (%d key result%s): %s", len(d.Missing), Plural(len(d.Missing)), Join(titles, ", "))))
 	}
+	if len(d.Corrections) > 0 {
+		blocks = append(blocks, packSections(correctionLines(d.Corrections))...)
+	}
 	quotes := func(head Mrkdwn, cs []okrs.Comment) {
 		lines := []Mrkdwn{head}
 		for _, c := range cs {
@@ -125,6 +132,43 @@ func Digest(d okrs.Digest) Message {
 	}
 	text := Sprintf("Weekly OKR digest for %s: overall %s, %d of %d people checked in.", Channel(d.Team), okrs.FormatPercent(overall), d.CheckedIn, d.Owners)
 	return Message{Text: text, Blocks: blocks}
+}
+
+// maxDigestCorrections is how many key results' course corrections a
+// digest lists; the rest are counted.
+const maxDigestCorrections = 8
+
+// correctionLines is the digest's "Course corrections" section: for each
+// key result, its changes of the week, a save per line (the changes of one
+// save share its moment and reason).
+func correctionLines(cs []okrs.DigestCorrection) []Mrkdwn {
+	lines := []Mrkdwn{Raw("*Course corrections*")}
+	for i, c := range cs {
+		if i == maxDigestCorrections {
+			lines = append(lines, Sprintf("…and %d more key result%s changed.", len(cs)-i, Plural(len(cs)-i)))
+			break
+		}
+		kr := c.KeyResult
+		for _, save := range bySave(c.Changes) {
+			lines = append(lines, Sprintf("• %s (%s): %s · %s", shorten(kr.Title, 80), shorten(c.Objective, 60),
+				ChangeLine(&kr, save, okrs.MaxChangeReason), Mention(save[len(save)-1].By)))
+		}
+	}
+	return lines
+}
+
+// bySave groups changes, oldest first, into those made together.
+func bySave(hs []okrs.TargetChange) [][]okrs.TargetChange {
+	var out [][]okrs.TargetChange
+	for i := 0; i < len(hs); {
+		j := i + 1
+		for j < len(hs) && hs[j].At.Equal(hs[i].At) && hs[j].By == hs[i].By {
+			j++
+		}
+		out = append(out, hs[i:j])
+		i = j
+	}
+	return out
 }
 
 // DigestPreview is the digest as "/okr digest preview" shows it, only to

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/okrbot/okrbot/okrs"
 )
@@ -126,6 +127,9 @@ func (f ObjectiveForm) Objective(workspace, by string, now time.Time, blockIDs m
 	if err != nil {
 		fe.Add("cycle", "Choose a cycle.")
 	}
+	if n := utf8.RuneCountInString(f.Reason); n > okrs.MaxChangeReason {
+		fe.Add(BlockReason, fmt.Sprintf("Keep it to %d characters (this is %d).", okrs.MaxChangeReason, n))
+	}
 	o.Cycle = c.Name
 	for i, kf := range f.KRs {
 		kr := kf.KeyResult(i, fe)
@@ -154,6 +158,9 @@ func (f ObjectiveForm) DraftText() string {
 	}
 	for i, kr := range f.KRs {
 		fmt.Fprintf(&sb, "Key result %d: %s\n", i+1, kr.DraftText())
+	}
+	if f.Reason != "" {
+		fmt.Fprintf(&sb, "What changed and why: %s\n", f.Reason)
 	}
 	return sb.String()
 }

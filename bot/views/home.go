@@ -24,7 +24,15 @@ type HomeView struct {
 	Awaiting   []okrs.Objective // those User owns with proposals waiting for them
 	Cycle      okrs.Cycle
 	Now        time.Time
+	PastCycles []string // earlier cycles in which User owned key results, newest first
 }
+
+// ActionPastCycle is App Home's choice of a past cycle to see the
+// person's status of; its option values are cycle names.
+const ActionPastCycle = "okr_past_cycle"
+
+// homePastCycles is how many past cycles App Home offers.
+const homePastCycles = 8
 
 // Home limits: proposals shown (each takes two blocks) and key results
 // shown (each takes two, and its objective's heading one).
@@ -45,7 +53,7 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 		contextText(Sprintf("%s of the cycle gone · %d days left", okrs.FormatPercent(c.Elapsed(now)), c.DaysLeft(now))),
 	}
 	blocks = append(blocks, awaitingBlocks(v.Awaiting)...)
-	const tail = 4 // "…and more", teams, buttons, tip
+	const tail = 5 // "…and more", teams, past cycles, buttons, tip
 	var teams []string
 	shown, total := 0, 0
 	for i := range objs {
@@ -95,6 +103,9 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 		}
 		blocks = append(blocks, section(Sprintf("*Your teams:* %s", joinWords(refs))))
 	}
+	if b := pastCyclesBlock(v.PastCycles); b != nil {
+		blocks = append(blocks, b)
+	}
 	actions := []slack.BlockElement{slack.NewButtonBlockElement(ActionNewObjective, "new", plain("New objective"))}
 	if total > 0 {
 		all := slack.NewButtonBlockElement(ActionCheckIn, "all", plain("Check in on all")).WithStyle(slack.StylePrimary)
@@ -106,6 +117,26 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 		blocks = blocks[:MaxViewBlocks]
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// pastCyclesBlock lists the person's past cycles with a menu that sends
+// them their status of one (as "/okr status @them <cycle>" would, in a
+// DM); nil when there are none.
+func pastCyclesBlock(cycles []string) slack.Block {
+	if len(cycles) == 0 {
+		return nil
+	}
+	cycles = cycles[:min(len(cycles), homePastCycles)]
+	names := make([]Mrkdwn, len(cycles))
+	opts := make([]*slack.OptionBlockObject, len(cycles))
+	for i, c := range cycles {
+		names[i] = Escape(c)
+		opts[i] = option(shorten(c, okrs.MaxCycleName), c)
+	}
+	menu := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("View a past cycle"), ActionPastCycle, opts...)
+	s := section(Sprintf("*Past cycles:* %s", Join(names, ", ")))
+	s.Accessory = slack.NewAccessory(menu)
+	return s
 }
 
 // awaitingBlocks list the proposals waiting for the person, oldest first,

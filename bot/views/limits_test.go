@@ -89,7 +89,11 @@ func randomObjectives(r *rand.Rand, now time.Time, c okrs.Cycle) []okrs.Objectiv
 					Confidence: okrs.Confidence{Level: levels[r.IntN(len(levels))]}, Comment: typed(r, 5000)})
 			}
 			for range r.IntN(8) {
-				kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{By: randomUser(r), At: now, From: r.Float64() * 1e9, To: r.Float64() * 1e9})
+				fields := []string{"", okrs.FieldTarget, okrs.FieldKind, okrs.FieldDue}
+				kr.TargetHistory = append(kr.TargetHistory, okrs.TargetChange{Field: fields[r.IntN(len(fields))], By: randomUser(r),
+					At: now.Add(-time.Duration(r.IntN(200)) * time.Hour), From: r.Float64() * 1e9, To: r.Float64() * 1e9,
+					FromKind: kinds[r.IntN(len(kinds))], ToKind: okrs.Kind(typed(r, 30)), ToDue: now.Add(time.Duration(r.IntN(2000)) * time.Hour),
+					Reason: typed(r, 2*okrs.MaxChangeReason)})
 			}
 			o.KeyResults = append(o.KeyResults, kr)
 		}
@@ -158,7 +162,8 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, now).Period
 		prompt := okrs.Prompt{Kind: okrs.KindPrompt, Team: "C1", User: randomUser(r), Period: week, Objectives: objs, Cycle: c, Late: r.IntN(2) == 0}
 		meta := FormMeta{Mode: ModeNew, Channel: "C1", Response: "https://hooks.slack.com/commands/T1/1/" + strings.Repeat("x", r.IntN(200))}
-		form := ObjectiveForm{Title: typed(r, 5000), Description: typed(r, 5000), Team: "C1", Cycle: c.Name, Owner: randomUser(r), Parent: "o0"}
+		form := ObjectiveForm{Title: typed(r, 5000), Description: typed(r, 5000), Team: "C1", Cycle: c.Name, Owner: randomUser(r), Parent: "o0",
+			Reason: typed(r, 2*okrs.MaxChangeReason)}
 		for range r.IntN(okrs.MaxKeyResults + 1) {
 			form.KRs = append(form.KRs, randomKRForm(r))
 		}
@@ -200,8 +205,9 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		}{
 			{"status", Status(StatusView{Scope: Channel("C1"), Cycle: c, Now: now, Objectives: objs, Offset: r.IntN(len(objs) + 1), MoreValue: "t|C1|" + c.Name, ChartValue: "c|C1"}), "message"},
 			{"person status", Status(StatusView{Scope: Mention("U1"), Person: "U1", Cycle: c, Now: now, Objectives: objs}), "message"},
+			{"past cycle status", Status(StatusView{Scope: Channel("C1"), Cycle: c, Now: c.End.AddDate(0, 2, 0), Objectives: objs, MoreValue: "t|C1|" + c.Name}), "message"},
 			{"list", List(objs, "C1", c, now), "message"},
-			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now}), "home"},
+			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now, PastCycles: okrs.PastCycles(pastObjs(r), now)}), "home"},
 			{"prompt", Prompt(prompt, now), "message"},
 			{"checked-in prompt", PromptCheckedIn("C1", sumKRs, byKR, now, r.IntN(2) == 0), "message"},
 			{"shared check-ins", Message{Text: SharedCheckIns(randomUser(r), shared)}, "message"},
@@ -527,4 +533,13 @@ func krTitles(o *okrs.Objective) []string {
 		out = append(out, kr.Title)
 	}
 	return out
+}
+
+// pastObjs are objectives of up to 30 cycles, most of them past.
+func pastObjs(r *rand.Rand) []okrs.Objective {
+	var objs []okrs.Objective
+	for range r.IntN(30) {
+		objs = append(objs, okrs.Objective{Cycle: fmt.Sprintf("%d-Q%d", 2019+r.IntN(8), 1+r.IntN(4))})
+	}
+	return objs
 }

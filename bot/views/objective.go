@@ -27,7 +27,11 @@ type ObjectiveForm struct {
 	Team, Cycle        string
 	Owner, Parent      string
 	KRs                []KRForm
+	Reason             string // edit: why targets, kinds or due dates changed (optional)
 }
+
+// BlockReason is the edit form's "What changed and why?" input.
+const BlockReason = "reason"
 
 // KRForm is one key result's group of fields, values as typed.
 type KRForm struct {
@@ -64,8 +68,11 @@ func krFormOf(kr *okrs.KeyResult) KRForm {
 		kf.Due = kr.Due.Format(time.DateOnly)
 	}
 	for _, h := range kr.TargetHistory {
-		kf.History = append(kf.History, Sprintf("target %s → %s by %s on %s",
-			kr.Format(h.From), kr.Format(h.To), Mention(h.By), h.At.Format("Jan 2, 2006")))
+		line := Sprintf("%s by %s on %s", ChangeText(kr, h), Mention(h.By), h.At.Format("Jan 2, 2006"))
+		if h.Reason != "" {
+			line = line.Append(Sprintf(" (%s)", shorten(h.Reason, 60)))
+		}
+		kf.History = append(kf.History, line)
 	}
 	return kf
 }
@@ -117,6 +124,11 @@ func ObjectiveModal(f ObjectiveForm, v FormView) slack.ModalViewRequest {
 	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("kr_buttons", buttons...))
+	}
+	if m.Mode == ModeEdit {
+		in := textInput(BlockReason, "What changed and why?", f.Reason, "e.g. New baseline after the pricing change", okrs.MaxChangeReason, false, true)
+		in.Hint = plain("Optional. Kept with every target, kind or due date you change here, and shown in status and the digest.")
+		blocks = append(blocks, in)
 	}
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: CallbackObjective, PrivateMetadata: m.Encode(),
@@ -256,6 +268,7 @@ func ReadObjectiveForm(state *slack.ViewState, n int) ObjectiveForm {
 		Title: stateText(state, "title"), Description: stateText(state, "description"),
 		Team: stateValue(state, "team"), Cycle: stateValue(state, "cycle"),
 		Owner: stateValue(state, "owner"), Parent: stateValue(state, "parent"),
+		Reason: stateText(state, BlockReason),
 	}
 	for i := range n {
 		f.KRs = append(f.KRs, ReadKRForm(state, i))

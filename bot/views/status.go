@@ -36,6 +36,11 @@ type StatusView struct {
 // Status builds the status message for one page.
 func Status(v StatusView) Message {
 	now, c := v.Now, v.Cycle
+	past := okrs.DateOf(now).After(c.End)
+	if past && len(v.Objectives) == 0 {
+		text := Sprintf("No objectives for %s in %s, a past cycle (it ended on %s).", v.Scope, c.Name, c.End.Format("Jan 2, 2006"))
+		return Message{Text: text, Blocks: []slack.Block{section(text)}}
+	}
 	if len(v.Objectives) == 0 {
 		text := Sprintf("No objectives for %s in %s yet. Start with `/okr new`: one objective, 3–5 measurable key results.", v.Scope, c.Name)
 		return Message{Text: text, Blocks: []slack.Block{section(text)}}
@@ -50,7 +55,13 @@ func Status(v StatusView) Message {
 	week := min(max(int(now.Sub(c.Start).Hours()/24/7)+1, 1), weeks)
 	summary := Sprintf("%s · %s · week %d of %d (%s of the cycle gone) · overall *%s* · %s",
 		v.Scope, c.Name, week, weeks, okrs.FormatPercent(elapsed), okrs.FormatPercent(overall), paceLabel(okrs.PaceOf(overall, elapsed)))
-	blocks := []slack.Block{header("OKR status · " + c.Name), contextText(summary)}
+	title := "OKR status · " + c.Name
+	if past {
+		title += " (past cycle)"
+		summary = Sprintf("%s · %s · a past cycle: it ran from %s to %s · it ended at *%s*",
+			v.Scope, c.Name, c.Start.Format("Jan 2"), c.End.Format("Jan 2, 2006"), okrs.FormatPercent(overall))
+	}
+	blocks := []slack.Block{header(title), contextText(summary)}
 	text := Sprintf("OKR status for %s, %s: overall %s.", v.Scope, c.Name, okrs.FormatPercent(overall))
 
 	end := min(v.Offset+StatusPageSize, len(v.Objectives))
@@ -63,6 +74,9 @@ func Status(v StatusView) Message {
 				continue
 			}
 			lines = append(lines, krLine(kr, c, now))
+			if hs := latestChanges(kr, c.Start, now.Add(time.Nanosecond)); len(hs) > 0 {
+				lines = append(lines, Sprintf("    :pencil2: %s", ChangeLine(kr, hs, statusReasonLen)))
+			}
 		}
 		if v.Person != "" && o.Team != "" {
 			lines[0] = lines[0].Append(Raw(" · team "), Channel(o.Team))
