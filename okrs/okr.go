@@ -29,6 +29,7 @@ const (
 	FieldCycle       = "cycle"
 	FieldOwner       = "owner"
 	FieldParent      = "parent"
+	FieldShared      = "shared"
 	FieldKeyResults  = "key_results"
 	FieldKind        = "kind"
 	FieldUnit        = "unit"
@@ -207,8 +208,9 @@ type Objective struct {
 	Cycle       string // the cycle's name
 	Title       string
 	Description string
-	Owner       string // Slack user id
-	ParentID    string // optional objective this one aligns to
+	Owner       string   // Slack user id
+	ParentID    string   // optional objective this one aligns to
+	SharedWith  []string // other team channels sharing it (cross-functional), besides Team: see Teams
 	CreatedBy   string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
