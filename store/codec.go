@@ -12,20 +12,22 @@ import (
 // objectiveDoc is how an objective and its key-result definitions are kept.
 // Live state (current value, confidence) lives in each key result's hash.
 type objectiveDoc struct {
-	ID          string  `json:"id"`
-	Team        string  `json:"team"`
-	Cycle       string  `json:"cycle"`
-	Title       string  `json:"title"`
-	Description string  `json:"desc,omitempty"`
-	Owner       string  `json:"owner"`
-	ParentID    string  `json:"parent,omitempty"`
-	CreatedBy   string  `json:"cby"`
-	CreatedAt   int64   `json:"cat"` // unix ms
-	UpdatedAt   int64   `json:"uat,omitempty"`
-	Archived    bool    `json:"arch,omitempty"`
-	ArchivedBy  string  `json:"aby,omitempty"`
-	ArchivedAt  int64   `json:"aat,omitempty"`
-	KeyResults  []krDoc `json:"krs"`
+	ID          string `json:"id"`
+	Team        string `json:"team"`
+	Cycle       string `json:"cycle"`
+	Title       string `json:"title"`
+	Description string `json:"desc,omitempty"`
+	Owner       string `json:"owner"`
+	ParentID    string `json:"parent,omitempty"`
+	// Shared came later: a record without it is one team's alone.
+	Shared     []string `json:"shared,omitempty"`
+	CreatedBy  string   `json:"cby"`
+	CreatedAt  int64    `json:"cat"` // unix ms
+	UpdatedAt  int64    `json:"uat,omitempty"`
+	Archived   bool     `json:"arch,omitempty"`
+	ArchivedBy string   `json:"aby,omitempty"`
+	ArchivedAt int64    `json:"aat,omitempty"`
+	KeyResults []krDoc  `json:"krs"`
 	// Proposals came later: a record without them has none.
 	Proposals []proposalDoc `json:"props,omitempty"`
 }
@@ -105,7 +107,7 @@ func fromMS(v int64) time.Time {
 func encodeObjective(o *okrs.Objective) ([]byte, error) {
 	d := objectiveDoc{
 		ID: o.ID, Team: o.Team, Cycle: o.Cycle, Title: o.Title, Description: o.Description,
-		Owner: o.Owner, ParentID: o.ParentID, CreatedBy: o.CreatedBy, CreatedAt: ms(o.CreatedAt),
+		Owner: o.Owner, ParentID: o.ParentID, Shared: o.SharedWith, CreatedBy: o.CreatedBy, CreatedAt: ms(o.CreatedAt),
 		UpdatedAt: ms(o.UpdatedAt), Archived: o.Archived, ArchivedBy: o.ArchivedBy, ArchivedAt: ms(o.ArchivedAt),
 		KeyResults: make([]krDoc, len(o.KeyResults)),
 	}
@@ -165,7 +167,7 @@ func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
 	}
 	o := &okrs.Objective{
 		ID: d.ID, Workspace: workspace, Team: d.Team, Cycle: d.Cycle, Title: d.Title,
-		Description: d.Description, Owner: d.Owner, ParentID: d.ParentID, CreatedBy: d.CreatedBy,
+		Description: d.Description, Owner: d.Owner, ParentID: d.ParentID, SharedWith: d.Shared, CreatedBy: d.CreatedBy,
 		CreatedAt: fromMS(d.CreatedAt), UpdatedAt: fromMS(d.UpdatedAt), Archived: d.Archived,
 		ArchivedBy: d.ArchivedBy, ArchivedAt: fromMS(d.ArchivedAt),
 		KeyResults: make([]okrs.KeyResult, len(d.KeyResults)),
