@@ -193,6 +193,16 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		} else {
 			sumKRs = krs
 		}
+		// The alignment tree of the same objectives with random parents
+		// (cycles and missing ones included) and sharing teams.
+		aligned := make([]okrs.Objective, len(objs))
+		for i, o := range objs {
+			o.ParentID = fmt.Sprintf("o%d", r.IntN(len(objs)+2))
+			for range r.IntN(okrs.MaxSharedTeams + 2) {
+				o.SharedWith = append(o.SharedWith, fmt.Sprintf("C%d", r.IntN(9)))
+			}
+			aligned[i] = o
+		}
 		views := []struct {
 			name string
 			v    any
@@ -201,6 +211,8 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"status", Status(StatusView{Scope: Channel("C1"), Cycle: c, Now: now, Objectives: objs, Offset: r.IntN(len(objs) + 1), MoreValue: "t|C1|" + c.Name, ChartValue: "c|C1"}), "message"},
 			{"person status", Status(StatusView{Scope: Mention("U1"), Person: "U1", Cycle: c, Now: now, Objectives: objs}), "message"},
 			{"list", List(objs, "C1", c, now), "message"},
+			{"tree", Tree(TreeView{Cycle: c, Roots: okrs.Alignment(aligned), Offset: r.IntN(len(objs) + 1), MoreValue: "C1|" + c.Name}), "message"},
+			{"tree of a team", Tree(TreeView{Cycle: c, Team: "C2", Roots: okrs.Alignment(aligned), MoreValue: "C2|" + c.Name}), "message"},
 			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now}), "home"},
 			{"prompt", Prompt(prompt, now), "message"},
 			{"checked-in prompt", PromptCheckedIn("C1", sumKRs, byKR, now, r.IntN(2) == 0), "message"},
