@@ -397,6 +397,17 @@ func (s *Store) CountTeamObjectives(ctx context.Context, workspace, team, cycle 
 // the
 // teams, their cycle indexes, the objectives.
 func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {
+	return s.cycleObjectives(ctx, workspace, cycle, noLive)
+}
+
+// AlignedObjectives returns every team's objectives for a cycle, oldest
+// first, with their key results' live state (for the alignment tree and its
+// progress), in four round trips.
+func (s *Store) AlignedObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {
+	return s.cycleObjectives(ctx, workspace, cycle, 0)
+}
+
+func (s *Store) cycleObjectives(ctx context.Context, workspace, cycle string, history int) ([]okrs.Objective, error) {
 	k := s.keys(workspace)
 	teams, err := s.rdb.SMembers(ctx, k.teams()).Result()
 	if err != nil {
@@ -421,7 +432,7 @@ func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([
 			}
 		}
 	}
-	objs, err := s.objectives(ctx, workspace, k, ids, noLive)
+	objs, err := s.objectives(ctx, workspace, k, ids, history)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/store"
@@ -33,7 +34,9 @@ func TestSharedObjectives(t *testing.T) {
 	o := objective(ws, "C1", 2)
 	o.SharedWith = []string{"C2"}
 	mustCreate(t, s, o)
-	own := mustCreate(t, s, objective(ws, "C2", 1))
+	own := objective(ws, "C2", 1)
+	own.CreatedAt = t0.Add(time.Hour) // after the shared one
+	mustCreate(t, s, own)
 
 	check := func(t *testing.T, team string, want ...string) {
 		t.Helper()
