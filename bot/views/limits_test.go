@@ -158,7 +158,8 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, now).Period
 		prompt := okrs.Prompt{Kind: okrs.KindPrompt, Team: "C1", User: randomUser(r), Period: week, Objectives: objs, Cycle: c, Late: r.IntN(2) == 0}
 		meta := FormMeta{Mode: ModeNew, Channel: "C1", Response: "https://hooks.slack.com/commands/T1/1/" + strings.Repeat("x", r.IntN(200))}
-		form := ObjectiveForm{Title: typed(r, 5000), Description: typed(r, 5000), Team: "C1", Cycle: c.Name, Owner: randomUser(r), Parent: "o0"}
+		form := ObjectiveForm{Title: typed(r, 5000), Description: typed(r, 5000), Team: "C1", Cycle: c.Name, Owner: randomUser(r), Parent: "o0",
+			Shared: []string{"C2", typed(r, 300), "C3", "C4", "C5"}[:r.IntN(6)]}
 		for range r.IntN(okrs.MaxKeyResults + 1) {
 			form.KRs = append(form.KRs, randomKRForm(r))
 		}

@@ -102,3 +102,34 @@ func treeText(t *testing.T, m Message) string {
 	}
 	return b.String()
 }
+
+// The "Shared with" field prefills from the objective, reads back in
+// order, and a direct message among the channels is refused.
+func TestSharedWithField(t *testing.T) {
+	o := treeObjective("o2", "C1", "", "Expand into the European market", 40)
+	o.SharedWith = []string{"C2", "C3"}
+	f := FormOf(&o)
+	m := ObjectiveModal(f, FormView{Meta: FormMeta{Mode: ModeEdit, ObjID: "o2"}, Cycles: CycleChoices(viewNow, viewCycle.Name)})
+	var found bool
+	for _, b := range m.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok && in.BlockID == "shared" {
+			el := in.Element.(*slack.MultiSelectBlockElement)
+			found = fmt.Sprint(el.InitialConversations) == "[C2 C3]" && *el.MaxSelectedItems == okrs.MaxSharedTeams && in.Optional
+		}
+	}
+	if !found {
+		t.Errorf("no optional shared input prefilled with C2, C3")
+	}
+	state := &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+		"shared": {actionValue: {SelectedConversations: []string{"C3", "D1"}}},
+	}}
+	read := ReadObjectiveForm(state, 0)
+	if fmt.Sprint(read.Shared) != "[C3 D1]" {
+		t.Errorf("read shared = %v", read.Shared)
+	}
+	read.Team, read.Cycle, read.Title = "C1", viewCycle.Name, "Expand into the European market"
+	_, _, fe := read.Objective("T1", "U1", viewNow, map[string]bool{"shared": true, "title": true})
+	if fe["shared"] == "" {
+		t.Errorf("a DM among the sharing channels passed: %v", fe)
+	}
+}
