@@ -253,3 +253,41 @@ func TestSharedObjectiveInBothTeamsStatus(t *testing.T) {
 	e.okr(teamA, ben, company, "tree")
 	e.waitNew(seen, company, "OKR alignment", "Expand into the European market · <#"+growth+"> + <#"+company+">")
 }
+
+// Sharing an objective with a private team one is not in is refused and
+// stores nothing; then the edit form moves the sharing to another team.
+func TestSharedWithChecksEachTeam(t *testing.T) {
+	e := treeEnv(t)
+	seen := map[string]bool{}
+	e.okr(teamA, ben, growth, "new Sneak into the board")
+	v := e.waitModal(ben, "okr_objective")
+	e.submitForm(ben, v.ID, merge(slacktest.Values{"shared": {"v": []string{secret}}},
+		kr(0, "Read the board's plans", "increase", "0", "10", ben)))
+	e.waitNew(seen, growth, "That team's channel is private, and you are not in it.")
+	for _, team := range []string{growth, secret} {
+		if objs := e.teamObjectives(teamA, team); len(objs) != 0 {
+			t.Errorf("%s has %d objectives after a refused create", team, len(objs))
+		}
+	}
+
+	v = e.openCreateWithKRs("Expand into the European market", 1)
+	e.submitForm(ana, v.ID, merge(slacktest.Values{"shared": {"v": []string{company}}},
+		kr(0, "Raise EU revenue to $2M", "increase", "$0", "$2M", ben)))
+	e.waitMessage(growth, "Created", "Expand into the European market")
+	objs := e.teamObjectives(teamA, growth)
+	if len(objs) != 1 {
+		t.Fatalf("#growth has %d objectives, want 1", len(objs))
+	}
+	v = e.pick(ana, "edit", objs[0].ID)
+	if !strings.Contains(string(v.RawBlocks), company) {
+		t.Fatalf("the edit form is not prefilled with #company")
+	}
+	e.submitForm(ana, v.ID, slacktest.Values{"shared": {"v": []string{sales}}})
+	e.waitNew(seen, growth, "Saved", "Expand into the European market")
+	if objs := e.teamObjectives(teamA, company); len(objs) != 0 {
+		t.Errorf("#company still has the objective after it stopped sharing it")
+	}
+	if objs := e.teamObjectives(teamA, sales); len(objs) != 1 || objs[0].SharedWith[0] != sales {
+		t.Errorf("#sales's objectives: %+v", objs)
+	}
+}
