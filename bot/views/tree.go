@@ -88,7 +88,7 @@ func treeLine(n *okrs.AlignmentNode) Mrkdwn {
 	o := n.Objective
 	indent := Raw("")
 	if n.Depth > 0 {
-		indent = Sprintf("%s↳ ", strings.Repeat("\u2003", min(n.Depth, maxIndent)-1))
+		indent = Sprintf("%s↳ ", strings.Repeat("\u2003\u2003", min(n.Depth, maxIndent)-1))
 	}
 	var teams []Mrkdwn
 	for _, t := range o.Teams() {
