@@ -291,3 +291,23 @@ func TestSharedWithChecksEachTeam(t *testing.T) {
 		t.Errorf("#sales's objectives: %+v", objs)
 	}
 }
+
+// The people of a team sharing an objective propose key results for it,
+// as its own team's do.
+func TestSharingTeamProposes(t *testing.T) {
+	e := treeEnv(t)
+	e.srv.AddUser(slacktest.User{ID: mia, TeamID: teamA, Name: "mia"})
+	e.srv.AddChannel(slacktest.Channel{ID: company, TeamID: teamA, Name: "company", Members: []string{ana, ben, carla, mia}, BotIsMember: true})
+	v := e.openCreateWithKRs("Expand into the European market", 1)
+	e.submitForm(ana, v.ID, merge(slacktest.Values{"shared": {"v": []string{company}}},
+		kr(0, "Raise EU revenue to $2M", "increase", "$0", "$2M", ben)))
+	e.waitMessage(growth, "Created", "Expand into the European market")
+
+	e.okr(teamA, mia, company, "propose Localise checkout in five languages")
+	v = e.waitModal(mia, "okr_add_kr")
+	ack, err := e.srv.SubmitView(e.ctx, mia, v.ID, kr(0, "Localise checkout in five languages", "increase", "0", "5", mia))
+	if err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("propose: %v %v", err, ack.Errors())
+	}
+	e.waitMessage(e.srv.DMChannel(ana), "<@"+mia+"> proposes a key result", "Localise checkout in five languages")
+}
