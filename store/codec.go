@@ -12,24 +12,24 @@ import (
 // objectiveDoc is how an objective and its key-result definitions are kept.
 // Live state (current value, confidence) lives in each key result's hash.
 type objectiveDoc struct {
-	ID          string `json:"id"`
-	Team        string `json:"team"`
-	Cycle       string `json:"cycle"`
-	Title       string `json:"title"`
-	Description string `json:"desc,omitempty"`
-	Owner       string `json:"owner"`
-	ParentID    string `json:"parent,omitempty"`
-	// Shared came later: a record without it is one team's alone.
-	Shared     []string `json:"shared,omitempty"`
-	CreatedBy  string   `json:"cby"`
-	CreatedAt  int64    `json:"cat"` // unix ms
-	UpdatedAt  int64    `json:"uat,omitempty"`
-	Archived   bool     `json:"arch,omitempty"`
-	ArchivedBy string   `json:"aby,omitempty"`
-	ArchivedAt int64    `json:"aat,omitempty"`
-	KeyResults []krDoc  `json:"krs"`
+	ID          string  `json:"id"`
+	Team        string  `json:"team"`
+	Cycle       string  `json:"cycle"`
+	Title       string  `json:"title"`
+	Description string  `json:"desc,omitempty"`
+	Owner       string  `json:"owner"`
+	ParentID    string  `json:"parent,omitempty"`
+	CreatedBy   string  `json:"cby"`
+	CreatedAt   int64   `json:"cat"` // unix ms
+	UpdatedAt   int64   `json:"uat,omitempty"`
+	Archived    bool    `json:"arch,omitempty"`
+	ArchivedBy  string  `json:"aby,omitempty"`
+	ArchivedAt  int64   `json:"aat,omitempty"`
+	KeyResults  []krDoc `json:"krs"`
 	// Proposals came later: a record without them has none.
 	Proposals []proposalDoc `json:"props,omitempty"`
+	// Shared came later: a record without it is one team's alone.
+	Shared []string `json:"shared,omitempty"`
 }
 
 type krDoc struct {
