@@ -208,9 +208,8 @@ type Objective struct {
 	Cycle       string // the cycle's name
 	Title       string
 	Description string
-	Owner       string   // Slack user id
-	ParentID    string   // optional objective this one aligns to
-	SharedWith  []string // other team channels sharing it (cross-functional), besides Team: see Teams
+	Owner       string // Slack user id
+	ParentID    string // optional objective this one aligns to
 	CreatedBy   string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -219,6 +218,7 @@ type Objective struct {
 	ArchivedAt  time.Time
 	KeyResults  []KeyResult
 	Proposals   []Proposal // key results proposed by the team, oldest first: see Propose
+	SharedWith  []string   // other teams' channels sharing it (cross-functional), besides Team: see Teams
 }
 
 // KeyResult returns the key result with the given id, or nil.
