@@ -35,6 +35,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "review", summary: "Coaching tips for this channel's objectives, only for you.", example: "/okr review", run: b.cmdReview},
 		{name: "mine", summary: "Your key results, only for you.", example: "/okr mine", run: b.cmdMine},
 		{name: "status", args: "[#channel | @person] [cycle]", summary: "Post where the team (or a person) stands, for everyone in the channel; name a cycle (2026-Q3) to look back.", example: "/okr status #growth", run: b.cmdStatus},
+		{name: "tree", args: "[#channel]", summary: "The cycle's alignment: each objective under the one it aligns to, with rolled-up progress.", example: "/okr tree #growth", run: b.cmdTree},
 		{name: "checkin", summary: "Check in on your key results: one short form for all of them.", example: "/okr checkin", run: b.cmdCheckIn},
 		{name: "remind", summary: "Send this team's check-in prompts now, to whoever has not checked in (managers).", example: "/okr remind", run: b.cmdRemind},
 		{name: "digest", args: "[preview]", summary: "Post this week's digest now (managers), or preview it (only you).", example: "/okr digest preview", run: b.cmdDigest},

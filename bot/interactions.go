@@ -38,6 +38,9 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionStatusChart: func(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
 			b.onStatusChart(ctx, r, cb, a.Value)
 		},
+		views.ActionTreeMore: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+			b.onTreeMore(ctx, r, a.Value)
+		},
 		views.ActionObjectiveMenu: func(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
 			b.onObjectiveMenu(ctx, r, a.SelectedOption.Value)
 		},

@@ -181,8 +181,9 @@ func (b *Bot) saveObjective(ctx context.Context, r *request, cb slack.Interactio
 	}
 	// The form offers only channels the person sees; a forged one may name
 	// a private team they are not in.
-	if o.Team != "" {
-		sees, err := b.canSee(ctx, r.user, o.Team)
+	// So may a team it is shared with.
+	for _, team := range o.Teams() {
+		sees, err := b.canSee(ctx, r.user, team)
 		if err != nil {
 			b.fail(ctx, reply, "create: checking the team", err)
 			done(err) // a second try may work
@@ -269,6 +270,18 @@ func (b *Bot) editCheck(r *request) func(ctx context.Context, o *okrs.Objective)
 }
 
 func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f views.ObjectiveForm, edited *okrs.Objective) error {
+	// The form offers only channels the person sees; a forged one may name
+	// a private team they are not in, as its team or one sharing it.
+	for _, team := range edited.Teams() {
+		sees, err := b.canSee(ctx, r.user, team)
+		if err == nil && !sees {
+			err = errPrivateTeam
+		}
+		if err != nil {
+			b.fail(ctx, r, "edit: checking the teams", err)
+			return err
+		}
+	}
 	may := b.editCheck(r)
 	now := b.now()
 	var before []string
@@ -283,6 +296,7 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 		}
 		o.Title, o.Description, o.Owner, o.ParentID = edited.Title, edited.Description, edited.Owner, edited.ParentID
 		o.Team, o.Cycle, o.UpdatedAt = edited.Team, edited.Cycle, now
+		o.SharedWith = edited.SharedWith
 		for i, in := range edited.KeyResults {
 			var kr *okrs.KeyResult
 			if i < len(m.KRIDs) {

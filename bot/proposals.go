@@ -45,18 +45,23 @@ func (b *Bot) routeKeyResult(ctx context.Context, r *request, o *okrs.Objective)
 	if o.CanEdit(r.user, admin) {
 		return keyResultRoute{direct: true, admin: admin}, nil
 	}
-	in, err := b.inTeam(ctx, r.user, o.Team)
-	if err != nil {
-		return keyResultRoute{}, err
+	// The team's people propose, and so do those of each team sharing the
+	// objective, under the settings of the first of its teams they are in.
+	for _, team := range o.Teams() {
+		in, err := b.inTeam(ctx, r.user, team)
+		if err != nil {
+			return keyResultRoute{}, err
+		}
+		if !in {
+			continue
+		}
+		st, err := b.settings(ctx, r.workspace, team)
+		if err != nil {
+			return keyResultRoute{}, err
+		}
+		return keyResultRoute{direct: st.DirectKeyResults, admin: admin, team: team}, nil
 	}
-	if !in {
-		return keyResultRoute{}, errNotInTeam(o.Team)
-	}
-	st, err := b.settings(ctx, r.workspace, o.Team)
-	if err != nil {
-		return keyResultRoute{}, err
-	}
-	return keyResultRoute{direct: st.DirectKeyResults, admin: admin, team: o.Team}, nil
+	return keyResultRoute{}, errNotInTeam(o.Team)
 }
 
 // check is the route's check inside the write, against the objective it
@@ -67,7 +72,7 @@ func (rt keyResultRoute) check(user string) func(ctx context.Context, o *okrs.Ob
 		switch {
 		case rt.team == "" && !o.CanEdit(user, rt.admin):
 			return errForbidden
-		case rt.team != "" && o.Team != rt.team:
+		case rt.team != "" && !o.BelongsTo(rt.team):
 			return errMoved
 		}
 		return nil

@@ -20,6 +20,8 @@ type Store interface {
 	TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]okrs.Objective, error)
 	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
 	CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error)
+	// AlignedObjectives is CycleObjectives with key results' live state.
+	AlignedObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error)
 	OwnedObjectives(ctx context.Context, workspace, user string) ([]okrs.Objective, error)
 	// AwaitingDecision returns the objectives user owns with proposals
 	// waiting for them.

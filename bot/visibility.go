@@ -119,22 +119,27 @@ func subset(a, b []string) bool {
 	return true
 }
 
-// visible keeps the objectives whose team user may see. A channel Slack will
-// not describe (deleted, or the bot was removed) is left out.
+// visible keeps the objectives user may see: those of a team user may see,
+// or shared with one (a shared objective is in each sharing team's status).
+// A channel Slack will not describe (deleted, or the bot was removed) is
+// left out.
 func (b *Bot) visible(ctx context.Context, user string, objs []okrs.Objective) []okrs.Objective {
 	out := objs[:0:0]
 	seen := map[string]bool{}
-	for _, o := range objs {
-		ok, known := seen[o.Team]
+	sees := func(team string) bool {
+		ok, known := seen[team]
 		if !known {
 			var err error
-			ok, err = b.canSee(ctx, user, o.Team)
+			ok, err = b.canSee(ctx, user, team)
 			if err != nil {
 				b.logError("checking who may see a team", &request{user: user}, err)
 			}
-			seen[o.Team] = ok
+			seen[team] = ok
 		}
-		if ok {
+		return ok
+	}
+	for _, o := range objs {
+		if slices.ContainsFunc(o.Teams(), sees) {
 			out = append(out, o)
 		}
 	}

@@ -30,6 +30,7 @@ const (
 	FieldCycle       = "cycle"
 	FieldOwner       = "owner"
 	FieldParent      = "parent"
+	FieldShared      = "shared"
 	FieldKeyResults  = "key_results"
 	FieldKind        = "kind"
 	FieldUnit        = "unit"
@@ -231,6 +232,7 @@ type Objective struct {
 	ArchivedAt  time.Time
 	KeyResults  []KeyResult
 	Proposals   []Proposal // key results proposed by the team, oldest first: see Propose
+	SharedWith  []string   // other teams' channels sharing it (cross-functional), besides Team: see Teams
 }
 
 // KeyResult returns the key result with the given id, or nil.

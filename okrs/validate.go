@@ -18,6 +18,7 @@ func KRField(index int, field string) string { return fmt.Sprintf("kr.%d.%s", in
 func (o *Objective) Normalize() {
 	o.Title = normalizeLine(o.Title)
 	o.Description = strings.TrimSpace(o.Description)
+	o.SharedWith = o.sharedTeams()
 	for i := range o.KeyResults {
 		o.KeyResults[i].Normalize()
 	}
@@ -74,6 +75,9 @@ func (o *Objective) Validate(c Cycle) error {
 	}
 	if o.ParentID != "" && o.ParentID == o.ID {
 		add(Invalid(FieldParent, "An objective cannot align to itself."))
+	}
+	if len(o.sharedTeams()) > MaxSharedTeams {
+		add(Invalid(FieldShared, "Share an objective with at most %d other teams.", MaxSharedTeams))
 	}
 	active := 0
 	for i := range o.KeyResults {

@@ -28,6 +28,8 @@ type objectiveDoc struct {
 	KeyResults  []krDoc `json:"krs"`
 	// Proposals came later: a record without them has none.
 	Proposals []proposalDoc `json:"props,omitempty"`
+	// Shared came later: a record without it is one team's alone.
+	Shared []string `json:"shared,omitempty"`
 }
 
 type krDoc struct {
@@ -114,7 +116,7 @@ func fromMS(v int64) time.Time {
 func encodeObjective(o *okrs.Objective) ([]byte, error) {
 	d := objectiveDoc{
 		ID: o.ID, Team: o.Team, Cycle: o.Cycle, Title: o.Title, Description: o.Description,
-		Owner: o.Owner, ParentID: o.ParentID, CreatedBy: o.CreatedBy, CreatedAt: ms(o.CreatedAt),
+		Owner: o.Owner, ParentID: o.ParentID, Shared: o.SharedWith, CreatedBy: o.CreatedBy, CreatedAt: ms(o.CreatedAt),
 		UpdatedAt: ms(o.UpdatedAt), Archived: o.Archived, ArchivedBy: o.ArchivedBy, ArchivedAt: ms(o.ArchivedAt),
 		KeyResults: make([]krDoc, len(o.KeyResults)),
 	}
@@ -192,7 +194,7 @@ func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
 	}
 	o := &okrs.Objective{
 		ID: d.ID, Workspace: workspace, Team: d.Team, Cycle: d.Cycle, Title: d.Title,
-		Description: d.Description, Owner: d.Owner, ParentID: d.ParentID, CreatedBy: d.CreatedBy,
+		Description: d.Description, Owner: d.Owner, ParentID: d.ParentID, SharedWith: d.Shared, CreatedBy: d.CreatedBy,
 		CreatedAt: fromMS(d.CreatedAt), UpdatedAt: fromMS(d.UpdatedAt), Archived: d.Archived,
 		ArchivedBy: d.ArchivedBy, ArchivedAt: fromMS(d.ArchivedAt),
 		KeyResults: make([]okrs.KeyResult, len(d.KeyResults)),

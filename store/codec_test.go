@@ -73,3 +73,24 @@ func TestTargetHistoryDecodes(t *testing.T) {
 		}
 	}
 }
+
+// An objective written before teams could share one belongs to its team
+// alone, and sharing teams survive a round trip.
+func TestSharedTeamsDecode(t *testing.T) {
+	o, err := decodeObjective("T1", []byte(`{"id":"o1","team":"C1","cycle":"2026-Q4","title":"Delight","owner":"U1","cby":"U1","cat":1,"krs":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.SharedWith) != 0 || len(o.Teams()) != 1 {
+		t.Errorf("old objective shared with %v", o.SharedWith)
+	}
+	o.SharedWith = []string{"C2", "C3"}
+	b, err := encodeObjective(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := decodeObjective("T1", b)
+	if err != nil || len(again.SharedWith) != 2 || again.SharedWith[1] != "C3" {
+		t.Errorf("round trip: %v, %v", again.SharedWith, err)
+	}
+}

@@ -69,13 +69,15 @@ func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 				p.SAdd(ctx, k.userKeyResults(kr.Owner), o.ID+"/"+kr.ID)
 			}
 		}
-		if !o.Archived {
-			p.ZAdd(ctx, k.teamCycle(o.Team, o.Cycle), redis.Z{Score: float64(ms(o.CreatedAt)), Member: o.ID})
+		for _, t := range o.Teams() { // its team's and every sharing team's
+			if !o.Archived {
+				p.ZAdd(ctx, k.teamCycle(t, o.Cycle), redis.Z{Score: float64(ms(o.CreatedAt)), Member: o.ID})
+			}
+			p.SAdd(ctx, k.teams(), t)
 		}
 		if awaits(o) {
 			p.SAdd(ctx, k.ownerProposals(o.Owner), o.ID)
 		}
-		p.SAdd(ctx, k.teams(), o.Team)
 		return nil
 	})
 	if err != nil {
@@ -299,17 +301,23 @@ func (s *Store) writeIndexes(ctx context.Context, p redis.Pipeliner, k keys, old
 	if awaits(cur) {
 		p.SAdd(ctx, k.ownerProposals(cur.Owner), cur.ID)
 	}
-	oldIndexed := !old.Archived
-	newIndexed := !cur.Archived
-	moved := old.Team != cur.Team || old.Cycle != cur.Cycle
-	if oldIndexed && (moved || !newIndexed) {
-		p.ZRem(ctx, k.teamCycle(old.Team, old.Cycle), old.ID)
+	// The objective is in the cycle index of its team and of each team
+	// sharing it, while it is not archived.
+	was, is := cycleIndexes(k, old), cycleIndexes(k, cur)
+	for _, key := range was {
+		if !slices.Contains(is, key) {
+			p.ZRem(ctx, key, old.ID)
+		}
 	}
-	if newIndexed && (moved || !oldIndexed) {
-		p.ZAdd(ctx, k.teamCycle(cur.Team, cur.Cycle), redis.Z{Score: float64(ms(cur.CreatedAt)), Member: cur.ID})
+	for _, key := range is {
+		if !slices.Contains(was, key) {
+			p.ZAdd(ctx, key, redis.Z{Score: float64(ms(cur.CreatedAt)), Member: cur.ID})
+		}
 	}
-	if cur.Team != old.Team {
-		p.SAdd(ctx, k.teams(), cur.Team)
+	for _, t := range cur.Teams() {
+		if !slices.Contains(old.Teams(), t) {
+			p.SAdd(ctx, k.teams(), t)
+		}
 	}
 	for i := range cur.KeyResults {
 		kr := &cur.KeyResults[i]
@@ -336,7 +344,21 @@ func (s *Store) writeIndexes(ctx context.Context, p redis.Pipeliner, k keys, old
 	}
 }
 
-// TeamObjectives returns a team's objectives for a cycle, oldest first,
+// cycleIndexes returns the team-cycle indexes o belongs in: none when it is
+// archived, else its team's and each sharing team's.
+func cycleIndexes(k keys, o *okrs.Objective) []string {
+	if o.Archived {
+		return nil
+	}
+	var out []string
+	for _, t := range o.Teams() {
+		out = append(out, k.teamCycle(t, o.Cycle))
+	}
+	return out
+}
+
+// TeamObjectives returns a team's objectives for a cycle, those other
+// teams share with it included, oldest first,
 // archived ones left out, each key result with up to history check-ins
 // (newest first; -1 for all, 0 for none). It takes three round trips whatever
 // the team's size: the
@@ -353,7 +375,7 @@ func (s *Store) TeamObjectives(ctx context.Context, workspace, team, cycle strin
 	}
 	out := make([]okrs.Objective, 0, len(objs))
 	for _, o := range objs {
-		if !o.Archived && o.Team == team && o.Cycle == cycle {
+		if !o.Archived && o.BelongsTo(team) && o.Cycle == cycle {
 			out = append(out, *o)
 		}
 	}
@@ -375,6 +397,17 @@ func (s *Store) CountTeamObjectives(ctx context.Context, workspace, team, cycle 
 // the
 // teams, their cycle indexes, the objectives.
 func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {
+	return s.cycleObjectives(ctx, workspace, cycle, noLive)
+}
+
+// AlignedObjectives returns every team's objectives for a cycle, oldest
+// first, with their key results' live state (for the alignment tree and its
+// progress), in four round trips.
+func (s *Store) AlignedObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error) {
+	return s.cycleObjectives(ctx, workspace, cycle, 0)
+}
+
+func (s *Store) cycleObjectives(ctx context.Context, workspace, cycle string, history int) ([]okrs.Objective, error) {
 	k := s.keys(workspace)
 	teams, err := s.rdb.SMembers(ctx, k.teams()).Result()
 	if err != nil {
@@ -390,10 +423,16 @@ func (s *Store) CycleObjectives(ctx context.Context, workspace, cycle string) ([
 		return nil, unavailable("list objectives", err)
 	}
 	var ids []string
+	seen := map[string]bool{}
 	for _, c := range idx {
-		ids = append(ids, c.Val()...)
+		for _, id := range c.Val() {
+			if !seen[id] { // a shared objective is in several teams' indexes
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
 	}
-	objs, err := s.objectives(ctx, workspace, k, ids, noLive)
+	objs, err := s.objectives(ctx, workspace, k, ids, history)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,13 @@ func (f ObjectiveForm) Objective(workspace, by string, now time.Time, blockIDs m
 	fe := FormErrors{}
 	o := okrs.Objective{
 		Workspace: workspace, Team: f.Team, Title: f.Title, Description: f.Description,
-		Owner: f.Owner, ParentID: f.Parent, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
+		Owner: f.Owner, ParentID: f.Parent, SharedWith: f.Shared, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
+	}
+	for _, t := range f.Shared {
+		if !IsChannelID(t) {
+			fe.Add("shared", "Choose channels, not direct messages: each team is a channel.")
+			break
+		}
 	}
 	if o.Owner == "" {
 		o.Owner = by

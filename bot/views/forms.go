@@ -172,3 +172,16 @@ func stateValue(state *slack.ViewState, blockID string) string {
 	}
 	return ""
 }
+
+// stateValues returns what a multi-select chose, in order.
+func stateValues(state *slack.ViewState, blockID string) []string {
+	a, ok := stateAction(state, blockID)
+	if !ok {
+		return nil
+	}
+	out := append(append(append([]string(nil), a.SelectedConversations...), a.SelectedChannels...), a.SelectedUsers...)
+	for _, o := range a.SelectedOptions {
+		out = append(out, o.Value)
+	}
+	return out
+}

@@ -163,7 +163,8 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		prompt := okrs.Prompt{Kind: okrs.KindPrompt, Team: "C1", User: randomUser(r), Period: week, Objectives: objs, Cycle: c, Late: r.IntN(2) == 0}
 		meta := FormMeta{Mode: ModeNew, Channel: "C1", Response: "https://hooks.slack.com/commands/T1/1/" + strings.Repeat("x", r.IntN(200))}
 		form := ObjectiveForm{Title: typed(r, 5000), Description: typed(r, 5000), Team: "C1", Cycle: c.Name, Owner: randomUser(r), Parent: "o0",
-			Reason: typed(r, 2*okrs.MaxChangeReason)}
+			Reason: typed(r, 2*okrs.MaxChangeReason),
+			Shared: []string{"C2", typed(r, 300), "C3", "C4", "C5"}[:r.IntN(6)]}
 		for range r.IntN(okrs.MaxKeyResults + 1) {
 			form.KRs = append(form.KRs, randomKRForm(r))
 		}
@@ -198,6 +199,16 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 		} else {
 			sumKRs = krs
 		}
+		// The alignment tree of the same objectives with random parents
+		// (cycles and missing ones included) and sharing teams.
+		aligned := make([]okrs.Objective, len(objs))
+		for i, o := range objs {
+			o.ParentID = fmt.Sprintf("o%d", r.IntN(len(objs)+2))
+			for range r.IntN(okrs.MaxSharedTeams + 2) {
+				o.SharedWith = append(o.SharedWith, fmt.Sprintf("C%d", r.IntN(9)))
+			}
+			aligned[i] = o
+		}
 		views := []struct {
 			name string
 			v    any
@@ -207,6 +218,8 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"person status", Status(StatusView{Scope: Mention("U1"), Person: "U1", Cycle: c, Now: now, Objectives: objs}), "message"},
 			{"past cycle status", Status(StatusView{Scope: Channel("C1"), Cycle: c, Now: c.End.AddDate(0, 2, 0), Objectives: objs, MoreValue: "t|C1|" + c.Name}), "message"},
 			{"list", List(objs, "C1", c, now), "message"},
+			{"tree", Tree(TreeView{Cycle: c, Roots: okrs.Alignment(aligned), Offset: r.IntN(len(objs) + 1), MoreValue: "C1|" + c.Name}), "message"},
+			{"tree of a team", Tree(TreeView{Cycle: c, Team: "C2", Roots: okrs.Alignment(aligned), MoreValue: "C2|" + c.Name}), "message"},
 			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now, PastCycles: okrs.PastCycles(pastObjs(r), now)}), "home"},
 			{"prompt", Prompt(prompt, now), "message"},
 			{"checked-in prompt", PromptCheckedIn("C1", sumKRs, byKR, now, r.IntN(2) == 0), "message"},

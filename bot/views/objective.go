@@ -26,6 +26,7 @@ type ObjectiveForm struct {
 	Title, Description string
 	Team, Cycle        string
 	Owner, Parent      string
+	Shared             []string // other teams' channels sharing it
 	KRs                []KRForm
 	Reason             string // edit: why targets, kinds or due dates changed (optional)
 }
@@ -48,7 +49,8 @@ type KRForm struct {
 
 // FormOf prefills a form from a stored objective.
 func FormOf(o *okrs.Objective) ObjectiveForm {
-	f := ObjectiveForm{Title: o.Title, Description: o.Description, Team: o.Team, Cycle: o.Cycle, Owner: o.Owner, Parent: o.ParentID}
+	f := ObjectiveForm{Title: o.Title, Description: o.Description, Team: o.Team, Cycle: o.Cycle, Owner: o.Owner, Parent: o.ParentID,
+		Shared: o.SharedWith}
 	for i := range o.KeyResults {
 		kr := &o.KeyResults[i]
 		if kr.Archived {
@@ -106,6 +108,7 @@ func ObjectiveModal(f ObjectiveForm, v FormView) slack.ModalViewRequest {
 		textInput("title", "Objective", f.Title, "e.g. Delight new customers", okrs.MaxTitle, false, false),
 		textInput("description", "Description", f.Description, "Why it matters, in a sentence or two", okrs.MaxDescription, true, true),
 		conversationInput("team", "Team channel", f.Team),
+		sharedInput(f.Shared),
 		cycleInput(f.Cycle, v.Cycles),
 		userInput("owner", "Owner", f.Owner),
 	)
@@ -226,6 +229,24 @@ func cycleInput(current string, cycles []okrs.Cycle) *slack.InputBlock {
 	return staticSelect("cycle", "Cycle", "Choose a cycle", opts, current, false)
 }
 
+// sharedInput picks the other teams that share the objective
+// (cross-functional): up to okrs.MaxSharedTeams channels.
+func sharedInput(shared []string) *slack.InputBlock {
+	el := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeConversations, plain("Choose channels"), actionValue)
+	el.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true}
+	maxItems := okrs.MaxSharedTeams
+	el.MaxSelectedItems = &maxItems
+	for _, c := range shared {
+		if IsChannelID(c) && len(el.InitialConversations) < maxItems {
+			el.InitialConversations = append(el.InitialConversations, c)
+		}
+	}
+	in := slack.NewInputBlock("shared", plain("Shared with"),
+		plain(fmt.Sprintf("Other teams working on it with you (cross-functional), up to %d: it shows in their status and tree too, and their people own key results.", maxItems)), el)
+	in.Optional = true
+	return in
+}
+
 // HasParents reports whether the form offers objectives to align to.
 func HasParents(parents []okrs.Objective, self string) bool {
 	return parentInput("", parents, self) != nil
@@ -269,6 +290,7 @@ func ReadObjectiveForm(state *slack.ViewState, n int) ObjectiveForm {
 		Team: stateValue(state, "team"), Cycle: stateValue(state, "cycle"),
 		Owner: stateValue(state, "owner"), Parent: stateValue(state, "parent"),
 		Reason: stateText(state, BlockReason),
+		Shared: stateValues(state, "shared"),
 	}
 	for i := range n {
 		f.KRs = append(f.KRs, ReadKRForm(state, i))
