@@ -217,6 +217,7 @@ type Objective struct {
 	ArchivedAt  time.Time
 	KeyResults  []KeyResult
 	Proposals   []Proposal // key results proposed by the team, oldest first: see Propose
+	Grading     Grading    // the owner's end-of-cycle grades (see Apply)
 }
 
 // KeyResult returns the key result with the given id, or nil.
