@@ -57,6 +57,7 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCycleClose:  b.onCycleClose,
 		views.ActionCycleExtend: b.onCycleExtend,
 		views.ActionCycleStart:  b.onCycleStart,
+		views.ActionCycleHalf:   b.onCycleStart,
 		views.ActionGrade:       b.onGrade,
 	}
 }

@@ -15,7 +15,8 @@ import (
 const (
 	ActionCycleClose  = "okr_cycle_close"
 	ActionCycleExtend = "okr_cycle_extend"
-	ActionCycleStart  = "okr_cycle_start"
+	ActionCycleStart  = "okr_cycle_start"      // the next quarter
+	ActionCycleHalf   = "okr_cycle_start_half" // the next half year
 	ActionGrade       = "okr_grade"
 	CallbackGrade     = "okr_grade"
 	CallbackCarryOver = "okr_carry_over"
@@ -76,8 +77,12 @@ func CycleMessage(v CycleView) Message {
 	if v.Manage {
 		var els []slack.BlockElement
 		if v.Planned == nil {
-			for _, c := range v.Next {
-				els = append(els, slack.NewButtonBlockElement(ActionCycleStart, c.Name+"|"+c.Start.Format(time.DateOnly)+"|"+c.End.Format(time.DateOnly),
+			for i, c := range v.Next {
+				id := ActionCycleStart
+				if i > 0 {
+					id = ActionCycleHalf
+				}
+				els = append(els, slack.NewButtonBlockElement(id, c.Name+"|"+c.Start.Format(time.DateOnly)+"|"+c.End.Format(time.DateOnly),
 					plain(shorten("Start "+c.Name, 75))))
 			}
 		}
@@ -173,7 +178,7 @@ func GradeModal(team string, c okrs.Cycle, objs []okrs.Objective) slack.ModalVie
 			}
 			g := o.GradeOfKeyResult(&kr)
 			in := staticSelect(gradeBlock(oi, ki), shorten(kr.Title, MaxLabel), "Grade", gradeOptions, g.String(), false)
-			in.Hint = plain(shorten(fmt.Sprintf("Now %s (%s done). %s", valueText(&kr), okrs.FormatPercent(kr.Achievement()), okrs.GradeHint(kr.SuggestedGrade())), MaxLabel))
+			in.Hint = plain(shorten(fmt.Sprintf("Now %s (%s done). %s", valueText(&kr), okrs.FormatPercent(max(kr.Achievement(), 0)), okrs.GradeHint(kr.SuggestedGrade())), MaxLabel))
 			blocks = append(blocks, in)
 			gm.KRs = append(gm.KRs, kr.ID)
 		}
