@@ -132,6 +132,14 @@ func GradeRequestMessage(g okrs.GradeRequest) Message {
 	return Message{Text: Sprintf("%s has ended: grade this cycle.", g.Cycle.Name), Blocks: blocks}
 }
 
+// orUntitled is a title for plain text that Slack refuses empty.
+func orUntitled(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(untitled)"
+	}
+	return s
+}
+
 // GradeMeta travels in the grade modal's private_metadata.
 type GradeMeta struct {
 	Team       string     `json:"t"`
@@ -171,13 +179,13 @@ func GradeModal(team string, c okrs.Cycle, objs []okrs.Objective) slack.ModalVie
 		}
 		o := &objs[oi]
 		gm := gradeObj{ID: o.ID}
-		blocks = append(blocks, header(shorten(o.Title, MaxHeaderText)))
+		blocks = append(blocks, header(shorten(orUntitled(o.Title), MaxHeaderText)))
 		for ki, kr := range o.Active() {
 			if ki == 10 {
 				break
 			}
 			g := o.GradeOfKeyResult(&kr)
-			in := staticSelect(gradeBlock(oi, ki), shorten(kr.Title, MaxLabel), "Grade", gradeOptions, g.String(), false)
+			in := staticSelect(gradeBlock(oi, ki), shorten(orUntitled(kr.Title), MaxLabel), "Grade", gradeOptions, g.String(), false)
 			in.Hint = plain(shorten(fmt.Sprintf("Now %s (%s done). %s", valueText(&kr), okrs.FormatPercent(max(kr.Achievement(), 0)), okrs.GradeHint(kr.SuggestedGrade())), MaxLabel))
 			blocks = append(blocks, in)
 			gm.KRs = append(gm.KRs, kr.ID)
