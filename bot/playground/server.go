@@ -189,7 +189,7 @@ type state struct {
 
 // UsageHint is /okr's usage hint, as the Slack app manifest gives it and as
 // Slack shows it while one types the command.
-const UsageHint = "help | new [title] | propose | status [#channel|@person] | checkin | mine"
+const UsageHint = "help | new [title] | propose | status [#channel|@person] | checkin | mine | cycle | retro"
 
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 	me, err := s.person(r, "")
