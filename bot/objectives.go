@@ -298,7 +298,7 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 			kr.Start = in.Start
 			kr.SetTarget(in.Target, r.user, now)
 		}
-		c, err := okrs.ParseCycle(o.Cycle)
+		c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
 		if err != nil {
 			return err
 		}
@@ -530,7 +530,7 @@ func (b *Bot) addKR(ctx context.Context, r, reply *request, objID string, kf vie
 		}
 		o.KeyResults = append(o.KeyResults, kr)
 		o.UpdatedAt = kr.CreatedAt
-		c, err := okrs.ParseCycle(o.Cycle)
+		c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
 		if err != nil {
 			return err
 		}

@@ -382,10 +382,10 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		failed("proposals adjusted and declined", err)
 	}
 
-	// The end of the cycle: Ana is asked to grade her objectives, grades
-	// them in the modal (the suggestions as they are, a note), and a week
-	// on the retrospective is in #payments (Chidi has not graded: it goes
-	// out 3 days after the end), with its thread.
+	// The end of the cycle: Ana is asked to grade her objective, grades it
+	// in the modal (the suggestions as they are, a note), and the
+	// retrospective is in #payments (at once, as every objective of the
+	// team is graded; a week later in any case), with its thread.
 	err = do(
 		chromedp.SetValue(css("#person"), playground.Ana),
 		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
