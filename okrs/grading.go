@@ -170,15 +170,19 @@ type GradeRequest struct {
 }
 
 // CarryOver copies o into cycle c for the team's next cycle: its key
-// results start from their current values (thresholds keep theirs), and the
-// copy is new (no id, grades, proposals or history). The original stays in
-// its cycle, graded.
+// results start from their current values (thresholds keep theirs; an
+// increase or decrease already met stays behind, as it would start at its
+// target), and the copy is new (no id, grades, proposals or history). The
+// original stays in its cycle, graded.
 func (o *Objective) CarryOver(c Cycle, by string, now time.Time) Objective {
 	cp := Objective{
 		Workspace: o.Workspace, Team: o.Team, Cycle: c.Name, Title: o.Title, Description: o.Description,
 		Owner: o.Owner, ParentID: o.ParentID, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
 	}
 	for _, kr := range o.Active() {
+		if (kr.Kind == Increase || kr.Kind == Decrease) && kr.Met() {
+			continue
+		}
 		n := KeyResult{
 			Title: kr.Title, Owner: kr.Owner, Kind: kr.Kind, Unit: kr.Unit, UnitLabel: kr.UnitLabel,
 			Currency: kr.Currency, Start: kr.Current, Target: kr.Target, CreatedAt: now, Current: kr.Current,

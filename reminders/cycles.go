@@ -47,6 +47,12 @@ func (s *Scheduler) sweepCycle(ctx context.Context, ws, team string, now time.Ti
 	if now.Before(ended) || now.Sub(ended) > LateCycleWindow {
 		return r, nil
 	}
+	// Once the retrospective is out (or going out), the cycle's end is done.
+	if d, err := s.store.Delivery(ctx, ws, RetroKey(team, prev.Name)); err != nil {
+		return r, err
+	} else if d.State != okrs.DeliveryNone {
+		return r, nil
+	}
 	all, err := s.store.TeamObjectives(ctx, ws, team, prev.Name, 0)
 	if err != nil {
 		return r, err

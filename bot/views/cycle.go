@@ -286,7 +286,7 @@ const maxCarried = 10
 // CarryOverModal offers a cycle's unfinished objectives for the next one.
 func CarryOverModal(team string, from, to okrs.Cycle, objs []okrs.Objective) slack.ModalViewRequest {
 	meta, _ := json.Marshal(CarryMeta{Team: team, From: from.Name, To: to.Name})
-	blocks := []slack.Block{section(Sprintf("*%s* starts %s. Carry unfinished objectives of %s into it? Each is copied with its key results, starting from where they stand; %s keeps the originals, graded.",
+	blocks := []slack.Block{section(Sprintf("*%s* starts %s. Carry unfinished objectives of %s into it? Each is copied with its key results, starting from where they stand (those already met stay behind); %s keeps the originals, graded.",
 		to.Name, to.Start.Format("Jan 2"), from.Name, from.Name))}
 	var opts []*slack.OptionBlockObject
 	for i := range objs {
