@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
 )
@@ -300,5 +302,56 @@ func TestCloseEarlyExtendStartNextAndCarryOver(t *testing.T) {
 	}
 	if len(old) != 1 || old[0].ID != o.ID || old[0].KeyResults[0].Start != 40 || old[0].KeyResults[0].Current != 54 {
 		t.Errorf("the original changed: %+v", old)
+	}
+}
+
+// Only the team's managers and workspace admins manage its cycle: never a
+// guest, nor an admin of a partner organisation in a shared channel, nor
+// another member; a workspace admin may.
+func TestOnlyManagersManageTheCycle(t *testing.T) {
+	e, _ := permEnv(t) // #growth's manager is mgr
+	before := func() okrs.Cycle {
+		s, err := e.main.Store.Settings(e.ctx, teamA, growth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return okrs.CurrentCycle(s, e.clock())
+	}
+	// In #growth, shared with the partner: Slack sends Acme's team with
+	// each person's own team id.
+	press := func(user, userTeam, action, value string) {
+		cb := slack.InteractionCallback{Type: slack.InteractionTypeBlockActions, User: slack.User{ID: user, TeamID: userTeam}, Team: slack.Team{ID: teamA},
+			Channel: slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: growth}}}}
+		cb.ActionCallback.BlockActions = []*slack.BlockAction{{ActionID: action, BlockID: "cycle_actions", Value: value}}
+		if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, who := range []struct{ user, team, want string }{
+		{gus, teamA, "Guests and people from other organisations"},
+		{xena, partner, "Guests and people from other organisations"},
+		{ben, teamA, "Only this team's managers"},
+	} {
+		seen := e.mark()
+		press(who.user, who.team, "okr_cycle_close", "2026-Q4")
+		e.answer(seen, who.user, who.want)
+		press(who.user, who.team, "okr_cycle_start", "2027-Q1|2027-01-01|2027-03-31")
+		if c := before(); c.Name != "2026-Q4" || !c.ClosedAt.IsZero() {
+			t.Fatalf("after %s: %v", who.user, c)
+		}
+		if s, _ := e.main.Store.Settings(e.ctx, teamA, growth); len(s.Cycles) != 0 {
+			t.Fatalf("after %s: recorded cycles %v", who.user, s.Cycles)
+		}
+	}
+	// The manager's /okr cycle has the buttons; a member's has none.
+	e.okr(teamA, mia, growth, "cycle")
+	if m := e.waitMessage(growth, "Cycle 2026-Q4"); strings.Contains(string(m.RawBlocks), "okr_cycle_close") {
+		t.Error("a member got the managers' buttons")
+	}
+	seen := e.mark()
+	press(carla, teamA, "okr_cycle_close", "2026-Q4") // a workspace admin
+	e.answer(seen, carla, "2026-Q4 is closed")
+	if c := before(); c.Name == "2026-Q4" {
+		t.Errorf("the admin's close did not close it: %v", c)
 	}
 }
