@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -313,6 +314,16 @@ func (b *Bot) onGrade(ctx context.Context, r *request, _ slack.InteractionCallba
 		if len(mine) == 0 {
 			return slack.ModalViewRequest{}, okrs.Errorf(okrs.ENOTFOUND, "You own no objectives of %s in that team: only an objective's owner grades it.", c.Name)
 		}
+		// Those not graded yet first: the modal holds a few at a time.
+		slices.SortStableFunc(mine, func(a, b okrs.Objective) int {
+			switch {
+			case a.Graded() == b.Graded():
+				return 0
+			case a.Graded():
+				return 1
+			}
+			return -1
+		})
 		return views.GradeModal(team, c, mine), nil
 	})
 }

@@ -200,6 +200,11 @@ func (s Settings) ExtendCycle(name string, end, now time.Time) (Settings, error)
 	case end.Sub(DateOf(planned.End)) > MaxExtension:
 		return s, Invalid(FieldCycle, "A cycle can be extended by up to %d weeks (to %s).", int(MaxExtension/(7*24*time.Hour)), DateOf(planned.End).Add(MaxExtension).Format("Jan 2, 2006"))
 	}
+	for _, r := range s.Cycles {
+		if r.Name != cur.Name && r.Start.After(cur.Start) && !end.Before(r.Start) {
+			return s, Invalid(FieldCycle, "%s starts on %s: extend only to the day before.", r.Name, r.Start.Format("Jan 2"))
+		}
+	}
 	cur.End = end
 	return s.record(cur), nil
 }

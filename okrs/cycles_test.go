@@ -29,6 +29,9 @@ func TestCurrentCycleWithRecordedCycles(t *testing.T) {
 	if err != nil || !started {
 		t.Fatalf("starting the next half: %v %v", started, err)
 	}
+	if _, err := half.ExtendCycle("2026-Q4", okrs.Date(2027, time.January, 7), at(2026, time.December, 2, 9)); err == nil {
+		t.Error("extending into the next half, started already: no error")
+	}
 	if _, again, _ := half.StartCycle(okrs.NextCycles(base, at(2026, time.December, 2, 9))[1], at(2026, time.December, 2, 9)); again {
 		t.Error("starting the next half twice: started again")
 	}
