@@ -60,7 +60,7 @@ func TestCycleEndSweep(t *testing.T) {
 		t.Fatalf("before the end: %d grade requests, %d retrospectives", g, r)
 	}
 	w.clock.Advance(90 * time.Minute) // 15:30 UTC: 00:30 in Tokyo on Jan 1
-	sweep()                            // the grade request fails: retried next sweep
+	sweep()                           // the grade request fails: retried next sweep
 	sweep()
 	sweep()
 	if g, r := cp.counts(); g != 1 || r != 0 {
