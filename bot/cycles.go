@@ -210,6 +210,15 @@ func (b *Bot) submitCarryOver(ctx context.Context, e *envelope, r *request, cb s
 	if err == nil {
 		err = b.mayManage(ctx, reply, st, "carry objectives over")
 	}
+	if err == nil && !st.IsManager(r.user) {
+		// The form names its team: a forged one may name a private team
+		// the person is not in (mayManage takes being in it for granted).
+		if sees, serr := b.canSee(ctx, r.user, meta.Team); serr != nil {
+			err = serr
+		} else if !sees {
+			err = errPrivateTeam
+		}
+	}
 	if err != nil {
 		b.fail(ctx, reply, "carry over: checking permission", err)
 		return
