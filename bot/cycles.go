@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/views"
+	"github.com/okrbot/okrbot/charts"
 	"github.com/okrbot/okrbot/okrs"
 )
 
@@ -291,6 +292,15 @@ func (b *Bot) PostRetrospective(ctx context.Context, r okrs.Retrospective) (okrs
 	if _, _, err := b.api.PostMessageContext(ctx, r.Channel, t.options(slack.MsgOptionTS(ts))...); err != nil {
 		b.log.Warn("opening the retrospective's thread failed; the retrospective is posted", slog.String("team", r.Team), slog.Any("err", err))
 	}
+	files, failed := renderCharts([]func() (chartFile, error){func() (chartFile, error) { return gradesChart(r) }})
+	for _, err := range failed {
+		b.log.Error("drawing the grades chart failed", slog.String("team", r.Team), slog.Any("err", err))
+	}
+	for _, f := range files {
+		if err := b.upload(ctx, r.Channel, ts, f); err != nil {
+			b.log.Warn("uploading the grades chart failed; the retrospective is posted without it", slog.String("team", r.Team), slog.Any("err", err))
+		}
+	}
 	return okrs.Posted{Channel: r.Channel, TS: ts}, nil
 }
 
@@ -412,4 +422,16 @@ func (b *Bot) cmdRetro(ctx context.Context, r *request, _ string) {
 	if err := b.respond(ctx, r, message{Message: m}); err != nil {
 		b.logError("retro: answering", r, err)
 	}
+}
+
+// gradesChart draws a retrospective's grades, one bar per objective.
+func gradesChart(r okrs.Retrospective) (chartFile, error) {
+	title := "Grades · " + r.Cycle.Name
+	g := charts.Grades{Title: title}
+	for i := range r.Objectives {
+		g.Objectives = append(g.Objectives, charts.Grade{Title: r.Objectives[i].Title, Grade: float64(r.Objectives[i].Grade())})
+	}
+	png, err := charts.GradesChart(g)
+	return chartFile{name: "okr-grades.png", title: title, png: png,
+		alt: fmt.Sprintf("Bar chart of %d objectives' grades in %s, against 0.7", len(g.Objectives), r.Cycle.Name)}, err
 }

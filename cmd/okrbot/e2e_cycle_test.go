@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"testing"
@@ -133,6 +134,15 @@ func TestCycleEndLastCheckInGradingAndRetrospective(t *testing.T) {
 	if thread.ThreadTS != retro.TS {
 		t.Errorf("the questions are not in the retrospective's thread: %q, want %q", thread.ThreadTS, retro.TS)
 	}
+	// The grades chart, a real PNG, in the thread.
+	e.eventually("the grades chart in the retrospective's thread", func() bool {
+		for _, f := range completedFiles(e.srv) {
+			if f.Name == "okr-grades.png" && f.ThreadTS == retro.TS && bytes.HasPrefix(f.Data, []byte("\x89PNG")) {
+				return true
+			}
+		}
+		return false
+	})
 	e.sweepAll(e.main, other)
 	if n := e.countIn(growth, "Retrospective · 2026-Q4"); n != 1 {
 		t.Errorf("%d retrospectives, want 1", n)
