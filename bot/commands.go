@@ -40,7 +40,8 @@ func (b *Bot) commandTable() []*command {
 		{name: "remind", summary: "Send this team's check-in prompts now, to whoever has not checked in (managers).", example: "/okr remind", run: b.cmdRemind},
 		{name: "digest", args: "[preview]", summary: "Post this week's digest now (managers), or preview it (only you).", example: "/okr digest preview", run: b.cmdDigest},
 		{name: "settings", summary: "The team's check-in and digest schedule, and its managers.", example: "/okr settings", run: b.cmdSettings},
-		{name: "cycle", summary: "Close the cycle: grade key results and run a retrospective.", example: "/okr cycle", soon: true},
+		{name: "cycle", summary: "The team's cycle and days left; managers start the next one, extend or close it (grading follows).", example: "/okr cycle", run: b.cmdCycle},
+		{name: "retro", summary: "The retrospective of the team's last cycle: grades, notes and questions, only for you.", example: "/okr retro", run: b.cmdRetro},
 		{name: "export", summary: "Export this team's OKRs as CSV.", example: "/okr export", soon: true},
 	}
 }

@@ -53,3 +53,14 @@ func (b *Bot) currentObjectives(ctx context.Context, workspace string, objs []ok
 	}
 	return out, heading, nil
 }
+
+// cycleNamed returns a team's cycle by name, with the dates the team gave
+// it (extended, closed early, started after another): the rule objectives
+// and their key results are validated against.
+func (b *Bot) cycleNamed(ctx context.Context, workspace, team, name string) (okrs.Cycle, error) {
+	s, err := b.settings(ctx, workspace, team)
+	if err != nil {
+		return okrs.Cycle{}, err
+	}
+	return s.CycleNamed(name)
+}

@@ -60,6 +60,11 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionAdjust:      b.onAdjust,
 		views.ActionDecline:     b.onDecline,
 		views.ActionWithdraw:    b.onWithdraw,
+		views.ActionCycleClose:  b.onCycleClose,
+		views.ActionCycleExtend: b.onCycleExtend,
+		views.ActionCycleStart:  b.onCycleStart,
+		views.ActionCycleHalf:   b.onCycleStart,
+		views.ActionGrade:       b.onGrade,
 	}
 }
 
@@ -72,6 +77,8 @@ func (b *Bot) submitRoutes() map[string]submitHandler {
 		views.CallbackCheckIn:   b.submitCheckIn,
 		views.CallbackSettings:  b.submitSettings,
 		views.CallbackDecline:   b.submitDecline,
+		views.CallbackGrade:     b.submitGrade,
+		views.CallbackCarryOver: b.submitCarryOver,
 	}
 }
 

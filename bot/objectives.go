@@ -315,7 +315,7 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 				in.Title, in.Kind, in.Owner, in.Unit, in.UnitLabel, in.Currency, in.Due
 			kr.Start, kr.Target = in.Start, in.Target
 		}
-		c, err := okrs.ParseCycle(o.Cycle)
+		c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
 		if err != nil {
 			return err
 		}
@@ -554,7 +554,7 @@ func (b *Bot) addKR(ctx context.Context, r, reply *request, objID string, kf vie
 		}
 		o.KeyResults = append(o.KeyResults, kr)
 		o.UpdatedAt = kr.CreatedAt
-		c, err := okrs.ParseCycle(o.Cycle)
+		c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
 		if err != nil {
 			return err
 		}

@@ -209,7 +209,7 @@ func (b *Bot) propose(ctx context.Context, r, reply *request, objID string, kf v
 		if err := check(ctx, o); err != nil {
 			return err
 		}
-		c, err := okrs.ParseCycle(o.Cycle)
+		c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
 		if err != nil {
 			return err
 		}
@@ -325,7 +325,7 @@ func (b *Bot) accept(ctx context.Context, r, reply *request, objID, pid string, 
 	now := b.now()
 	var found okrs.Proposal
 	saved, err := b.store.UpdateObjective(ctx, r.workspace, objID, func(o *okrs.Objective) error {
-		c, err := okrs.ParseCycle(o.Cycle)
+		c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,12 @@ type Scheduler interface {
 	// (or is going out on another replica): it reports whether this call
 	// posted it, and otherwise where the week's digest stands.
 	PostDigestNow(ctx context.Context, workspace, team string) (okrs.Delivery, bool, error)
+	// CycleNow handles the end of a team's last cycle at once: grade
+	// requests, and the retrospective when it is due; each once.
+	CycleNow(ctx context.Context, workspace, team string) (okrs.SendReport, error)
+	// Retrospective composes the retrospective of a team's last cycle as
+	// it stands, and says where it was posted, if it was.
+	Retrospective(ctx context.Context, workspace, team string) (okrs.Retrospective, okrs.Delivery, error)
 }
 
 // SetScheduler connects "/okr remind" and "/okr digest" to the scheduler.

@@ -46,6 +46,11 @@ func goldenCases() []goldenCase {
 		{"overview_25", overview(manyObjectives(25))},
 		{"overview_empty", overview(Overview{})},
 		{"overview_long_titles", overview(longTitlesOverview())},
+		{"grades_four", func() ([]byte, error) {
+			return GradesChart(Grades{Title: "Grades · 2026-Q4 · #payments", Objectives: []Grade{
+				{"Make payments fast and boringly reliable", 0.7}, {"Make on-call sustainable", 1},
+				{"Ship the new checkout", 0.3}, {"Grow activation", 0.5}}})
+		}},
 	}
 }
 

@@ -18,6 +18,31 @@ type Bar struct {
 type Overview struct {
 	Title      string
 	Objectives []Bar
+	text       *overviewText // nil: progress against pace
+}
+
+// overviewText is what an overview's words say: progress against pace by
+// default, grades against 0.7 for GradesChart.
+type overviewText struct {
+	subtitle, ahead, behind, expected, axis string
+	short                                   string                 // the expected value's label beside a bar
+	value                                   func(v float64) string // a bar's value
+	tick                                    func(v, step float64) string
+}
+
+var progressText = overviewText{
+	subtitle: "Progress towards each objective's target, against the progress expected by today",
+	ahead:    "On or ahead of pace", behind: "Behind pace", expected: "Expected by today",
+	axis: "Progress (% of target)", short: "exp.",
+	value: func(v float64) string { return formatValue(v*100, "%", 1) },
+	tick:  func(v, step float64) string { return formatValue(v*100, "%", step*100) },
+}
+
+func (o Overview) words() overviewText {
+	if o.text != nil {
+		return *o.text
+	}
+	return progressText
 }
 
 const (
@@ -78,10 +103,11 @@ func layoutOverview(c *canvas, o Overview) overviewLayout {
 		l.title = "Objectives"
 	}
 	maxW := c.w - 2*outerMargin
+	words := o.words()
 	items := []legendItem{
-		{label: "On or ahead of pace", kind: legendBar, color: colAhead},
-		{label: "Behind pace", kind: legendBar, color: colBehind},
-		{label: "Expected by today", kind: legendExpected, color: colBlack},
+		{label: words.ahead, kind: legendBar, color: colAhead},
+		{label: words.behind, kind: legendBar, color: colBehind},
+		{label: words.expected, kind: legendExpected, color: colBlack},
 	}
 	var rows int
 	l.legend, rows = c.layoutLegend(items, maxW, maxW)
@@ -162,7 +188,8 @@ func (l overviewLayout) barX(v float64) int {
 
 func drawOverview(c *canvas, o Overview, l overviewLayout) {
 	c.rect(0, 0, c.w, c.h, colWhite)
-	subtitle := "Progress towards each objective's target, against the progress expected by today"
+	words := o.words()
+	subtitle := words.subtitle
 	if len(o.Objectives) > 0 {
 		subtitle = fmt.Sprintf("%d objectives · ", len(o.Objectives)) + subtitle
 		if len(o.Objectives) == 1 {
@@ -182,12 +209,12 @@ func drawOverview(c *canvas, o Overview, l overviewLayout) {
 			col = colAxis // the target
 		}
 		c.rect(x, l.plotTop-6, x+1, rowsBottom, col)
-		label := formatValue(v*100, "%", l.xStep*100)
+		label := words.tick(v, l.xStep)
 		tw, _ := c.measure(label, sizeTick, false)
 		c.text(label, x-tw/2, l.tickLabelBase, sizeTick, false, colMuted)
 	}
 	c.rect(l.plotL, rowsBottom, l.plotR+1, rowsBottom+1, colAxis)
-	name := "Progress (% of target)"
+	name := words.axis
 	nw, _ := c.measure(name, sizeAxisName, false)
 	c.text(name, l.plotL+(l.plotR-l.plotL)/2-nw/2, l.axisNameY, sizeAxisName, false, colMuted)
 
@@ -235,13 +262,13 @@ func drawOverview(c *canvas, o Overview, l overviewLayout) {
 		// Value label right of the bar (and of the tick).
 		value := "no data"
 		if hasProgress {
-			value = formatValue(b.Progress*100, "%", 1)
+			value = words.value(b.Progress)
 		}
 		vw, _ := c.measure(value, sizeLegend, true)
 		exp := ""
 		ew := 0
-		if hasExpected {
-			exp = "(exp. " + formatValue(b.Expected*100, "%", 1) + ")"
+		if hasExpected && words.short != "" {
+			exp = "(" + words.short + " " + words.value(b.Expected) + ")"
 			ew, _ = c.measure(exp, sizeSmall, false)
 			ew += 5
 		}

@@ -15,6 +15,9 @@ type Cycle struct {
 	Name  string
 	Start time.Time
 	End   time.Time
+	// ClosedAt is when a manager closed the cycle early (End is then the
+	// closing day); zero for a cycle that runs to its end.
+	ClosedAt time.Time
 }
 
 // Date returns the calendar day y-m-d as okrs stores dates: midnight UTC.

@@ -233,6 +233,7 @@ type Objective struct {
 	KeyResults  []KeyResult
 	Proposals   []Proposal // key results proposed by the team, oldest first: see Propose
 	SharedWith  []string   // other teams' channels sharing it (cross-functional), besides Team: see Teams
+	Grading     Grading    // the owner's end-of-cycle grades (see Apply)
 }
 
 // KeyResult returns the key result with the given id, or nil.

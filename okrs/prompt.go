@@ -13,6 +13,7 @@ const (
 	KindPrompt PromptKind = "prompt" // the scheduled weekly prompt
 	KindNudge  PromptKind = "nudge"  // one follow-up when someone has not checked in
 	KindRemind PromptKind = "remind" // a manager's "/okr remind" after the prompt went out
+	KindLast   PromptKind = "last"   // a week before the cycle ends: the last check-in
 )
 
 // Prompt is one check-in message to one key-result owner: what it says and

@@ -75,13 +75,3 @@ func CheckedIn(krs []*KeyResult, p Period) bool {
 	}
 	return true
 }
-
-// CurrentCycle is the cycle a team is in at now: the calendar quarter
-// containing now in the team's timezone. It is the one rule for "the
-// current cycle": the scheduler's prompts, the check-in modal, App Home,
-// status and /okr mine all use it, so that at a quarter boundary they agree
-// on which key results are open. A person's own views take each objective's
-// team's cycle, never the person's timezone.
-func CurrentCycle(s Settings, now time.Time) Cycle {
-	return QuarterOf(now.In(s.Location()))
-}

@@ -58,6 +58,9 @@ type Settings struct {
 	DirectKeyResults bool
 	// Anchor is a Monday from which two-week periods are counted.
 	Anchor time.Time
+	// Cycles are the team's recorded cycles (started, extended or closed
+	// by a manager), by start; see CurrentCycle.
+	Cycles []Cycle
 	// UpdatedBy and UpdatedAt record the last change.
 	UpdatedBy string
 	UpdatedAt time.Time

@@ -110,7 +110,7 @@ func (s *Scheduler) sweepDigests(ctx context.Context, ws string, teams []string,
 			s.log.Warn("composing a digest failed; retrying on the next sweep", slog.String("team", team), slog.Any("err", err))
 			continue
 		}
-		if len(d.Objectives) == 0 && !s.hadObjectives(ctx, ws, team, d.Cycle) {
+		if len(d.Objectives) == 0 && !s.hadObjectives(ctx, ws, team, st, now) {
 			continue // not a team of this cycle: nothing to say, not even a nudge
 		}
 		d.Late = now.Sub(due) > LatePromptAfter
@@ -119,10 +119,11 @@ func (s *Scheduler) sweepDigests(ctx context.Context, ws string, teams []string,
 	return r
 }
 
-// hadObjectives reports whether a team had objectives last cycle, so that
-// a new cycle's first digest can nudge it to set this cycle's.
-func (s *Scheduler) hadObjectives(ctx context.Context, ws, team string, c okrs.Cycle) bool {
-	prev := okrs.QuarterOf(c.Start.AddDate(0, 0, -1))
+// hadObjectives reports whether a team had objectives last cycle
+// (okrs.PreviousCycle), so that a new cycle's first digest can nudge it to
+// set this cycle's.
+func (s *Scheduler) hadObjectives(ctx context.Context, ws, team string, st okrs.Settings, now time.Time) bool {
+	prev := okrs.PreviousCycle(st, now)
 	n, err := s.store.CountTeamObjectives(ctx, ws, team, prev.Name)
 	return err == nil && n > 0
 }

@@ -63,6 +63,7 @@ type Options struct {
 	Store     Store
 	Messenger Messenger
 	Digests   DigestPoster // nil: no digests
+	Cycles    CyclePoster  // nil: no grading requests or retrospectives
 	Logger    *slog.Logger
 	// Clock drives the schedule (gocron's and the sweep's idea of now).
 	// Tests pass a fake; nil means the real clock.
@@ -86,6 +87,7 @@ type Scheduler struct {
 	store     Store
 	msg       Messenger
 	digests   DigestPoster
+	cycles    CyclePoster
 	log       *slog.Logger
 	clock     clockwork.Clock
 	elector   *Elector
@@ -108,7 +110,7 @@ const LatePromptAfter = 2 * time.Hour
 // New returns a Scheduler.
 func New(o Options) *Scheduler {
 	s := &Scheduler{
-		store: o.Store, msg: o.Messenger, digests: o.Digests, log: o.Logger, clock: o.Clock, elector: o.Elector,
+		store: o.Store, msg: o.Messenger, digests: o.Digests, cycles: o.Cycles, log: o.Logger, clock: o.Clock, elector: o.Elector,
 		defaultTZ: o.DefaultTimezone, interval: o.Interval, workers: o.Workers, claimTTL: o.ClaimTTL,
 		metrics: newMetrics(o.Registerer),
 	}
@@ -233,6 +235,13 @@ func (s *Scheduler) Sweep(ctx context.Context) (okrs.SendReport, error) {
 	for _, ws := range workspaces {
 		report.Add(s.retryPending(ctx, ws, now))
 		report.Add(s.sweepDigests(ctx, ws, teamsOf[ws], now))
+		for _, team := range teamsOf[ws] {
+			r, err := s.sweepCycle(ctx, ws, team, now)
+			report.Add(r)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("team %s/%s: cycle: %w", ws, team, err))
+			}
+		}
 	}
 	if report.Sent+report.Failed+report.Skipped > 0 {
 		s.log.Info("sweep", slog.Int("sent", report.Sent), slog.Int("failed", report.Failed),
@@ -357,6 +366,12 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 			hour := now.UTC().Format("2006-01-02T15")
 			out = append(out, delivery{key: markerKey(okrs.KindRemind, team, plan.Period.Key+"@"+hour, w.user), ttl: 2 * time.Hour, prompt: p})
 			continue
+		}
+		if last := cycle.EndsAt(teamLoc).Add(-okrs.LastCheckInBefore); !now.Before(last) && now.Before(cycle.EndsAt(teamLoc)) && anyBefore(w.krs, last) {
+			// A week before the end: one last check-in, once per cycle.
+			l := p
+			l.Kind, l.DueAt, l.Late = okrs.KindLast, last, now.Sub(last) > LatePromptAfter
+			out = append(out, delivery{key: markerKey(okrs.KindLast, team, cycle.Name, w.user), ttl: markerTTL, prompt: l})
 		}
 		if now.Before(plan.PromptAt) || !anyBefore(w.krs, plan.PromptAt) {
 			continue // not yet due, or all their key results are newer than this period's prompt

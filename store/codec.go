@@ -30,6 +30,15 @@ type objectiveDoc struct {
 	Proposals []proposalDoc `json:"props,omitempty"`
 	// Shared came later: a record without it is one team's alone.
 	Shared []string `json:"shared,omitempty"`
+	// Grading came with cycles: absent until the owner grades.
+	Grading *gradingDoc `json:"grade,omitempty"`
+}
+
+type gradingDoc struct {
+	By     string             `json:"by"`
+	At     int64              `json:"at"`
+	Note   string             `json:"note,omitempty"`
+	Grades map[string]float64 `json:"g"`
 }
 
 type krDoc struct {
@@ -126,6 +135,13 @@ func encodeObjective(o *okrs.Objective) ([]byte, error) {
 	for i := range o.Proposals {
 		d.Proposals = append(d.Proposals, encodeProposal(&o.Proposals[i]))
 	}
+	if o.Graded() {
+		g := &gradingDoc{By: o.Grading.By, At: ms(o.Grading.At), Note: o.Grading.Note, Grades: map[string]float64{}}
+		for id, v := range o.Grading.Grades {
+			g.Grades[id] = float64(v)
+		}
+		d.Grading = g
+	}
 	return json.Marshal(d)
 }
 
@@ -213,6 +229,12 @@ func decodeObjective(workspace string, b []byte) (*okrs.Objective, error) {
 		}
 		o.Proposals = append(o.Proposals, p)
 	}
+	if g := d.Grading; g != nil {
+		o.Grading = okrs.Grading{By: g.By, At: fromMS(g.At), Note: g.Note, Grades: map[string]okrs.Grade{}}
+		for id, v := range g.Grades {
+			o.Grading.Grades[id] = okrs.Grade(v)
+		}
+	}
 	return o, nil
 }
 
@@ -296,8 +318,17 @@ type settingsDoc struct {
 	PostCheckIns   bool         `json:"post,omitempty"`
 	DirectKRs      bool         `json:"krdirect,omitempty"` // absent in older records: proposals
 	Anchor         string       `json:"anchor,omitempty"`
+	Cycles         []cycleDoc   `json:"cycles,omitempty"`
 	UpdatedBy      string       `json:"uby,omitempty"`
 	UpdatedAt      int64        `json:"uat,omitempty"`
+}
+
+// cycleDoc is one of a team's recorded cycles.
+type cycleDoc struct {
+	Name   string `json:"n"`
+	Start  string `json:"s"` // 2006-01-02
+	End    string `json:"e"`
+	Closed int64  `json:"x,omitempty"` // unix ms
 }
 
 func encodeSettings(s okrs.Settings) ([]byte, error) {
@@ -309,6 +340,9 @@ func encodeSettings(s okrs.Settings) ([]byte, error) {
 	}
 	if !s.Anchor.IsZero() {
 		d.Anchor = s.Anchor.Format(dateLayout)
+	}
+	for _, c := range s.Cycles {
+		d.Cycles = append(d.Cycles, cycleDoc{Name: c.Name, Start: c.Start.Format(dateLayout), End: c.End.Format(dateLayout), Closed: ms(c.ClosedAt)})
 	}
 	return json.Marshal(d)
 }
@@ -332,6 +366,14 @@ func decodeSettings(b []byte) (okrs.Settings, error) {
 	}
 	if a, err := time.Parse(dateLayout, d.Anchor); err == nil {
 		s.Anchor = a
+	}
+	for _, cd := range d.Cycles {
+		start, err1 := time.Parse(dateLayout, cd.Start)
+		end, err2 := time.Parse(dateLayout, cd.End)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		s.Cycles = append(s.Cycles, okrs.Cycle{Name: cd.Name, Start: start, End: end, ClosedAt: fromMS(cd.Closed)})
 	}
 	return s, nil
 }

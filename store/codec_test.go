@@ -94,3 +94,41 @@ func TestSharedTeamsDecode(t *testing.T) {
 		t.Errorf("round trip: %v, %v", again.SharedWith, err)
 	}
 }
+
+func TestSettingsKeepCycles(t *testing.T) {
+	st := okrs.DefaultSettings("Europe/Berlin")
+	closedAt := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	st.Cycles = []okrs.Cycle{
+		{Name: "2026-Q4", Start: okrs.Date(2026, 10, 1), End: okrs.Date(2026, 12, 2), ClosedAt: closedAt},
+		{Name: "2027-H1", Start: okrs.Date(2026, 12, 2), End: okrs.Date(2027, 6, 30)},
+	}
+	b, err := encodeSettings(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeSettings(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Cycles) != 2 || got.Cycles[0] != st.Cycles[0] || got.Cycles[1] != st.Cycles[1] {
+		t.Errorf("got %+v, want %+v", got.Cycles, st.Cycles)
+	}
+}
+
+func TestObjectiveKeepsGrading(t *testing.T) {
+	o := &okrs.Objective{ID: "o1", Title: "Delight", Owner: "U1", KeyResults: []okrs.KeyResult{{ID: "k1", Title: "NPS"}}}
+	if err := o.Apply(okrs.Grading{By: "U1", Note: "We learned a lot", Grades: map[string]okrs.Grade{"k1": 0.7}}, time.UnixMilli(1e12).UTC()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := encodeObjective(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeObjective("W1", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Graded() || got.Grading.Note != "We learned a lot" || got.Grading.Grades["k1"] != 0.7 || got.Grading.By != "U1" {
+		t.Errorf("got %+v", got.Grading)
+	}
+}

@@ -36,16 +36,21 @@ type Options struct {
 	Slack *slacktest.Server
 	Clock *Clock
 	// Sweep runs the scheduler once, now (after a jump in time).
-	Sweep  func(ctx context.Context) error
-	Logger *slog.Logger
+	Sweep func(ctx context.Context) error
+	// CycleEnd returns when the first of the teams' current cycles ends
+	// (okrs.CurrentCycle, as the teams chose them), for the "End of cycle"
+	// jump; nil: the end of the calendar quarter.
+	CycleEnd func(ctx context.Context, now time.Time) (time.Time, error)
+	Logger   *slog.Logger
 }
 
 // Server serves the playground's page and its small JSON API.
 type Server struct {
-	slack *slacktest.Server
-	clock *Clock
-	sweep func(ctx context.Context) error
-	log   *slog.Logger
+	slack    *slacktest.Server
+	clock    *Clock
+	sweep    func(ctx context.Context) error
+	cycleEnd func(ctx context.Context, now time.Time) (time.Time, error)
+	log      *slog.Logger
 
 	mu      sync.Mutex
 	typed   []typedMessage // plain messages people typed in channels
@@ -64,7 +69,7 @@ func New(o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Server{slack: o.Slack, clock: o.Clock, sweep: o.Sweep, log: o.Logger, changed: make(chan struct{})}
+	return &Server{slack: o.Slack, clock: o.Clock, sweep: o.Sweep, cycleEnd: o.CycleEnd, log: o.Logger, changed: make(chan struct{})}
 }
 
 // Handler returns the playground's HTTP handler.
@@ -189,7 +194,7 @@ type state struct {
 
 // UsageHint is /okr's usage hint, as the Slack app manifest gives it and as
 // Slack shows it while one types the command.
-const UsageHint = "help | new [title] | propose | status [#channel|@person] | checkin | mine"
+const UsageHint = "help | new [title] | propose | status [#channel|@person] | checkin | mine | cycle | retro"
 
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 	me, err := s.person(r, "")
@@ -627,6 +632,15 @@ var jumps = map[string]func(now time.Time) time.Time{
 	},
 }
 
+// morningAfter is 09:00 on the day of t, or the next day's when t is later.
+func morningAfter(t time.Time) time.Time {
+	m := time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, t.Location())
+	if m.Before(t) {
+		m = m.AddDate(0, 0, 1)
+	}
+	return m
+}
+
 // next returns the next day's hour:00 after now (a week later when it is
 // that day and hour already).
 func next(now time.Time, day time.Weekday, hour int) time.Time {
@@ -649,7 +663,17 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such jump", http.StatusBadRequest)
 		return
 	}
-	err = s.travel(r.Context(), jump(s.clock.Now().In(loc(me.TZ))))
+	now := s.clock.Now().In(loc(me.TZ))
+	target := jump(now)
+	if req.Jump == "cycle-end" && s.cycleEnd != nil {
+		end, cerr := s.cycleEnd(r.Context(), now)
+		if cerr != nil {
+			s.answer(w, cerr)
+			return
+		}
+		target = morningAfter(end.In(now.Location()))
+	}
+	err = s.travel(r.Context(), target)
 	s.touch()
 	s.answer(w, err)
 }

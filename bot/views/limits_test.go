@@ -107,6 +107,29 @@ func randomObjectives(r *rand.Rand, now time.Time, c okrs.Cycle) []okrs.Objectiv
 	return objs
 }
 
+// gradedRandomly grades some of objs, with hostile notes.
+func gradedRandomly(r *rand.Rand, objs []okrs.Objective, now time.Time) []okrs.Objective {
+	out := make([]okrs.Objective, len(objs))
+	for i, o := range objs {
+		if r.IntN(2) == 0 {
+			o.Grading = okrs.Grading{By: o.Owner, At: now, Note: typed(r, okrs.MaxGradeNote), Grades: map[string]okrs.Grade{}}
+			for _, kr := range o.KeyResults {
+				o.Grading.Grades[kr.ID] = okrs.Grade(float64(r.IntN(11)) / 10)
+			}
+		}
+		out[i] = o
+	}
+	return out
+}
+
+func planned(r *rand.Rand, c okrs.Cycle) *okrs.Cycle {
+	if r.IntN(2) == 0 {
+		return nil
+	}
+	n := okrs.QuarterOf(c.End.AddDate(0, 0, 1))
+	return &n
+}
+
 // randomProposal is a proposal in any state, with hostile texts.
 func randomProposal(r *rand.Rand, now time.Time) okrs.Proposal {
 	kinds := append([]okrs.Kind(nil), okrs.Kinds...)
@@ -248,6 +271,12 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"describe settings", Message{Text: DescribeSettings(st, "C1")}, "message"},
 			{"review modal", ReviewModal(reviewTips(r, tips, len(one.KeyResults)), "your objective", krTitles(&one), ReviewMeta{Draft: "d1"}), "modal"},
 			{"review command", Review("C1", c, objs, reviewTipsOf(r, objs)), "message"},
+			{"cycle", CycleMessage(CycleView{Team: "C1", Cycle: c, Objectives: objs, Next: okrs.NextCycles(st, now), Planned: planned(r, c), Previous: c, Manage: r.IntN(2) == 0, Now: now, Location: time.UTC}), "message"},
+			{"grade request", GradeRequestMessage(okrs.GradeRequest{Team: "C1", User: randomUser(r), Cycle: c, Objectives: objs, Late: r.IntN(2) == 0}), "message"},
+			{"grade modal", GradeModal("C1", c, gradedRandomly(r, objs, now)), "modal"},
+			{"retrospective", Retrospective(okrs.Retrospective{Team: "C1", Channel: "C1", Cycle: c, Objectives: gradedRandomly(r, objs, now), Late: r.IntN(2) == 0}), "message"},
+			{"retrospective thread", RetrospectiveThread(okrs.Retrospective{Cycle: c}), "message"},
+			{"carry-over modal", CarryOverModal("C1", c, okrs.NextCycles(st, now)[0], objs), "modal"},
 		}
 		for _, tt := range views {
 			v := tt.v

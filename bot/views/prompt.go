@@ -19,6 +19,9 @@ func Prompt(p okrs.Prompt, now time.Time) Message {
 		intro = Raw("Friendly nudge: your check-in for this week is still open. It takes less than 30 seconds.")
 	case okrs.KindRemind:
 		intro = Raw("Your team asked for this week's check-in. It takes less than 30 seconds.")
+	case okrs.KindLast:
+		intro = Sprintf("%s ends in a week (%s): time for a last check-in, so that the grades start from where your key results really stand.",
+			p.Cycle.Name, p.Cycle.End.Format("Jan 2"))
 	default:
 		intro = Raw("Time for your weekly check-in: where do your key results stand? It takes less than 30 seconds.")
 	}
@@ -62,8 +65,11 @@ func Prompt(p okrs.Prompt, now time.Time) Message {
 	blocks = append(blocks, contextText(Sprintf("%s · week of %s · %d key result%s", Channel(p.Team),
 		p.Period.Start.Format("Jan 2"), n, Plural(n))))
 	text := Sprintf("Time for your weekly check-in on %d key result%s.", n, Plural(n))
-	if p.Kind == okrs.KindNudge {
+	switch p.Kind {
+	case okrs.KindNudge:
 		text = Raw("Reminder: your weekly check-in is still open.")
+	case okrs.KindLast:
+		text = Sprintf("%s ends in a week: time for a last check-in.", p.Cycle.Name)
 	}
 	return Message{Text: text, Blocks: blocks}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/okrbot/okrbot/bot/playground"
 	"github.com/okrbot/okrbot/bot/slacktest"
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // PlaygroundOptions configure "okrbot playground".
@@ -142,7 +143,8 @@ func (p *Playground) Run(ctx context.Context) error {
 		}
 	}
 	page := playground.New(playground.Options{Slack: srv, Clock: p.Clock, Logger: p.Logger,
-		Sweep: func(ctx context.Context) error { _, err := p.Main.Scheduler.Sweep(ctx); return err }})
+		Sweep:    func(ctx context.Context) error { _, err := p.Main.Scheduler.Sweep(ctx); return err },
+		CycleEnd: p.cycleEnd})
 	ln, err := net.Listen("tcp", p.Options.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", p.Options.Addr, err)
@@ -177,4 +179,27 @@ func (p *Playground) Run(ctx context.Context) error {
 func hostOf(a net.Addr) string {
 	host, _, _ := net.SplitHostPort(a.String())
 	return host
+}
+
+// cycleEnd is when the first of the playground's teams' current cycles
+// ends, in the team's own terms (okrs.CurrentCycle of its settings).
+func (p *Playground) cycleEnd(ctx context.Context, now time.Time) (time.Time, error) {
+	teams, err := p.Main.Store.Teams(ctx, playground.Acme)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var first time.Time
+	for _, team := range teams {
+		st, err := p.Main.Scheduler.TeamSettings(ctx, playground.Acme, team)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if end := okrs.CurrentCycle(st, now).EndsAt(st.Location()); first.IsZero() || end.Before(first) {
+			first = end
+		}
+	}
+	if first.IsZero() {
+		first = okrs.CurrentCycle(okrs.DefaultSettings(p.Main.Config.DefaultTimezone), now).EndsAt(time.UTC)
+	}
+	return first, nil
 }

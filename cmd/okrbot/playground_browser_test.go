@@ -122,7 +122,9 @@ func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 // headless Chromium, as a newcomer would: create an objective (fixing a
 // mistake the modal points out, then through the coach's review), read the
 // coaching review, see the status, check in from the DM prompt
-// on Monday, read Friday's digest with its chart, and look at App Home.
+// on Monday, read Friday's digest with its chart, look at App Home, decide
+// proposals, then jump to the cycle's end: grade, and read the
+// retrospective.
 func TestPlaygroundInABrowser(t *testing.T) {
 	p := startPlayground(t, PlaygroundOptions{})
 	ctx := browser(t)
@@ -378,5 +380,40 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	)...)
 	if err != nil {
 		failed("proposals adjusted and declined", err)
+	}
+
+	// The end of the cycle: Ana is asked to grade her objective, grades it
+	// in the modal (the suggestions as they are, a note), and the
+	// retrospective is in #payments (at once, as every objective of the
+	// team is graded; a week later in any case), with its thread.
+	err = do(
+		chromedp.SetValue(css("#person"), playground.Ana),
+		eval(`document.querySelector('#person').dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#clock", "CET"),
+		chromedp.Click(css("#jump-cycle-end")),
+		waitMatch("#clock", `[A-Z][a-z]+ [A-Z][a-z]+ 1, 09:00 `),
+		click(anaDM),
+		waitText("#messages", "has ended"),
+		click(`#messages button[data-action-id="okr_grade"]`),
+		chromedp.WaitVisible(css("#overlay")),
+		waitText("#modal-title", "Grade this cycle"),
+		waitText("#modal", "a good result for an ambitious goal"),
+		chromedp.WaitVisible(css(field("n0"))),
+		chromedp.SendKeys(css(field("n0")), "Caching beat tuning: measure first"),
+		shot("playground-grade.png"),
+		chromedp.Click(css("#modal-submit")),
+		chromedp.WaitNotVisible(css("#overlay")),
+		waitText("#messages", "your grades for"),
+		chromedp.Click(css("#jump-week")),
+		waitMatch("#clock", `[A-Z][a-z]+ [A-Z][a-z]+ 8, 09:00 `),
+		click(payments),
+		waitText("#messages", "Retrospective ·"),
+		waitText("#messages", "Caching beat tuning: measure first"),
+		waitText("#messages", "What would we do differently next time?"),
+		waitText("#messages", "Your answers go here"),
+		shot("playground-retro.png"),
+	)
+	if err != nil {
+		failed("grading and the retrospective", err)
 	}
 }
