@@ -142,3 +142,27 @@ func TestQuietDigestStillListsCourseCorrections(t *testing.T) {
 		t.Errorf("a quiet week's digest with a change:\n%s", all)
 	}
 }
+
+// TestStatusOfAGradedCycle: a past cycle's status shows the owner's grades
+// (the objective's and each key result's) and what the team learned,
+// escaped.
+func TestStatusOfAGradedCycle(t *testing.T) {
+	q3, err := okrs.ParseCycle("2026-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := sampleObjectives()[:1]
+	o := &objs[0]
+	o.Cycle = q3.Name
+	o.Grading = okrs.Grading{By: o.Owner, At: q3.End, Note: "Onboarding emails beat <!channel> tooltips", Grades: map[string]okrs.Grade{}}
+	for i := range o.KeyResults {
+		o.Grading.Grades[o.KeyResults[i].ID] = 0.7
+	}
+	m := Status(StatusView{Scope: Channel("C1"), Cycle: q3, Now: viewNow, Objectives: objs, MoreValue: "t|C1|2026-Q3"})
+	all := string(mustJSON(t, m.Blocks))
+	for _, want := range []string{":mortar_board: Graded *0.7* · Delivered", "graded *0.7*", "_What we learned:_ Onboarding emails beat \\u0026lt;!channel\\u0026gt; tooltips"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("a graded past cycle's status lacks %q:\n%s", want, all)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -74,6 +75,9 @@ func Status(v StatusView) Message {
 				continue
 			}
 			lines = append(lines, krLine(kr, c, now))
+			if o.Graded() {
+				lines[len(lines)-1] = lines[len(lines)-1].Append(Sprintf(" · graded *%s*", o.GradeOfKeyResult(kr).String()))
+			}
 			if hs := latestChanges(kr, c.Start, now.Add(time.Nanosecond)); len(hs) > 0 {
 				lines = append(lines, Sprintf("    :pencil2: %s", ChangeLine(kr, hs, statusReasonLen)))
 			}
@@ -82,11 +86,20 @@ func Status(v StatusView) Message {
 			lines[0] = lines[0].Append(Raw(" · team "), Channel(o.Team))
 		}
 		lines[0] = lines[0].Append(pendingNote(o))
+		if o.Graded() { // the owner's end-of-cycle grades and what the team learned
+			g := o.Grade()
+			lines[0] = lines[0].Append(Sprintf("\n:mortar_board: Graded *%s* · %s", g.String(), g.Verdict()))
+			if note := strings.TrimSpace(o.Grading.Note); note != "" {
+				lines[0] = lines[0].Append(Sprintf(" · _What we learned:_ %s", shorten(note, 300)))
+			}
+		}
 		s := section(Join(lines, "\n"))
-		s.Accessory = slack.NewAccessory(proposeButton(o, ""))
+		if !past { // a cycle that is over takes no new key results
+			s.Accessory = slack.NewAccessory(proposeButton(o, ""))
+		}
 		blocks = append(blocks, s, slack.NewDividerBlock())
 	}
-	if tips := okrs.Nudges(v.Objectives[v.Offset:end], c, now); len(tips) > 0 {
+	if tips := okrs.Nudges(v.Objectives[v.Offset:end], c, now); len(tips) > 0 && !past { // no nudging a cycle that is over
 		var t []Mrkdwn
 		for i, tip := range tips {
 			if i == 2 {

@@ -164,6 +164,10 @@ func TestCycleEndLastCheckInGradingAndRetrospective(t *testing.T) {
 	if m.ResponseType == "in_channel" {
 		t.Error("/okr retro answered the whole channel")
 	}
+
+	// The past cycle's status shows the grades and what was learned.
+	e.okr(teamA, ben, growth, "status 2026-Q4")
+	e.waitMessage(growth, "OKR status · 2026-Q4 (past cycle)", "Graded *", "What we learned:", "Onboarding emails", "graded *0.8*")
 }
 
 // Only its owner grades an objective: a forged submission by someone else
