@@ -71,26 +71,14 @@ func (b *Bot) changeCycle(ctx context.Context, r *request, team, what string, ch
 	}
 	admin := who.IsAdminOf(r.workspace)
 	now := b.now()
-	var sees *bool
+	may := b.manageCheck(r, team, admin)
 	changed := false
 	saved, err := b.store.UpdateSettings(ctx, r.workspace, team, func(cur okrs.Settings, found bool) (okrs.Settings, error) {
 		if !found {
 			cur = okrs.DefaultSettings(b.defaultTZ)
 		}
-		if !cur.MayManage(r.user, admin, false) {
-			if sees == nil {
-				s, err := b.canSee(ctx, r.user, team)
-				if err != nil {
-					return cur, err
-				}
-				sees = &s
-			}
-			switch {
-			case !*sees:
-				return cur, errPrivateTeam
-			case !cur.MayManage(r.user, admin, true):
-				return cur, errNotManager
-			}
+		if err := may(ctx, cur); err != nil {
+			return cur, err
 		}
 		next, ok, err := change(cur, now)
 		changed = ok

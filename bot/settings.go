@@ -113,28 +113,13 @@ func (b *Bot) submitSettings(ctx context.Context, e *envelope, r *request, cb sl
 	}
 	admin := who.IsAdminOf(r.workspace)
 	now := b.now()
-	// Whether they see the team's channel (the form names it, and a forged
-	// one may name any team) is asked of Slack only when the settings alone
-	// do not let them manage it, and once.
-	var sees *bool
+	may := b.manageCheck(r, team, admin)
 	saved, err := b.store.UpdateSettings(ctx, r.workspace, team, func(cur okrs.Settings, found bool) (okrs.Settings, error) {
 		if !found {
 			cur = okrs.DefaultSettings(b.defaultTZ)
 		}
-		if !cur.MayManage(r.user, admin, false) {
-			if sees == nil {
-				s, err := b.canSee(ctx, r.user, team)
-				if err != nil {
-					return cur, err
-				}
-				sees = &s
-			}
-			switch {
-			case !*sees:
-				return cur, errPrivateTeam
-			case !cur.MayManage(r.user, admin, true):
-				return cur, errNotManager
-			}
+		if err := may(ctx, cur); err != nil {
+			return cur, err
 		}
 		next := st
 		next.Anchor = cur.Anchor
@@ -207,4 +192,32 @@ func displayName(u *slack.User) string {
 		}
 	}
 	return u.ID
+}
+
+// manageCheck returns the check, made inside a settings update against the
+// settings it replaces, that the requester (admin of this workspace or not)
+// manages team (okrs.Settings.MayManage). Whether they see the team's
+// channel (a form names it, and a forged one may name any team) is asked of
+// Slack only when the settings alone do not let them manage it, and once.
+func (b *Bot) manageCheck(r *request, team string, admin bool) func(ctx context.Context, cur okrs.Settings) error {
+	var sees *bool
+	return func(ctx context.Context, cur okrs.Settings) error {
+		if cur.MayManage(r.user, admin, false) {
+			return nil
+		}
+		if sees == nil {
+			s, err := b.canSee(ctx, r.user, team)
+			if err != nil {
+				return err
+			}
+			sees = &s
+		}
+		switch {
+		case !*sees:
+			return errPrivateTeam
+		case !cur.MayManage(r.user, admin, true):
+			return errNotManager
+		}
+		return nil
+	}
 }

@@ -64,16 +64,7 @@ func (e *env) aligned(team, parent, title string, pcts ...float64) string {
 func (e *env) waitNew(seen map[string]bool, channel string, want ...string) slacktest.Message {
 	e.t.Helper()
 	m, err := e.srv.WaitForMessage(e.ctx, func(m slacktest.Message) bool {
-		if m.Channel != channel || seen[m.TS+"|"+m.Text] {
-			return false
-		}
-		text := m.AllText() + string(m.RawBlocks) // raw blocks: button labels too
-		for _, w := range want {
-			if !strings.Contains(text, w) {
-				return false
-			}
-		}
-		return true
+		return m.Channel == channel && !seen[m.TS+"|"+m.Text] && says(m, want)
 	})
 	if err != nil {
 		e.t.Fatalf("no new message in %s with %q: %v", channel, want, err)

@@ -199,21 +199,24 @@ func (e *env) okr(team, user, channel, text string) *slacktest.Ack {
 func (e *env) waitMessage(channel string, want ...string) slacktest.Message {
 	e.t.Helper()
 	m, err := e.srv.WaitForMessage(e.ctx, func(m slacktest.Message) bool {
-		if channel != "" && m.Channel != channel {
-			return false
-		}
-		text := m.AllText() + string(m.RawBlocks) // raw blocks: button labels too
-		for _, w := range want {
-			if !strings.Contains(text, w) {
-				return false
-			}
-		}
-		return true
+		return (channel == "" || m.Channel == channel) && says(m, want)
 	})
 	if err != nil {
 		e.t.Fatalf("no message in %q with %q: %v", channel, want, err)
 	}
 	return m
+}
+
+// says reports whether a message's text, or its blocks (button labels
+// too), contains every want.
+func says(m slacktest.Message, want []string) bool {
+	text := m.AllText() + string(m.RawBlocks)
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // submitForm submits user's form and, when the coach answers with its
