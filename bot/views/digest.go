@@ -48,7 +48,7 @@ func packSections(lines []Mrkdwn) []slack.Block {
 func Digest(d okrs.Digest) Message {
 	title := fmt.Sprintf("Weekly OKR digest · week of %s", d.Period.Start.Format("Jan 2"))
 	if len(d.Objectives) == 0 {
-		text := Sprintf(":seedling: A new cycle (%s) has started and %s has no objectives yet. Pick one to three that matter, each with 3–5 measurable key results: `/okr new`.",
+		text := Sprintf(":seedling: A new cycle (%s) has started and %s has no objectives yet. Pick the few that matter most (no more than 5), each with 3–5 measurable key results: `/okr new`.",
 			d.Cycle.Name, Channel(d.Team))
 		return Message{Text: text, Blocks: []slack.Block{header(title), section(text)}}
 	}
