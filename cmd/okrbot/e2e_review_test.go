@@ -218,6 +218,13 @@ func TestDigestCommandPostsOncePerWeek(t *testing.T) {
 	if digests != 1 {
 		t.Errorf("%d digests posted, want 1", digests)
 	}
+	// Once the posted digest is recorded (the message shows a moment
+	// before), asking again says where it is.
+	period, _ := okrs.DigestAt(okrs.DefaultSettings("UTC"), e.clock())
+	e.eventually("the posted digest recorded", func() bool {
+		d, err := e.main.Store.Delivery(e.ctx, teamA, "digest:"+growth+":"+period.Key)
+		return err == nil && d.Settled()
+	})
 	e.okr(teamA, ana, growth, "digest")
 	m := e.waitMessage(growth, "This week's digest is already posted", "see it")
 	if !m.Ephemeral {
