@@ -64,3 +64,20 @@ func (b *Bot) cycleNamed(ctx context.Context, workspace, team, name string) (okr
 	}
 	return s.CycleNamed(name)
 }
+
+// teamCycles returns a lookup of an objective's cycle as its team dated it,
+// reading each team's settings once.
+func (b *Bot) teamCycles(ctx context.Context, workspace string) func(*okrs.Objective) (okrs.Cycle, error) {
+	settings := map[string]okrs.Settings{}
+	return func(o *okrs.Objective) (okrs.Cycle, error) {
+		st, ok := settings[o.Team]
+		if !ok {
+			var err error
+			if st, err = b.settings(ctx, workspace, o.Team); err != nil {
+				return okrs.Cycle{}, err
+			}
+			settings[o.Team] = st
+		}
+		return st.CycleNamed(o.Cycle)
+	}
+}

@@ -164,25 +164,119 @@ func (b *Bot) onCycleStart(ctx context.Context, r *request, _ slack.InteractionC
 		return // not a cycle okrbot offered
 	}
 	b.openModal(ctx, r, "Carry over", func(ctx context.Context) (slack.ModalViewRequest, error) {
-		saved, _, err := b.changeCycle(ctx, r, team, "start this team's next cycle", func(cur okrs.Settings, now time.Time) (okrs.Settings, bool, error) {
+		return b.startCycle(ctx, r, team, c, func(cur okrs.Settings, now time.Time) (okrs.Settings, bool, error) {
 			return cur.StartCycle(c, now)
 		})
-		if err != nil {
-			return slack.ModalViewRequest{}, err
-		}
-		from := okrs.CurrentCycle(saved, time.Date(c.Start.Year(), c.Start.Month(), c.Start.Day(), 0, 0, 0, 0, saved.Location()).Add(-time.Nanosecond))
-		objs, err := b.store.TeamObjectives(ctx, r.workspace, team, from.Name, 0)
-		if err != nil {
-			return slack.ModalViewRequest{}, err
-		}
-		var open []okrs.Objective
-		for _, o := range objs {
-			if !o.Archived && o.Unfinished() {
-				open = append(open, o)
-			}
-		}
-		return views.CarryOverModal(team, from, c, open), nil
 	})
+}
+
+// startCycle records the team's next cycle c with start (pressed twice:
+// one cycle) and returns the carry-over form offering the unfinished
+// objectives of the cycle before it.
+func (b *Bot) startCycle(ctx context.Context, r *request, team string, c okrs.Cycle, start func(cur okrs.Settings, now time.Time) (okrs.Settings, bool, error)) (slack.ModalViewRequest, error) {
+	saved, _, err := b.changeCycle(ctx, r, team, "start this team's next cycle", start)
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	if c, err = saved.CycleNamed(c.Name); err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	from := okrs.CurrentCycle(saved, time.Date(c.Start.Year(), c.Start.Month(), c.Start.Day(), 0, 0, 0, 0, saved.Location()).Add(-time.Nanosecond))
+	objs, err := b.store.TeamObjectives(ctx, r.workspace, team, from.Name, 0)
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	var open []okrs.Objective
+	for _, o := range objs {
+		if !o.Archived && o.Unfinished() {
+			open = append(open, o)
+		}
+	}
+	return views.CarryOverModal(team, from, c, open), nil
+}
+
+// onCycleCustom is the "Custom cycle…" button: a form for the next cycle's
+// own name and dates.
+func (b *Bot) onCycleCustom(ctx context.Context, r *request, _ slack.InteractionCallback, _ *slack.BlockAction) {
+	team := r.channel
+	if !isChannelID(team) {
+		return
+	}
+	b.openModal(ctx, r, "Custom cycle", func(ctx context.Context) (slack.ModalViewRequest, error) {
+		st, err := b.settings(ctx, r.workspace, team)
+		if err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		if err := b.mayManage(ctx, r, st, "start this team's next cycle"); err != nil {
+			return slack.ModalViewRequest{}, err
+		}
+		now := b.now()
+		return views.CustomCycleModal(team, okrs.CurrentCycle(st, now), okrs.NextCycles(st, now)[0].Start), nil
+	})
+}
+
+// submitCustomCycle starts the custom cycle the form names. What is wrong
+// with it is said in the form (the name or dates, judged against the
+// team's cycles: two Redis reads before the ack); then the form turns into
+// the carry-over form while the cycle is recorded, permission judged
+// inside that update.
+func (b *Bot) submitCustomCycle(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
+	team, c, fe := views.ReadCustomCycle(cb.View.State, cb.View.PrivateMetadata)
+	if !isChannelID(team) {
+		e.ack(nil)
+		return
+	}
+	objectivesNamed := false
+	if len(fe) == 0 {
+		fe, objectivesNamed = b.checkCustomCycle(ctx, r, team, c)
+	}
+	if len(fe) > 0 {
+		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
+		return
+	}
+	loading := views.LoadingModal("Carry over")
+	e.ack(slack.NewUpdateViewSubmissionResponse(&loading))
+	view, err := b.startCycle(ctx, r, team, c, func(cur okrs.Settings, now time.Time) (okrs.Settings, bool, error) {
+		return cur.StartCustomCycle(c, now, objectivesNamed)
+	})
+	if err != nil {
+		var de *okrs.Error
+		if !errors.As(err, &de) || de.Code == okrs.EINTERNAL || de.Code == okrs.EUNAVAILABLE {
+			b.logError("custom cycle: starting", r, err)
+		}
+		view = views.NoticeModal("Custom cycle", friendly(err))
+	}
+	if _, err := b.api.UpdateViewContext(ctx, view, "", "", cb.View.ID); err != nil {
+		b.logError("custom cycle: showing the carry-over form", r, b.slackErr("views.update", err))
+	}
+}
+
+// checkCustomCycle judges a custom cycle against the team's cycles before
+// the ack, as field errors; a Redis failure is one too (nothing is saved).
+// It also reports whether objectives are filed under the cycle's name.
+func (b *Bot) checkCustomCycle(ctx context.Context, r *request, team string, c okrs.Cycle) (views.FormErrors, bool) {
+	ctx, cancel := context.WithTimeout(ctx, preAckBudget)
+	defer cancel()
+	fe := views.FormErrors{}
+	st, err := b.settings(ctx, r.workspace, team)
+	n := 0
+	if err == nil {
+		n, err = b.store.CountTeamObjectives(ctx, r.workspace, team, c.Name)
+	}
+	if err != nil {
+		b.logError("custom cycle: checking", r, err)
+		fe.Add(okrs.FieldCycleName, "I couldn't check this team's cycles just now: try again in a moment.")
+		return fe, false
+	}
+	if _, _, err := st.StartCustomCycle(c, b.now(), n > 0); err != nil {
+		for _, x := range okrs.FieldErrors(err) {
+			fe.Add(x.Field, x.Message)
+		}
+		if len(fe) == 0 {
+			fe.Add(okrs.FieldCycleName, "That cycle can't be started: check its name and dates.")
+		}
+	}
+	return fe, n > 0
 }
 
 // submitCarryOver copies the chosen objectives into the next cycle, each

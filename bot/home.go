@@ -21,7 +21,7 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	if err != nil {
 		return err
 	}
-	past := okrs.PastCycles(all, b.now())
+	past := okrs.PastCycles(all, b.teamCycles(ctx, workspace), b.now())
 	awaiting, err := b.store.AwaitingDecision(ctx, workspace, user)
 	if err != nil {
 		return err

@@ -64,21 +64,23 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCycleExtend: b.onCycleExtend,
 		views.ActionCycleStart:  b.onCycleStart,
 		views.ActionCycleHalf:   b.onCycleStart,
+		views.ActionCycleCustom: b.onCycleCustom,
 		views.ActionGrade:       b.onGrade,
 	}
 }
 
 func (b *Bot) submitRoutes() map[string]submitHandler {
 	return map[string]submitHandler{
-		views.CallbackObjective: b.submitObjective,
-		views.CallbackAddKR:     b.submitAddKR,
-		views.CallbackReview:    b.submitReview,
-		views.CallbackArchive:   b.submitArchive,
-		views.CallbackCheckIn:   b.submitCheckIn,
-		views.CallbackSettings:  b.submitSettings,
-		views.CallbackDecline:   b.submitDecline,
-		views.CallbackGrade:     b.submitGrade,
-		views.CallbackCarryOver: b.submitCarryOver,
+		views.CallbackObjective:   b.submitObjective,
+		views.CallbackAddKR:       b.submitAddKR,
+		views.CallbackReview:      b.submitReview,
+		views.CallbackArchive:     b.submitArchive,
+		views.CallbackCheckIn:     b.submitCheckIn,
+		views.CallbackSettings:    b.submitSettings,
+		views.CallbackDecline:     b.submitDecline,
+		views.CallbackGrade:       b.submitGrade,
+		views.CallbackCarryOver:   b.submitCarryOver,
+		views.CallbackCustomCycle: b.submitCustomCycle,
 	}
 }
 

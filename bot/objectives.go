@@ -29,11 +29,12 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 	// the team's own current cycle and add the objectives it may align to,
 	// which take Redis and Slack lookups.
 	c := okrs.CurrentCycle(okrs.DefaultSettings(b.defaultTZ), now)
+	choices := okrs.CycleChoices(okrs.DefaultSettings(b.defaultTZ), now, c.Name)
 	// Key results are the objective's owner's unless someone else is
 	// chosen: their owner fields start empty.
 	f := views.ObjectiveForm{Title: title, Team: team, Cycle: c.Name, Owner: r.user,
 		KRs: []views.KRForm{{Kind: okrs.Increase}}}
-	v := views.FormView{Meta: views.FormMeta{Mode: views.ModeNew, Channel: r.channel, Response: r.responseURL}, Cycles: views.CycleChoices(now, c.Name)}
+	v := views.FormView{Meta: views.FormMeta{Mode: views.ModeNew, Channel: r.channel, Response: r.responseURL}, Cycles: choices}
 	resp, err := b.api.OpenViewContext(ctx, r.triggerID, views.ObjectiveModal(f, v))
 	if err != nil {
 		b.fail(ctx, r, "create: opening the modal", b.slackErr("views.open", err))
@@ -48,10 +49,12 @@ func (b *Bot) openCreate(ctx context.Context, r *request, title string) {
 		return
 	}
 	if team != "" {
-		if tc, err := b.currentCycle(ctx, r.workspace, team); err != nil {
+		if st, err := b.settings(ctx, r.workspace, team); err != nil {
 			b.logError("create: the team's cycle", r, err)
-		} else if tc.Name != c.Name { // near a quarter's end, the team may be in another one
-			f.Cycle, v.Cycles = tc.Name, views.CycleChoices(now, tc.Name)
+		} else if tc, tv := okrs.CurrentCycle(st, now), okrs.CycleChoices(st, now, ""); !sameCycles(tv, v.Cycles) {
+			// near a quarter's end, or in a cycle of its own, the team
+			// may be in another cycle than the calendar's
+			f.Cycle, v.Cycles = tc.Name, tv
 			resp = b.updateForm(ctx, r, resp, f, v)
 		}
 	}
@@ -130,7 +133,7 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 	if err != nil {
 		b.logError("form: listing objectives to align to", r, err) // the form still grows, without them
 	}
-	v := views.FormView{Meta: m, Parents: b.visible(ctx, r.user, parents), Cycles: views.CycleChoices(b.now(), f.Cycle)}
+	v := views.FormView{Meta: m, Parents: b.visible(ctx, r.user, parents), Cycles: offeredCycles(b, m)}
 	view := views.ObjectiveModal(f, v)
 	_, err = b.api.UpdateViewContext(ctx, view, "", cb.View.Hash, cb.View.ID)
 	if isHashConflict(err) {
@@ -149,7 +152,7 @@ func (b *Bot) onFormGroups(ctx context.Context, r *request, cb slack.Interaction
 func (b *Bot) submitObjective(ctx context.Context, e *envelope, r *request, cb slack.InteractionCallback) {
 	m := views.DecodeFormMeta(cb.View.PrivateMetadata)
 	f := views.ReadObjectiveForm(cb.View.State, m.N)
-	o, _, fe := f.Objective(r.workspace, r.user, b.now(), views.BlockIDs(cb.View))
+	o, _, fe := f.Objective(m, r.workspace, r.user, b.now(), views.BlockIDs(cb.View))
 	if len(fe) > 0 {
 		e.ack(slack.NewErrorsViewSubmissionResponse(fe))
 		return
@@ -201,6 +204,25 @@ func (b *Bot) saveObjective(ctx context.Context, r *request, cb slack.Interactio
 // saveNew stores a new objective and returns the error that kept it from
 // being stored, if any.
 func (b *Bot) saveNew(ctx context.Context, r *request, f views.ObjectiveForm, o *okrs.Objective) error {
+	// The form's cycles came back from Slack: the objective is judged
+	// again against its team's own (a cycle of another team, or dates
+	// that were forged, are refused).
+	c, err := b.cycleNamed(ctx, r.workspace, o.Team, o.Cycle)
+	if err == nil && c.Name != o.Cycle {
+		err = okrs.Invalid(okrs.FieldCycle, "%s is not one of this team's cycles.", o.Cycle)
+	}
+	if err == nil {
+		err = o.Validate(c)
+	}
+	if err != nil && okrs.ErrorCode(err) == okrs.EINVALID {
+		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your objective: %s", friendly(err)), f.DraftText())
+		return nil // refused, and so is a second delivery
+	}
+	if err != nil {
+		b.logError("create: the team's cycle", r, err)
+		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your objective: %s", friendly(err)), f.DraftText())
+		return err
+	}
 	if err := b.store.CreateObjective(ctx, o); err != nil {
 		b.logError("create: saving", r, err)
 		b.dmDraft(ctx, r, views.Sprintf("I couldn't save your objective: %s", friendly(err)), f.DraftText())
@@ -457,7 +479,11 @@ func (b *Bot) formFor(ctx context.Context, r *request, m views.FormMeta, objID s
 			meta.KRIDs = append(meta.KRIDs, kr.ID)
 		}
 	}
-	v := views.FormView{Meta: meta, Cycles: views.CycleChoices(b.now(), o.Cycle)}
+	st, err := b.settings(ctx, o.Workspace, o.Team)
+	if err != nil {
+		return form{}, err
+	}
+	v := views.FormView{Meta: meta, Cycles: okrs.CycleChoices(st, b.now(), o.Cycle)}
 	fm := form{view: views.ObjectiveModal(f, v)}
 	fm.edit = &struct {
 		f views.ObjectiveForm
@@ -644,4 +670,20 @@ func (b *Bot) postMine(ctx context.Context, r *request, offset int) {
 	if err := b.respond(ctx, r, m); err != nil {
 		b.fail(ctx, r, "mine: answering", err)
 	}
+}
+
+// sameCycles reports whether a and b offer the same cycles, dates included.
+func sameCycles(a, b []okrs.Cycle) bool {
+	return slices.EqualFunc(a, b, func(x, y okrs.Cycle) bool {
+		return x.Name == y.Name && x.Start.Equal(y.Start) && x.End.Equal(y.End)
+	})
+}
+
+// offeredCycles are the cycles a form offered (kept in its metadata), or,
+// for a form from before they were kept there, the calendar's.
+func offeredCycles(b *Bot, m views.FormMeta) []okrs.Cycle {
+	if cs := m.OfferedCycles(); len(cs) > 0 {
+		return cs
+	}
+	return okrs.CycleChoices(okrs.DefaultSettings(b.defaultTZ), b.now(), "")
 }

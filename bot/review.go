@@ -189,9 +189,9 @@ func (b *Bot) submitReview(ctx context.Context, e *envelope, r *request, cb slac
 		b.dropDraft(ctx, r, id)
 		return
 	}
-	o, _, fe := d.Form.Objective(r.workspace, r.user, b.now(), nil)
+	o, _, fe := d.Form.Objective(d.Meta, r.workspace, r.user, b.now(), nil)
 	if len(fe) > 0 { // valid when reviewed; the cycle may have ended since
-		v := views.FormView{Meta: d.Meta, Cycles: views.CycleChoices(b.now(), d.Form.Cycle), Tips: d.Tips}
+		v := views.FormView{Meta: d.Meta, Cycles: offeredCycles(b, d.Meta), Tips: d.Tips}
 		form := views.ObjectiveModal(d.Form, v)
 		e.ack(slack.NewUpdateViewSubmissionResponse(&form))
 		return
@@ -258,7 +258,7 @@ func (b *Bot) onBackToEdit(ctx context.Context, r *request, cb slack.Interaction
 		}
 		return
 	}
-	v := views.FormView{Meta: d.Meta, Cycles: views.CycleChoices(b.now(), d.Form.Cycle), Tips: d.Tips}
+	v := views.FormView{Meta: d.Meta, Cycles: offeredCycles(b, d.Meta), Tips: d.Tips}
 	resp, err := b.api.UpdateViewContext(ctx, views.ObjectiveModal(d.Form, v), "", cb.View.Hash, cb.View.ID)
 	if err != nil {
 		b.logError("review: back to the form", r, b.slackErr("views.update", err))

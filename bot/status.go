@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
@@ -36,13 +37,9 @@ func (b *Bot) cmdStatus(ctx context.Context, r *request, args string) {
 		b.say(ctx, r, views.Raw("Try `/okr status` for this channel's team, `/okr status #channel` for another team, `/okr status @person`, or add a cycle: `/okr status 2026-Q3 #channel`."))
 		return
 	}
-	if cycle != "" {
-		c, err := okrs.ParseCycle(cycle)
-		if err != nil {
-			b.say(ctx, r, views.Sprintf("I don't know the cycle `%s`. Name a quarter or a half year, like `/okr status 2026-Q3` or `/okr status 2026-H1 #growth`.", shortArg(cycle)))
-			return
-		}
-		cycle = c.Name
+	if utf8.RuneCountInString(cycle) > okrs.MaxCycleName {
+		b.say(ctx, r, views.Sprintf("I don't know the cycle `%s`. Name a quarter or a half year, like `/okr status 2026-Q3` or `/okr status 2026-H1 #growth`, or a cycle the team started.", shortArg(cycle)))
+		return
 	}
 	switch {
 	case len(refs) == 0:
@@ -81,7 +78,11 @@ func (b *Bot) postTeamStatus(ctx context.Context, r *request, team, cycleName st
 	if cycleName == "" {
 		c, err = b.currentCycle(ctx, r.workspace, team)
 	} else {
-		c, err = okrs.ParseCycle(cycleName)
+		c, err = b.cycleNamed(ctx, r.workspace, team, cycleName)
+	}
+	if okrs.ErrorCode(err) == okrs.EINVALID {
+		b.say(ctx, r, unknownCycle(cycleName))
+		return
 	}
 	if err != nil {
 		b.fail(ctx, r, "status: cycle", err)
@@ -110,6 +111,10 @@ func (b *Bot) postPersonStatus(ctx context.Context, r *request, user, cycleName 
 		return
 	}
 	objs, c, err := b.personObjectives(ctx, r, cycleName, b.visible(ctx, r.user, objs))
+	if okrs.ErrorCode(err) == okrs.EINVALID {
+		b.say(ctx, r, unknownCycle(cycleName))
+		return
+	}
 	if err != nil {
 		b.fail(ctx, r, "status: cycle", err)
 		return
@@ -133,17 +138,44 @@ func (b *Bot) personObjectives(ctx context.Context, r *request, cycleName string
 	if cycleName == "" {
 		return b.currentObjectives(ctx, r.workspace, objs)
 	}
-	c, err := okrs.ParseCycle(cycleName)
-	if err != nil {
-		return nil, okrs.Cycle{}, err
-	}
+	// Each team names its own cycles: the name is looked up in each
+	// objective's team, and the objectives of that cycle kept.
+	teams := map[string]okrs.Settings{}
+	var heading okrs.Cycle
 	out := objs[:0:0]
 	for _, o := range objs {
-		if o.Cycle == c.Name {
+		st, ok := teams[o.Team]
+		if !ok {
+			var err error
+			if st, err = b.settings(ctx, r.workspace, o.Team); err != nil {
+				return nil, okrs.Cycle{}, err
+			}
+			teams[o.Team] = st
+		}
+		c, err := st.CycleNamed(cycleName)
+		if err != nil {
+			continue // not a cycle of this team
+		}
+		if own, err := st.CycleNamed(o.Cycle); err == nil && own.Name == c.Name {
 			out = append(out, o)
+			if heading.Name == "" {
+				heading = c
+			}
 		}
 	}
-	return out, c, nil
+	if heading.Name == "" {
+		c, err := okrs.ParseCycle(cycleName)
+		if err != nil {
+			return nil, okrs.Cycle{}, err
+		}
+		heading = c
+	}
+	return out, heading, nil
+}
+
+// unknownCycle is the answer to a cycle name the team does not know.
+func unknownCycle(name string) views.Mrkdwn {
+	return views.Sprintf("I don't know the cycle `%s`. Name a quarter or a half year, like `/okr status 2026-Q3` or `/okr status 2026-H1 #growth`, or a cycle the team started (`/okr cycle` shows it).", shortArg(name))
 }
 
 // teamsOf returns the distinct teams of objs.
@@ -191,7 +223,7 @@ func (b *Bot) onStatusChart(ctx context.Context, r *request, cb slack.Interactio
 			err = errPrivateTeam
 		}
 		if err == nil {
-			c, err = okrs.ParseCycle(parts[2])
+			c, err = b.cycleNamed(ctx, r.workspace, parts[1], parts[2])
 		}
 		if err == nil {
 			objs, err = b.store.TeamObjectives(ctx, r.workspace, parts[1], c.Name, 0)

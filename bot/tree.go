@@ -76,6 +76,10 @@ func (b *Bot) postTree(ctx context.Context, r *request, team, cycleName string, 
 // timezone.
 func (b *Bot) treeCycle(ctx context.Context, r *request, team, name string) (okrs.Cycle, error) {
 	switch {
+	case name != "" && team != "":
+		return b.cycleNamed(ctx, r.workspace, team, name)
+	case name != "" && isChannelID(r.channel):
+		return b.cycleNamed(ctx, r.workspace, r.channel, name)
 	case name != "":
 		return okrs.ParseCycle(name)
 	case team != "":

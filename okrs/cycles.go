@@ -1,9 +1,12 @@
 package okrs
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Team-chosen cycles. A team that never chose one runs on calendar quarters
@@ -12,9 +15,12 @@ import (
 // these is recorded in Settings.Cycles, and CurrentCycle reads that record,
 // so that it stays the one rule for "the current cycle".
 //
-// Names stay the standard, parseable ones ("2026-Q4", "2027-H1"): they are
-// keys of the store's team-cycle index. A recorded cycle keeps its name
-// when its dates change.
+// A cycle is named like a quarter or a half ("2026-Q4", "2027-H1"), or, for
+// a custom cycle a manager starts with its own dates, anything else that is
+// not a standard name ("Winter launch"): names are keys of the store's
+// team-cycle index, so a team's cycles never share one, and a recorded cycle
+// keeps its name when its dates change. Settings.CycleNamed resolves a name;
+// ParseCycle alone knows only the standard ones.
 
 // MaxExtension is how much a cycle may be extended beyond its planned end.
 const MaxExtension = 28 * 24 * time.Hour
@@ -59,6 +65,20 @@ func (s Settings) recorded(name string) (Cycle, bool) {
 	}
 	return Cycle{}, false
 }
+
+// recordedLike returns the team's recorded cycle whose name is name but for
+// case and spacing: "winter  launch" finds "Winter launch".
+func (s Settings) recordedLike(name string) (Cycle, bool) {
+	key := foldName(name)
+	for _, c := range s.Cycles {
+		if foldName(c.Name) == key {
+			return c, true
+		}
+	}
+	return Cycle{}, false
+}
+
+func foldName(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 // CurrentCycle is the cycle a team is in at now. It is the one rule for
 // "the current cycle": the scheduler's prompts, the check-in modal, App
@@ -225,15 +245,159 @@ func NextCycles(s Settings, now time.Time) []Cycle {
 	var out []Cycle
 	for _, c := range []Cycle{QuarterOf(named), halfOf(named)} {
 		for range 4 {
-			if _, taken := s.recorded(c.Name); !taken {
+			if _, taken := s.recorded(c.Name); !taken && c.End.Sub(maxTime(c.Start, day)) >= minNextCycle {
 				break
 			}
-			c = next(c)
+			c = next(c) // taken, or only the last days of it are left
 		}
-		if c.Start.Before(day) || c.Start.Equal(named) {
-			c.Start = day
+		if c.Start.Before(day) || c.Start.Equal(named) || c.Start.Sub(day) < minNextCycle {
+			c.Start = day // no gap of a few days between two cycles
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// minNextCycle is the shortest remainder of a quarter or half offered as the
+// next cycle: after a custom cycle ending mid-March, "2027-Q1" would run for
+// two weeks, so 2027-Q2 is offered from the day after instead.
+const minNextCycle = 28 * 24 * time.Hour
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// Limits of a custom cycle's length.
+const (
+	MinCustomCycleDays = 7
+	MaxCustomCycleDays = 366
+)
+
+// Fields of the custom cycle form.
+const (
+	FieldCycleName  = "cycle_name"
+	FieldCycleStart = "cycle_start"
+	FieldCycleEnd   = "cycle_end"
+)
+
+// CustomCycle checks a cycle a manager names and dates, before any I/O:
+// a name (not a standard one: those have their own dates) and a length of
+// MinCustomCycleDays to MaxCustomCycleDays. Every problem is a field error.
+func CustomCycle(name string, start, end time.Time) (Cycle, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	c := Cycle{Name: name, Start: DateOf(start), End: DateOf(end)}
+	var errs []error
+	switch {
+	case name == "":
+		errs = append(errs, Invalid(FieldCycleName, "Give the cycle a name, like \"Winter launch\"."))
+	case utf8.RuneCountInString(name) > MaxCycleName:
+		errs = append(errs, Invalid(FieldCycleName, "Keep the name within %d characters.", MaxCycleName))
+	case strings.ContainsAny(name, "|<>&*_~`"):
+		errs = append(errs, Invalid(FieldCycleName, "Use letters, digits, spaces and simple punctuation (no | < > & * _ ~ `)."))
+	default:
+		if std, err := ParseCycle(name); err == nil {
+			errs = append(errs, Invalid(FieldCycleName, "%s is a calendar %s with its own dates: start it with its button, or give this cycle another name.", std.Name, map[bool]string{true: "half", false: "quarter"}[strings.Contains(std.Name, "H")]))
+		}
+	}
+	switch {
+	case start.IsZero():
+		errs = append(errs, Invalid(FieldCycleStart, "Pick the first day."))
+	case end.IsZero():
+		errs = append(errs, Invalid(FieldCycleEnd, "Pick the last day."))
+	case c.End.Before(c.Start):
+		errs = append(errs, Invalid(FieldCycleEnd, "The last day comes before the first."))
+	case days(c) < MinCustomCycleDays:
+		errs = append(errs, Invalid(FieldCycleEnd, "A cycle runs for at least %d days: this one has %d.", MinCustomCycleDays, days(c)))
+	case days(c) > MaxCustomCycleDays:
+		errs = append(errs, Invalid(FieldCycleEnd, "A cycle runs for at most a year: this one has %d days.", days(c)))
+	}
+	return c, errors.Join(errs...)
+}
+
+// days is how many calendar days c has, both ends counted.
+func days(c Cycle) int { return int(c.End.Sub(c.Start).Hours()/24+0.5) + 1 }
+
+// StartCustomCycle records a custom cycle c (checked by CustomCycle) as the
+// team's next: it starts no earlier than the choices of NextCycles (the day
+// after the current cycle) — a later start stretches the current cycle to
+// the day before, within MaxExtension, so that no day is between cycles —
+// overlaps no recorded cycle, and takes no name
+// the team has used (but for case) unless that is the same cycle again,
+// which is a second press: the settings unchanged, and false.
+// objectivesNamed reports whether objectives are filed under a name that
+// no record holds (a past calendar cycle): such a name is refused too.
+func (s Settings) StartCustomCycle(c Cycle, now time.Time, objectivesNamed bool) (Settings, bool, error) {
+	if r, ok := s.recordedLike(c.Name); ok {
+		if r.Name == c.Name && r.Start.Equal(c.Start) && r.End.Equal(c.End) {
+			return s, false, nil
+		}
+		return s, false, Invalid(FieldCycleName, "This team already had a cycle called %s (%s): choose another name.", r.Name, cycleDays(r))
+	}
+	if objectivesNamed {
+		return s, false, Invalid(FieldCycleName, "This team has objectives filed under %s already: choose another name.", c.Name)
+	}
+	cur := CurrentCycle(s, now)
+	for _, r := range s.Cycles {
+		if r.Start.After(cur.Start) && r.Name != cur.Name {
+			return s, false, Invalid(FieldCycleStart, "%s is the next cycle already (%s): one cycle is planned at a time.", r.Name, cycleDays(r))
+		}
+	}
+	earliest := NextCycles(s, now)[0].Start
+	switch {
+	case c.Start.Before(earliest):
+		return s, false, Invalid(FieldCycleStart, "The current cycle, %s, runs until %s: start on %s or later (or close it first).",
+			cur.Name, earliest.AddDate(0, 0, -1).Format("Jan 2"), earliest.Format("Jan 2, 2006"))
+	case c.Start.After(earliest):
+		// Cycles follow each other: the current one is stretched to the
+		// day before, as far as an extension may go.
+		gapOK := earliest.Equal(DateOf(cur.End).AddDate(0, 0, 1))
+		if gapOK {
+			var err error
+			if s, err = s.ExtendCycle(cur.Name, c.Start.AddDate(0, 0, -1), now); err != nil {
+				gapOK = false
+			}
+		}
+		if !gapOK {
+			return s, false, Invalid(FieldCycleStart, "Cycles follow each other: start on %s, the day after %s ends, or up to %d weeks later (%s stretches to meet it).",
+				earliest.Format("Jan 2, 2006"), cur.Name, int(MaxExtension/(7*24*time.Hour)), cur.Name)
+		}
+	}
+	next, ok, err := s.StartCycle(c, now)
+	if fe := FieldErrors(err); len(fe) > 0 && fe[0].Field == FieldCycle {
+		err = Invalid(FieldCycleEnd, "%s", fe[0].Message)
+	}
+	return next, ok, err
+}
+
+func cycleDays(c Cycle) string {
+	return fmt.Sprintf("%s – %s", c.Start.Format("Jan 2"), c.End.Format("Jan 2, 2006"))
+}
+
+// CycleChoices are the cycles an objective form offers for a team at now:
+// the one before the current, the current and the next (a started one, else
+// the first of NextCycles), plus keep (an objective's own cycle) if it is
+// another one the team knows.
+func CycleChoices(s Settings, now time.Time, keep string) []Cycle {
+	cur := CurrentCycle(s, now)
+	next := Cycle{}
+	for _, c := range s.Cycles {
+		if c.Start.After(cur.Start) && c.Name != cur.Name && (next.Name == "" || c.Start.Before(next.Start)) {
+			next = c
+		}
+	}
+	if next.Name == "" {
+		if n := NextCycles(s, now); len(n) > 0 {
+			next = n[0]
+		}
+	}
+	out := []Cycle{PreviousCycle(s, now), cur, next}
+	if keep != "" && !slices.ContainsFunc(out, func(c Cycle) bool { return c.Name == keep }) {
+		if c, err := s.CycleNamed(keep); err == nil {
+			out = append([]Cycle{c}, out...)
+		}
 	}
 	return out
 }
@@ -269,13 +433,23 @@ func (s Settings) StartCycle(c Cycle, now time.Time) (Settings, bool, error) {
 	return s.record(c), true, nil
 }
 
-// CycleNamed returns the team's cycle named name: its record, or the
-// standard dates of the name.
+// CycleNamed returns the team's cycle named name (but for case and
+// spacing, as a person types it): its record, or the standard dates of a
+// standard name.
 func (s Settings) CycleNamed(name string) (Cycle, error) {
 	if c, ok := s.recorded(name); ok {
 		return c, nil
 	}
-	return ParseCycle(name)
+	if std, err := ParseCycle(name); err == nil {
+		if c, ok := s.recorded(std.Name); ok {
+			return c, nil
+		}
+		return std, nil
+	}
+	if c, ok := s.recordedLike(name); ok {
+		return c, nil
+	}
+	return Cycle{}, Invalid(FieldCycle, "%q is not one of this team's cycles: name a quarter like 2026-Q4, a half like 2026-H1, or a cycle the team started.", name)
 }
 
 func (c Cycle) String() string {

@@ -5,16 +5,18 @@ import (
 	"time"
 )
 
-// PastCycles returns the names of the standard cycles (see ParseCycle) of
-// objs, archived ones left out, that ended before now's day: newest first,
-// each once. App Home offers them for looking back.
-func PastCycles(objs []Objective, now time.Time) []string {
+// PastCycles returns the names of the cycles of objs, archived ones left
+// out, that ended before now's day: newest first, each once. cycleOf gives
+// an objective's cycle as its team dated it (Settings.CycleNamed); one it
+// cannot date is left out. App Home offers them for looking back.
+func PastCycles(objs []Objective, cycleOf func(*Objective) (Cycle, error), now time.Time) []string {
 	var past []Cycle
-	for _, o := range objs {
+	for i := range objs {
+		o := &objs[i]
 		if o.Archived {
 			continue
 		}
-		c, err := ParseCycle(o.Cycle)
+		c, err := cycleOf(o)
 		if err != nil || !DateOf(now).After(c.End) {
 			continue
 		}

@@ -99,7 +99,7 @@ func TestEditModalAsksWhy(t *testing.T) {
 	o := correctedObjectives()[0]
 	f := FormOf(&o)
 	f.Reason = "new baseline"
-	v := FormView{Meta: FormMeta{Mode: ModeEdit, ObjID: o.ID, Channel: "C1"}, Cycles: CycleChoices(viewNow, o.Cycle)}
+	v := FormView{Meta: FormMeta{Mode: ModeEdit, ObjID: o.ID, Channel: "C1"}, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), viewNow, o.Cycle)}
 	m := ObjectiveModal(f, v)
 	golden(t, "objective_edit_modal", m)
 	if !strings.Contains(string(mustJSON(t, m)), `"block_id":"reason"`) {
@@ -111,7 +111,7 @@ func TestEditModalAsksWhy(t *testing.T) {
 	}
 	long := ObjectiveForm{Title: "t", Team: "C1", Cycle: viewCycle.Name, Owner: "U1", Reason: strings.Repeat("x", okrs.MaxChangeReason+1),
 		KRs: []KRForm{{Title: "k", Kind: okrs.Increase, Start: "1", Target: "2"}}}
-	if _, _, fe := long.Objective("T1", "U1", viewNow, nil); fe[BlockReason] == "" {
+	if _, _, fe := long.Objective(FormMeta{}, "T1", "U1", viewNow, nil); fe[BlockReason] == "" {
 		t.Errorf("a %d-character reason was accepted: %v", okrs.MaxChangeReason+1, fe)
 	}
 }

@@ -13,13 +13,15 @@ import (
 
 // Actions and callbacks of cycles, grading and carry-over.
 const (
-	ActionCycleClose  = "okr_cycle_close"
-	ActionCycleExtend = "okr_cycle_extend"
-	ActionCycleStart  = "okr_cycle_start"      // the next quarter
-	ActionCycleHalf   = "okr_cycle_start_half" // the next half year
-	ActionGrade       = "okr_grade"
-	CallbackGrade     = "okr_grade"
-	CallbackCarryOver = "okr_carry_over"
+	ActionCycleClose    = "okr_cycle_close"
+	ActionCycleExtend   = "okr_cycle_extend"
+	ActionCycleStart    = "okr_cycle_start"      // the next quarter
+	ActionCycleHalf     = "okr_cycle_start_half" // the next half year
+	ActionCycleCustom   = "okr_cycle_custom"     // a cycle with its own name and dates
+	CallbackCustomCycle = "okr_custom_cycle"
+	ActionGrade         = "okr_grade"
+	CallbackGrade       = "okr_grade"
+	CallbackCarryOver   = "okr_carry_over"
 )
 
 // CycleView is what /okr cycle shows: the team's current cycle and its
@@ -85,6 +87,7 @@ func CycleMessage(v CycleView) Message {
 				els = append(els, slack.NewButtonBlockElement(id, c.Name+"|"+c.Start.Format(time.DateOnly)+"|"+c.End.Format(time.DateOnly),
 					plain(shorten("Start "+c.Name, 75))))
 			}
+			els = append(els, slack.NewButtonBlockElement(ActionCycleCustom, v.Cycle.Name, plain("Custom cycle…")))
 		}
 		var opts []*slack.OptionBlockObject
 		planned, ok := v.Cycle.Planned()
@@ -318,4 +321,45 @@ func ReadCarryOver(state *slack.ViewState, metadata string) (CarryMeta, []string
 		ids = append(ids, o.Value)
 	}
 	return meta, ids
+}
+
+// Blocks of the custom cycle form.
+const (
+	blockCycleName  = okrs.FieldCycleName
+	blockCycleStart = okrs.FieldCycleStart
+	blockCycleEnd   = okrs.FieldCycleEnd
+)
+
+// CustomCycleModal asks for a custom cycle's name and dates: from the
+// earliest day it may start (the day after the current cycle), ten weeks by
+// default. The team travels in private_metadata.
+func CustomCycleModal(team string, current okrs.Cycle, earliest time.Time) slack.ModalViewRequest {
+	start, end := dateInput(blockCycleStart, "First day", fmt.Sprintf("%s ends on %s; starting later stretches it to the day before (up to 4 weeks).", current.Name, current.End.Format("Jan 2")), earliest.Format(time.DateOnly)),
+		dateInput(blockCycleEnd, "Last day", fmt.Sprintf("%d days to a year.", okrs.MinCustomCycleDays), earliest.AddDate(0, 0, 7*10-1).Format(time.DateOnly))
+	start.Optional, end.Optional = false, false
+	blocks := []slack.Block{
+		section(Sprintf("A cycle of the team's own in %s: a launch, a season, six weeks. Objectives are set for it, and it ends with grading and a retrospective like any other.", Channel(team))),
+		textInput(blockCycleName, "Name", "", "Winter launch", okrs.MaxCycleName, false, false),
+		start, end,
+	}
+	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackCustomCycle, PrivateMetadata: team,
+		Title: plain("Custom cycle"), Submit: plain("Next: carry over"), Close: plain("Cancel"), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// ReadCustomCycle reads the custom cycle form: its team and the cycle,
+// with every problem keyed by block id (the form's errors need no I/O).
+func ReadCustomCycle(state *slack.ViewState, metadata string) (string, okrs.Cycle, FormErrors) {
+	fe := FormErrors{}
+	date := func(block string) time.Time {
+		t, err := time.Parse(time.DateOnly, stateValue(state, block))
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	c, err := okrs.CustomCycle(stateText(state, blockCycleName), date(blockCycleStart), date(blockCycleEnd))
+	for _, e := range okrs.FieldErrors(err) {
+		fe.Add(e.Field, e.Message)
+	}
+	return metadata, c, fe
 }

@@ -109,9 +109,10 @@ func (kf KRForm) KeyResult(i int, fe FormErrors) okrs.KeyResult {
 	return kr
 }
 
-// Objective turns the form into a domain objective of cycle c, reporting
-// every problem keyed by block id. It runs before the ack, so it does no I/O.
-func (f ObjectiveForm) Objective(workspace, by string, now time.Time, blockIDs map[string]bool) (okrs.Objective, okrs.Cycle, FormErrors) {
+// Objective turns the form into a domain objective of its cycle, as m
+// offered it, reporting every problem keyed by block id. It runs before the
+// ack, so it does no I/O.
+func (f ObjectiveForm) Objective(m FormMeta, workspace, by string, now time.Time, blockIDs map[string]bool) (okrs.Objective, okrs.Cycle, FormErrors) {
 	fe := FormErrors{}
 	o := okrs.Objective{
 		Workspace: workspace, Team: f.Team, Title: f.Title, Description: f.Description,
@@ -129,7 +130,7 @@ func (f ObjectiveForm) Objective(workspace, by string, now time.Time, blockIDs m
 	if f.Team != "" && !IsChannelID(f.Team) {
 		fe.Add("team", "Choose a channel, not a direct message: the team is the channel.")
 	}
-	c, err := okrs.ParseCycle(f.Cycle)
+	c, err := m.OfferedCycle(f.Cycle)
 	if err != nil {
 		fe.Add("cycle", "Choose a cycle.")
 	}

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // actionValue is the action id of every input in okrbot's forms.
@@ -33,6 +36,53 @@ type FormMeta struct {
 	Reviewed string   `json:"v,omitempty"` // the coach's tips already shown for this text (Fingerprint)
 	Proposal string   `json:"p,omitempty"` // the proposal adjusted or declined
 	Title    string   `json:"t,omitempty"` // a key result's title typed after /okr propose (picker)
+	// Cycles are the cycles the form offered, with their team's dates, so
+	// that reading it needs no I/O. They come back from Slack: what is
+	// saved is checked again against the team's cycles after the ack.
+	Cycles []MetaCycle `json:"cy,omitempty"`
+}
+
+// MetaCycle is a cycle offered by a form: name, first and last day.
+type MetaCycle struct {
+	Name  string `json:"n"`
+	Start string `json:"s"`
+	End   string `json:"e"`
+}
+
+// metaCycles writes cycles for FormMeta.
+func metaCycles(cycles []okrs.Cycle) []MetaCycle {
+	var out []MetaCycle
+	for _, c := range cycles {
+		out = append(out, MetaCycle{Name: c.Name, Start: c.Start.Format(time.DateOnly), End: c.End.Format(time.DateOnly)})
+	}
+	return out
+}
+
+// OfferedCycles returns the cycles the form offered.
+func (m FormMeta) OfferedCycles() []okrs.Cycle {
+	var out []okrs.Cycle
+	for _, mc := range m.Cycles {
+		if c, err := m.OfferedCycle(mc.Name); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// OfferedCycle returns the cycle named name as the form offered it, else
+// the standard dates of a standard name.
+func (m FormMeta) OfferedCycle(name string) (okrs.Cycle, error) {
+	for _, c := range m.Cycles {
+		if c.Name != name {
+			continue
+		}
+		start, err1 := time.Parse(time.DateOnly, c.Start)
+		end, err2 := time.Parse(time.DateOnly, c.End)
+		if err1 == nil && err2 == nil {
+			return okrs.Cycle{Name: c.Name, Start: start, End: end}, nil
+		}
+	}
+	return okrs.ParseCycle(name)
 }
 
 // Encode writes m for private_metadata.

@@ -52,7 +52,7 @@ func FuzzReadForms(f *testing.F) {
 		n = min(max(n, 0), okrs.MaxKeyResults+2)
 		state := stateOf([]byte(raw))
 		form := ReadObjectiveForm(state, n)
-		o, _, fe := form.Objective("T1", "U1", time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), map[string]bool{"title": true})
+		o, _, fe := form.Objective(FormMeta{}, "T1", "U1", time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), map[string]bool{"title": true})
 		if len(fe) == 0 {
 			c, err := okrs.ParseCycle(o.Cycle)
 			if err != nil {

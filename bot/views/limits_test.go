@@ -243,16 +243,16 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"list", List(objs, "C1", c, now), "message"},
 			{"tree", Tree(TreeView{Cycle: c, Roots: okrs.Alignment(aligned), Offset: r.IntN(len(objs) + 1), MoreValue: "C1|" + c.Name}), "message"},
 			{"tree of a team", Tree(TreeView{Cycle: c, Team: "C2", Roots: okrs.Alignment(aligned), MoreValue: "C2|" + c.Name}), "message"},
-			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now, PastCycles: okrs.PastCycles(pastObjs(r), now)}), "home"},
+			{"home", Home(HomeView{User: randomUser(r), Objectives: objs, Awaiting: objs, Cycle: c, Now: now, PastCycles: okrs.PastCycles(pastObjs(r), func(o *okrs.Objective) (okrs.Cycle, error) { return okrs.ParseCycle(o.Cycle) }, now)}), "home"},
 			{"prompt", Prompt(prompt, now), "message"},
 			{"checked-in prompt", PromptCheckedIn("C1", sumKRs, byKR, now, r.IntN(2) == 0), "message"},
 			{"shared check-ins", Message{Text: SharedCheckIns(randomUser(r), shared)}, "message"},
 			{"digest", Digest(okrs.ComposeDigest("C1", objs, c, week, now)), "message"},
 			{"digest preview", DigestPreview(okrs.ComposeDigest("C1", objs, c, week, now)), "message"},
 			{"check-in modal", CheckInModal(objs, krs, CheckInMeta{Team: "C1", Channel: "C1", Response: meta.Response}), "modal"},
-			{"create modal", ObjectiveModal(form, FormView{Meta: meta, Parents: objs, Cycles: CycleChoices(now, c.Name), Tips: okrs.Coach(&one, 0)}), "modal"},
-			{"edit modal", ObjectiveModal(FormOf(&one), FormView{Meta: editMeta, Parents: objs, Cycles: CycleChoices(now, one.Cycle)}), "modal"},
-			{"edit modal typed", ObjectiveModal(form, FormView{Meta: editMeta, Parents: objs, Cycles: CycleChoices(now, c.Name)}), "modal"},
+			{"create modal", ObjectiveModal(form, FormView{Meta: meta, Parents: objs, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), now, c.Name), Tips: okrs.Coach(&one, 0)}), "modal"},
+			{"edit modal", ObjectiveModal(FormOf(&one), FormView{Meta: editMeta, Parents: objs, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), now, one.Cycle)}), "modal"},
+			{"edit modal typed", ObjectiveModal(form, FormView{Meta: editMeta, Parents: objs, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), now, c.Name)}), "modal"},
 			{"add key result modal", AddKRModal(&one, randomKRForm(r), meta), "modal"},
 			{"archive modal", ArchiveModal(&one, meta), "modal"},
 			{"propose modal", ProposeKRModal(&one, randomKRForm(r), meta, r.IntN(2) == 0), "modal"},
@@ -277,6 +277,7 @@ func TestEveryViewWithinBlockKitLimits(t *testing.T) {
 			{"retrospective", Retrospective(okrs.Retrospective{Team: "C1", Channel: "C1", Cycle: c, Objectives: gradedRandomly(r, objs, now), Late: r.IntN(2) == 0}), "message"},
 			{"retrospective thread", RetrospectiveThread(okrs.Retrospective{Cycle: c}), "message"},
 			{"carry-over modal", CarryOverModal("C1", c, okrs.NextCycles(st, now)[0], objs), "modal"},
+			{"custom cycle modal", CustomCycleModal("C1", c, okrs.NextCycles(st, now)[0].Start), "modal"},
 		}
 		for _, tt := range views {
 			v := tt.v
@@ -497,7 +498,7 @@ func TestObjectiveModalFitsALongTitle(t *testing.T) {
 		title := strings.Repeat("👩‍👩‍👧‍👦e\u0301", tt.n/6+1)
 		title = string([]rune(title)[:tt.n])
 		m := ObjectiveModal(ObjectiveForm{Title: title, Description: tt.description, Cycle: viewCycle.Name},
-			FormView{Meta: FormMeta{Mode: ModeNew}, Cycles: CycleChoices(viewNow, viewCycle.Name)})
+			FormView{Meta: FormMeta{Mode: ModeNew}, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), viewNow, viewCycle.Name)})
 		b := mustJSON(t, m)
 		for _, p := range checkLimits(b, "modal") {
 			t.Errorf("%d: %s", tt.n, p)

@@ -91,6 +91,7 @@ type FormView struct {
 func ObjectiveModal(f ObjectiveForm, v FormView) slack.ModalViewRequest {
 	m := v.Meta
 	m.N = len(f.KRs)
+	m.Cycles = metaCycles(v.Cycles)
 	title, submit := "New objective", "Create"
 	if m.Mode == ModeEdit {
 		title, submit = "Edit objective", "Save"
@@ -266,21 +267,6 @@ func parentInput(current string, parents []okrs.Objective, self string) *slack.I
 		return nil
 	}
 	return staticSelect("parent", "Aligns to", "A higher-level objective this one supports", opts, current, true)
-}
-
-// CycleChoices returns the previous, current and next quarters around now,
-// plus keep (an objective's own cycle) if it is another one.
-func CycleChoices(now time.Time, keep string) []okrs.Cycle {
-	cur := okrs.QuarterOf(now)
-	prev := okrs.QuarterOf(cur.Start.AddDate(0, -1, 0))
-	next := okrs.QuarterOf(cur.End.AddDate(0, 0, 1))
-	out := []okrs.Cycle{prev, cur, next}
-	if keep != "" && keep != prev.Name && keep != cur.Name && keep != next.Name {
-		if c, err := okrs.ParseCycle(keep); err == nil {
-			out = append([]okrs.Cycle{c}, out...)
-		}
-	}
-	return out
 }
 
 // ReadObjectiveForm reads a submitted (or in-progress) objective modal.

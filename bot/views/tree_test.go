@@ -109,7 +109,7 @@ func TestSharedWithField(t *testing.T) {
 	o := treeObjective("o2", "C1", "", "Expand into the European market", 40)
 	o.SharedWith = []string{"C2", "C3"}
 	f := FormOf(&o)
-	m := ObjectiveModal(f, FormView{Meta: FormMeta{Mode: ModeEdit, ObjID: "o2"}, Cycles: CycleChoices(viewNow, viewCycle.Name)})
+	m := ObjectiveModal(f, FormView{Meta: FormMeta{Mode: ModeEdit, ObjID: "o2"}, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), viewNow, viewCycle.Name)})
 	var found bool
 	for _, b := range m.Blocks.BlockSet {
 		if in, ok := b.(*slack.InputBlock); ok && in.BlockID == "shared" {
@@ -128,7 +128,7 @@ func TestSharedWithField(t *testing.T) {
 		t.Errorf("read shared = %v", read.Shared)
 	}
 	read.Team, read.Cycle, read.Title = "C1", viewCycle.Name, "Expand into the European market"
-	_, _, fe := read.Objective("T1", "U1", viewNow, map[string]bool{"shared": true, "title": true})
+	_, _, fe := read.Objective(FormMeta{}, "T1", "U1", viewNow, map[string]bool{"shared": true, "title": true})
 	if fe["shared"] == "" {
 		t.Errorf("a DM among the sharing channels passed: %v", fe)
 	}

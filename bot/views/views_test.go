@@ -109,7 +109,7 @@ func TestObjectiveModalGolden(t *testing.T) {
 	f := ObjectiveForm{Title: "Delight new customers", Team: "C1", Cycle: "2026-Q4", Owner: "U1",
 		KRs: []KRForm{{Title: "Raise activation", Kind: okrs.Increase, Start: "40%", Target: "60%", Owner: "U1"}}}
 	v := FormView{Meta: FormMeta{Mode: ModeNew, Channel: "C1", Response: "https://hooks.slack.com/x"},
-		Parents: []okrs.Objective{{ID: "p1", Title: strings.Repeat("Company objective ", 10)}}, Cycles: CycleChoices(viewNow, "2026-Q4")}
+		Parents: []okrs.Objective{{ID: "p1", Title: strings.Repeat("Company objective ", 10)}}, Cycles: okrs.CycleChoices(okrs.DefaultSettings("UTC"), viewNow, "2026-Q4")}
 	golden(t, "objective_modal", ObjectiveModal(f, v))
 
 	// Five key results in edit mode: within 100 blocks, unique block ids.
