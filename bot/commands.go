@@ -38,9 +38,9 @@ func (b *Bot) commandTable() []*command {
 		{name: "tree", args: "[#channel]", summary: "The cycle's alignment: each objective under the one it aligns to, with rolled-up progress.", example: "/okr tree #growth", run: b.cmdTree},
 		{name: "checkin", summary: "Check in on your key results: one short form for all of them.", example: "/okr checkin", run: b.cmdCheckIn},
 		{name: "remind", summary: "Send this team's check-in prompts now, to whoever has not checked in (managers).", example: "/okr remind", run: b.cmdRemind},
-		{name: "digest", args: "[preview]", summary: "Post this week's digest now (managers), or preview it (only you).", example: "/okr digest preview", run: b.cmdDigest},
+		{name: "digest", args: "[preview | archive [cycle]]", summary: "Post this week's digest now (managers), preview it, or list the digests posted so far (only you).", example: "/okr digest archive 2026-Q3", run: b.cmdDigest},
 		{name: "settings", summary: "The team's check-in and digest schedule, and its managers.", example: "/okr settings", run: b.cmdSettings},
-		{name: "cycle", summary: "The team's cycle and days left; managers start the next one, extend or close it (grading follows).", example: "/okr cycle", run: b.cmdCycle},
+		{name: "cycle", summary: "The team's cycle and days left; managers start the next one (a quarter, a half or custom dates), extend or close it (grading follows).", example: "/okr cycle", run: b.cmdCycle},
 		{name: "retro", summary: "The retrospective of the team's last cycle: grades, notes and questions, only for you.", example: "/okr retro", run: b.cmdRetro},
 		{name: "export", summary: "Export this team's OKRs as CSV.", example: "/okr export", soon: true},
 	}

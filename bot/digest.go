@@ -143,7 +143,11 @@ func (b *Bot) cmdDigest(ctx context.Context, r *request, args string) {
 		return
 	case "":
 	default:
-		b.say(ctx, r, views.Raw("Use `/okr digest` to post this week's digest now, or `/okr digest preview` to see it first (only you)."))
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(args), "archive"); ok && (rest == "" || rest[0] == ' ') {
+			b.digestArchive(ctx, r, strings.TrimSpace(rest))
+			return
+		}
+		b.say(ctx, r, views.Raw("Use `/okr digest` to post this week's digest now, `/okr digest preview` to see it first (only you), or `/okr digest archive [cycle]` for the digests posted so far."))
 		return
 	}
 	if !b.managing(ctx, r, "digest") {
@@ -174,4 +178,47 @@ func (b *Bot) where(ctx context.Context, p okrs.Posted) views.Mrkdwn {
 		return views.Sprintf(" in %s", views.Channel(p.Channel))
 	}
 	return views.Sprintf(" in %s (%s)", views.Channel(p.Channel), views.Link(link, "see it"))
+}
+
+// maxArchiveLinks is how many digests an archive answer lists (and links:
+// one chat.getPermalink each): a half year of weeks.
+const maxArchiveLinks = 26
+
+// digestArchive answers "/okr digest archive [cycle]": the team's posted
+// digests, newest first, each with a link, only for the caller.
+func (b *Bot) digestArchive(ctx context.Context, r *request, cycleName string) {
+	cycle := ""
+	if cycleName != "" {
+		c, err := b.cycleNamed(ctx, r.workspace, r.channel, cycleName)
+		if okrs.ErrorCode(err) == okrs.EINVALID {
+			b.say(ctx, r, unknownCycle(cycleName))
+			return
+		}
+		if err != nil {
+			b.fail(ctx, r, "digest archive: cycle", err)
+			return
+		}
+		cycle = c.Name
+	}
+	recs, err := b.store.Digests(ctx, r.workspace, r.channel, cycle)
+	if err != nil {
+		b.fail(ctx, r, "digest archive: loading", err)
+		return
+	}
+	v := views.DigestArchiveView{Team: r.channel, Cycle: cycle, Total: len(recs)}
+	for i, rec := range recs {
+		if i == maxArchiveLinks {
+			break
+		}
+		item := views.DigestArchiveItem{Record: rec}
+		if link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: rec.Channel, Ts: rec.TS}); err == nil {
+			item.Link = link
+		} else {
+			b.logError("digest archive: linking to a digest", r, b.slackErr("chat.getPermalink", err))
+		}
+		v.Items = append(v.Items, item)
+	}
+	if err := b.respond(ctx, r, message{Message: views.DigestArchive(v)}); err != nil {
+		b.logError("digest archive: answering", r, err)
+	}
 }

@@ -32,6 +32,9 @@ type Store interface {
 	RecordCheckInsOnce(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn) ([]okrs.CheckIn, bool, error)
 
 	Settings(ctx context.Context, workspace, team string) (okrs.Settings, error)
+	// Digests returns a team's archived digests, newest first (of one
+	// cycle, when cycle is not empty).
+	Digests(ctx context.Context, workspace, team, cycle string) ([]okrs.DigestRecord, error)
 	// UpdateSettings is UpdateObjective for a team's settings (found is
 	// false for a team that has saved none).
 	UpdateSettings(ctx context.Context, workspace, team string, update func(cur okrs.Settings, found bool) (okrs.Settings, error)) (okrs.Settings, error)

@@ -187,3 +187,33 @@ func DigestAt(s Settings, now time.Time) (Period, time.Time) {
 	plan := PlanAt(weekly, s.Location(), now)
 	return plan.Period, plan.PromptAt
 }
+
+// DigestRecord is what the digest archive keeps of a posted digest: where
+// it is, the week and cycle it reported on, and its headline figures, so
+// that a past cycle's digests can be listed without reading Slack.
+type DigestRecord struct {
+	Team       string
+	Cycle      string
+	Week       string    // Period.Key: the date of the week's first day
+	Channel    string    // where it was posted
+	TS         string    // its message
+	PostedAt   time.Time // when it was recorded
+	Objectives int
+	Progress   float64 // the objectives' mean progress
+	Owners     int
+	CheckedIn  int
+	AtRisk     int
+}
+
+// Record is the archive's record of d, posted at p.
+func (d Digest) Record(p Posted, at time.Time) DigestRecord {
+	r := DigestRecord{Team: d.Team, Cycle: d.Cycle.Name, Week: d.Period.Key, Channel: p.Channel, TS: p.TS, PostedAt: at,
+		Objectives: len(d.Objectives), Owners: d.Owners, CheckedIn: d.CheckedIn, AtRisk: len(d.AtRisk)}
+	for _, o := range d.Objectives {
+		r.Progress += o.Progress
+	}
+	if r.Objectives > 0 {
+		r.Progress /= float64(r.Objectives)
+	}
+	return r
+}

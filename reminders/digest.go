@@ -137,9 +137,32 @@ func (s *Scheduler) deliverDigest(ctx context.Context, key string, d okrs.Digest
 }
 
 func (s *Scheduler) postDigest(d okrs.Digest) sender {
-	return func(ctx context.Context) (okrs.Posted, error) { return s.digests.PostDigest(ctx, d) }
+	return func(ctx context.Context) (okrs.Posted, error) {
+		p, err := s.digests.PostDigest(ctx, d)
+		if err == nil {
+			s.archive(ctx, d, p)
+		}
+		return p, err
+	}
 }
 
 func (s *Scheduler) findDigest(d okrs.Digest) finder {
-	return func(ctx context.Context) (okrs.Posted, bool, error) { return s.digests.FindDigest(ctx, d) }
+	return func(ctx context.Context) (okrs.Posted, bool, error) {
+		p, found, err := s.digests.FindDigest(ctx, d)
+		if err == nil && found {
+			s.archive(ctx, d, p) // its poster may have died before archiving it
+		}
+		return p, found, err
+	}
+}
+
+// archive keeps a posted digest in the team's digest archive. The digest
+// is out whatever happens here: a failure costs the archive that week's
+// entry, and is logged.
+func (s *Scheduler) archive(ctx context.Context, d okrs.Digest, p okrs.Posted) {
+	ctx = context.WithoutCancel(ctx)
+	if err := s.store.RecordDigest(ctx, d.Workspace, d.Record(p, s.clock.Now())); err != nil {
+		s.log.Error("archiving a posted digest failed; it is posted, but missing from the archive",
+			slog.String("workspace", d.Workspace), slog.String("team", d.Team), slog.String("week", d.Period.Key), slog.Any("err", err))
+	}
 }

@@ -38,6 +38,8 @@ type Store interface {
 	SavePendingSend(ctx context.Context, workspace string, p okrs.PendingSend) error
 	PendingSends(ctx context.Context, workspace string) ([]okrs.PendingSend, error)
 	DropPendingSend(ctx context.Context, workspace, key string) error
+	// RecordDigest keeps a posted digest in its team's archive.
+	RecordDigest(ctx context.Context, workspace string, r okrs.DigestRecord) error
 }
 
 // Deliveries keep the state of exactly-once messages (package store).

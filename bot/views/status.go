@@ -110,6 +110,9 @@ func Status(v StatusView) Message {
 		}
 		blocks = append(blocks, contextText(Join(t, "\n")))
 	}
+	if past && v.Person == "" && end == len(v.Objectives) {
+		blocks = append(blocks, contextText(Sprintf("Its weekly digests: `/okr digest archive %s`.", c.Name)))
+	}
 	var buttons []slack.BlockElement
 	if v.ChartValue != "" && v.Offset == 0 {
 		buttons = append(buttons, slack.NewButtonBlockElement(ActionStatusChart, v.ChartValue, plain("Show chart")))

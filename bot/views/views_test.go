@@ -391,3 +391,16 @@ func TestHomeStaysWithinLimitsWithProposals(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestArchiveView(t *testing.T) {
+	rec := func(cycle, week string, checked int) DigestArchiveItem {
+		return DigestArchiveItem{Record: okrs.DigestRecord{Team: "C1", Cycle: cycle, Week: week, Channel: "C1", TS: "1.2",
+			Objectives: 3, Progress: 0.42, Owners: 4, CheckedIn: checked, AtRisk: 4 - checked}, Link: "https://acme.slack.com/archives/C1/p12"}
+	}
+	v := DigestArchiveView{Team: "C1", Total: 30, Items: []DigestArchiveItem{rec("2026-Q4", "2026-11-23", 3), rec("2026-Q4", "2026-11-16", 4), rec("2026-Q3", "2026-09-21", 2)}}
+	v.Items[1].Link = "" // Slack gave no link: the week, unlinked
+	golden(t, "digest_archive", DigestArchive(v))
+	if empty := DigestArchive(DigestArchiveView{Team: "C1", Cycle: "2026-Q3"}); !strings.Contains(empty.Text.String(), "No digests archived for <#C1> in 2026-Q3") {
+		t.Errorf("empty archive: %s", empty.Text)
+	}
+}

@@ -212,3 +212,56 @@ func TestStatusChartButton(t *testing.T) {
 		t.Errorf("status chart does not decode: %v", err)
 	}
 }
+
+// Every posted digest goes into the team's archive, once per week however
+// often it is retried: "/okr digest archive" lists them, newest first, with
+// links, only for the caller; naming a cycle lists that cycle's.
+func TestDigestArchive(t *testing.T) {
+	e := newEnv(t)
+	seedFortnight(t, e) // Friday Nov 27, 16:00: the digest is due
+	e.okr(teamA, ben, growth, "digest archive")
+	e.waitMessage("", "No digests archived for")
+	e.sweep()
+	e.waitMessage(growth, "Weekly OKR digest")
+	e.sweep() // nothing new: still one record
+	e.advance(7 * 24 * time.Hour)
+	e.sweep()
+	if _, err := e.srv.WaitForMessage(e.ctx, func(m slacktest.Message) bool {
+		return m.Channel == growth && strings.Contains(m.AllText(), "Weekly OKR digest") && strings.Contains(m.AllText(), "Nov 30")
+	}); err != nil {
+		t.Fatalf("no second digest: %v", err)
+	}
+	// (The scheduler's own sweep may be the one posting it: its record
+	// follows the message by a moment.)
+	var recs []okrs.DigestRecord
+	e.eventually("two digests archived", func() bool {
+		var err error
+		recs, err = e.main.Store.Digests(e.ctx, teamA, growth, "")
+		return err == nil && len(recs) >= 2
+	})
+	if len(recs) != 2 || recs[0].Week != "2026-11-30" || recs[1].Week != "2026-11-23" || recs[0].Cycle != "2026-Q4" || recs[0].TS == "" {
+		t.Fatalf("archive: %+v", recs)
+	}
+	if recs[1].Objectives != 1 || recs[1].Owners != 2 || recs[1].CheckedIn != 1 || recs[1].AtRisk != 1 {
+		t.Errorf("the first week's figures: %+v", recs[1])
+	}
+
+	e.okr(teamA, ben, growth, "digest archive")
+	m := e.waitMessage("", "Digests of", "Week of Mon Nov 30, 2026", "Week of Mon Nov 23, 2026", "1 of 2 owners checked in", "1 at risk")
+	if m.EphemeralTo != ben {
+		t.Errorf("the archive was shown to %q, want only ben", m.EphemeralTo)
+	}
+	text := string(m.RawBlocks)
+	if strings.Index(text, "Nov 30") > strings.Index(text, "Nov 23") {
+		t.Error("the archive is not newest first")
+	}
+	if !strings.Contains(text, "/archives/"+growth+"/p") || !strings.Contains(text, `|Week of Mon Nov 23, 2026\u003e`) {
+		t.Errorf("the archive does not link the digests:\n%s", text)
+	}
+	e.okr(teamA, ben, growth, "digest archive 2026-q3")
+	e.waitMessage("", "No digests archived for", "2026-Q3")
+	e.okr(teamA, ben, growth, "digest archive 2026-Q4")
+	e.waitMessage("", "Digests of", "in 2026-Q4", "Week of Mon Nov 30")
+	e.okr(teamA, ben, growth, "digest archive someday")
+	e.waitMessage("", "I don't know the cycle `someday`")
+}
