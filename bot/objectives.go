@@ -304,6 +304,10 @@ func (b *Bot) saveEdit(ctx context.Context, r *request, m views.FormMeta, f view
 			return err
 		}
 	}
+	if err := b.noParentLoop(ctx, r, m.ObjID, edited.ParentID); err != nil {
+		b.fail(ctx, r, "edit: checking the alignment", err)
+		return err
+	}
 	may := b.editCheck(r)
 	now := b.now()
 	var before []string
@@ -686,4 +690,36 @@ func offeredCycles(b *Bot, m views.FormMeta) []okrs.Cycle {
 		return cs
 	}
 	return okrs.CycleChoices(okrs.DefaultSettings(b.defaultTZ), b.now(), "")
+}
+
+// noParentLoop refuses to align objective id to parent when parent is id
+// itself or aligns, up its chain, to id: the tree would go round in circles.
+func (b *Bot) noParentLoop(ctx context.Context, r *request, id, parent string) error {
+	if parent == "" {
+		return nil
+	}
+	var lookupErr error
+	titles := map[string]string{}
+	loop := okrs.ParentLoop(id, parent, func(id string) (string, bool) {
+		o, err := b.store.Objective(ctx, r.workspace, id)
+		if err != nil {
+			if okrs.ErrorCode(err) != okrs.ENOTFOUND {
+				lookupErr = err
+			}
+			return "", false
+		}
+		titles[id] = o.Title
+		return o.ParentID, true
+	})
+	if lookupErr != nil {
+		return lookupErr
+	}
+	if loop == nil {
+		return nil
+	}
+	if len(loop) == 1 {
+		return okrs.Invalid(okrs.FieldParent, "An objective can't align to itself: choose a higher-level objective under “Aligns to”.")
+	}
+	return okrs.Invalid(okrs.FieldParent, "“%s” already aligns to this objective (through %d level%s), so this one can't align to it: the alignment would go round in a circle. Choose another objective under “Aligns to”.",
+		titles[parent], len(loop)-1, views.Plural(len(loop)-1))
 }

@@ -163,3 +163,27 @@ func (n *AlignmentNode) Involves(team string) bool {
 	}
 	return false
 }
+
+// MaxAlignmentDepth bounds how far up a chain of parents is followed.
+const MaxAlignmentDepth = 32
+
+// ParentLoop reports whether aligning objective id to parent would make a
+// loop of parents (id is parent's ancestor, or parent itself): it returns
+// the chain from parent up to id, nil when there is no loop. parentOf gives
+// an objective's parent ("" for none, false when it is not found); a chain
+// longer than MaxAlignmentDepth counts as a loop.
+func ParentLoop(id, parent string, parentOf func(id string) (string, bool)) []string {
+	chain := []string{}
+	for cur := parent; cur != ""; {
+		chain = append(chain, cur)
+		if cur == id || len(chain) > MaxAlignmentDepth {
+			return chain
+		}
+		next, ok := parentOf(cur)
+		if !ok {
+			return nil
+		}
+		cur = next
+	}
+	return nil
+}

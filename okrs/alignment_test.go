@@ -3,6 +3,7 @@ package okrs_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,4 +177,46 @@ func TestObjectiveTeams(t *testing.T) {
 	if !found {
 		t.Errorf("four sharing teams passed validation; want at most %d", okrs.MaxSharedTeams)
 	}
+}
+
+func TestParentLoop(t *testing.T) {
+	parents := map[string]string{"team": "dept", "dept": "company", "company": "", "a": "b", "b": "a", "deep0": ""}
+	for i := 1; i <= okrs.MaxAlignmentDepth+2; i++ {
+		parents[fmt.Sprintf("deep%d", i)] = fmt.Sprintf("deep%d", i-1)
+	}
+	parentOf := func(id string) (string, bool) { p, ok := parents[id]; return p, ok }
+	tests := []struct {
+		name, id, parent string
+		want             []string
+	}{
+		{"no parent", "company", "", nil},
+		{"up the chain", "new", "team", nil},
+		{"itself", "team", "team", []string{"team"}},
+		{"its own child", "company", "team", []string{"team", "dept", "company"}},
+		{"its grandchild's parent", "dept", "team", []string{"team", "dept"}},
+		{"a parent that is gone", "x", "missing", nil},
+		{"an existing loop above", "x", "a", chainOf(okrs.MaxAlignmentDepth+1, "a", "b")},
+		{"a chain too deep", "x", fmt.Sprintf("deep%d", okrs.MaxAlignmentDepth+2), deepChain(okrs.MaxAlignmentDepth + 2)},
+	}
+	for _, tt := range tests {
+		if got := okrs.ParentLoop(tt.id, tt.parent, parentOf); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func chainOf(n int, ids ...string) []string {
+	var out []string
+	for i := range n {
+		out = append(out, ids[i%len(ids)])
+	}
+	return out
+}
+
+func deepChain(top int) []string {
+	var out []string
+	for i := top; len(out) <= okrs.MaxAlignmentDepth; i-- {
+		out = append(out, fmt.Sprintf("deep%d", i))
+	}
+	return out
 }

@@ -302,3 +302,44 @@ func TestSharingTeamProposes(t *testing.T) {
 	}
 	e.waitMessage(e.srv.DMChannel(ana), "<@"+mia+"> proposes a key result", "Localise checkout in five languages")
 }
+
+// An edit that would align an objective to one of its own descendants is
+// refused, and nothing changes: the alignment never goes round in circles.
+func TestNoLoopOfParents(t *testing.T) {
+	e := treeEnv(t)
+	top := e.aligned(growth, "", "Win the European market", 50)
+	mid := e.aligned(growth, top, "Localise the product", 40)
+	leaf := e.aligned(growth, mid, "Ship German and French", 30)
+	v := e.pick(ana, "edit", top)
+	v, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
+		return x.ID == v.ID && strings.Contains(string(x.RawBlocks), `"block_id":"parent"`)
+	})
+	if err != nil {
+		t.Fatalf("the edit form offers no parents: %v", err)
+	}
+	ack := e.submitForm(ana, v.ID, slacktest.Values{"parent": {"v": leaf}})
+	if len(ack.Errors()) > 0 {
+		t.Fatalf("edit: %v", ack.Errors())
+	}
+	e.waitMessage("", "“Ship German and French” already aligns to this objective (through 2 levels)", "go round in a circle")
+	got, err := e.main.Store.Objective(e.ctx, teamA, top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ParentID != "" {
+		t.Errorf("the top objective now aligns to %q", got.ParentID)
+	}
+	// Aligning the leaf elsewhere up the chain is fine.
+	v = e.pick(ana, "edit", leaf)
+	v, err = e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
+		return x.ID == v.ID && strings.Contains(string(x.RawBlocks), `"block_id":"parent"`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.submitForm(ana, v.ID, slacktest.Values{"parent": {"v": top}})
+	e.waitMessage(growth, "Saved", "Ship German and French")
+	if got, err := e.main.Store.Objective(e.ctx, teamA, leaf); err != nil || got.ParentID != top {
+		t.Errorf("the leaf aligns to %q (%v), want the top objective", got.ParentID, err)
+	}
+}
