@@ -330,6 +330,9 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 	if err != nil {
 		return nil, r, err
 	}
+	// An objective shared with this team is asked about by its own team's
+	// schedule: each key result has one prompt a period, not one per team.
+	objs = slices.DeleteFunc(objs, func(o okrs.Objective) bool { return o.Team != team })
 	var out []delivery
 	for _, w := range owners(objs) {
 		person, err := s.msg.Person(ctx, ws, w.user)

@@ -343,3 +343,34 @@ func TestNoLoopOfParents(t *testing.T) {
 		t.Errorf("the leaf aligns to %q (%v), want the top objective", got.ParentID, err)
 	}
 }
+
+// A key result of a shared objective is asked about once a period, by its
+// objective's own team, even when both teams' prompts are due at once.
+func TestSharedObjectiveIsPromptedOnce(t *testing.T) {
+	e := treeEnv(t)
+	shared := e.aligned(growth, "", "Expand into the European market", 10)
+	e.aligned(company, "", "Make the company handbook searchable", 20)
+	if _, err := e.main.Store.UpdateObjective(e.ctx, teamA, shared, func(o *okrs.Objective) error {
+		o.SharedWith = []string{company}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Both teams default to Monday 10:00 UTC: move to next Monday's (the
+	// check-ins aligned records are this week's), and sweep twice.
+	e.advance(time.Date(2026, 11, 23, 10, 5, 0, 0, time.UTC).Sub(e.clock()))
+	e.sweep()
+	e.sweep()
+	dm := e.srv.DMChannel(ana)
+	e.waitMessage(dm, "Expand into the European market result 1")
+	e.waitMessage(dm, "Make the company handbook searchable result 1")
+	n := 0
+	for _, m := range e.srv.Messages(dm) {
+		if strings.Contains(m.AllText(), "Expand into the European market result 1") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the shared key result was asked about in %d prompts, want 1", n)
+	}
+}
