@@ -165,7 +165,22 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 	}
 	b.refreshHomes(ctx, r.workspace, r.user)
 	if !updatedPrompt {
-		b.say(ctx, r, views.Sprintf(":white_check_mark: Checked in on %d key result%s. Thank you!", len(cis), views.Plural(len(cis))))
+		thanks := views.Sprintf(":white_check_mark: Checked in on %d key result%s. Thank you!", len(cis), views.Plural(len(cis)))
+		teams := make([]string, 0, len(byTeam))
+		for team := range byTeam {
+			teams = append(teams, team)
+		}
+		slices.Sort(teams)
+		var streaks []views.Mrkdwn
+		for _, s := range b.streaks(ctx, r.workspace, r.user, teams) {
+			if t := views.StreakText(s.Streak); t != "" {
+				streaks = append(streaks, views.Sprintf("%s: %s", views.Channel(s.Team), t))
+			}
+		}
+		if len(streaks) > 0 {
+			thanks = thanks.Append(views.Sprintf(" :fire: %s.", views.Join(streaks, ", ")))
+		}
+		b.say(ctx, r, thanks)
 	}
 }
 
@@ -192,6 +207,11 @@ func (b *Bot) markPromptDone(ctx context.Context, r *request, team string, krs [
 		return false
 	}
 	m := message{Message: views.PromptCheckedIn(team, krs, byKR, b.now(), noChange)}
+	if s, err := b.streak(ctx, r.workspace, team, r.user); err != nil {
+		b.logError("check-in: reading the streak", r, err)
+	} else {
+		m.Message = views.WithStreak(m.Message, s)
+	}
 	_, _, _, err = b.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, m.options()...)
 	if err != nil {
 		b.logError("check-in: updating the prompt", r, b.slackErr("chat.update", err))

@@ -26,7 +26,8 @@ func (b *Bot) publishHome(ctx context.Context, workspace, user string) error {
 	if err != nil {
 		return err
 	}
-	home := views.Home(views.HomeView{User: user, Objectives: objs, Awaiting: awaiting, Cycle: c, Now: b.now(), PastCycles: past})
+	home := views.Home(views.HomeView{User: user, Objectives: objs, Awaiting: awaiting, Cycle: c, Now: b.now(), PastCycles: past,
+		Streaks: b.streaks(ctx, workspace, user, teamsOf(objs))})
 	_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
 	return b.slackErr("views.publish", err)
 }

@@ -50,7 +50,7 @@ func (b *Bot) managing(ctx context.Context, r *request, what string) bool {
 }
 
 // managingAsk is what an outsider is told to ask a member to do, by action.
-var managingAsk = map[string]string{"remind": "send the reminders", "digest": "post the digest"}
+var managingAsk = map[string]string{"remind": "send the reminders", "digest": "post the digest", "health": "see the team's check-in health"}
 
 var errNotManager = okrs.Errorf(okrs.EFORBIDDEN, "Only this team's managers or a workspace admin can do that. `/okr settings` shows who the managers are.")
 

@@ -29,6 +29,19 @@ type Digest struct {
 	// Corrections are the key results whose target, kind or due date
 	// changed during the week, in objective order.
 	Corrections []DigestCorrection
+	// Health is the team's check-in health for each period of the cycle so
+	// far (CycleHealth): counts only, never names.
+	Health []WeekHealth
+}
+
+// WeekHealth returns the health of the digest's own week, if known.
+func (d Digest) WeekHealth() (WeekHealth, bool) {
+	for i := len(d.Health) - 1; i >= 0; i-- {
+		if d.Health[i].Period.Key == d.Period.Key {
+			return d.Health[i], true
+		}
+	}
+	return WeekHealth{}, false
 }
 
 // DigestCorrection is a key result's course corrections of the week.

@@ -39,6 +39,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, ws, team string, st okrs.
 	}
 	period, _ := okrs.DigestAt(st, now)
 	d := okrs.ComposeDigest(team, objs, cycle, period, now)
+	d.Health = okrs.CycleHealth(st, objs, cycle, now, nil)
 	d.Workspace = ws
 	if st.DigestChannel != "" {
 		d.Channel = st.DigestChannel

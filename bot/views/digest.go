@@ -70,6 +70,9 @@ func Digest(d okrs.Digest) Message {
 	blocks := []slack.Block{header(title), contextText(Sprintf("%s · %s · %s of the cycle gone · overall *%s* · %s · %d of %d people checked in this week",
 		Channel(d.Team), d.Cycle.Name, okrs.FormatPercent(expected), okrs.FormatPercent(overall),
 		paceLabel(okrs.PaceOf(overall, expected)), d.CheckedIn, d.Owners))}
+	if line, ok := HealthLine(d); ok {
+		blocks = append(blocks, contextText(line))
+	}
 	if d.Late {
 		blocks = append(blocks, contextText(Raw(":hourglass: This digest comes late: I was offline when it was due.")))
 	}

@@ -25,6 +25,7 @@ type HomeView struct {
 	Cycle      okrs.Cycle
 	Now        time.Time
 	PastCycles []string // earlier cycles in which User owned key results, newest first
+	Streaks    []TeamStreak
 }
 
 // ActionPastCycle is App Home's choice of a past cycle to see the
@@ -102,6 +103,15 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 			refs = append(refs, Channel(t))
 		}
 		blocks = append(blocks, section(Sprintf("*Your teams:* %s", joinWords(refs))))
+	}
+	var streaks []Mrkdwn
+	for _, s := range v.Streaks {
+		if t := StreakText(s.Streak); t != "" {
+			streaks = append(streaks, Sprintf("%s: %s", Channel(s.Team), t))
+		}
+	}
+	if len(streaks) > 0 {
+		blocks = append(blocks, contextText(Sprintf(":fire: Your check-in streak · %s", Join(streaks, " · "))))
 	}
 	if b := pastCyclesBlock(v.PastCycles); b != nil {
 		blocks = append(blocks, b)

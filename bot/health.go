@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/okrbot/okrbot/bot/views"
+	"github.com/okrbot/okrbot/okrs"
+)
+
+// cmdHealth is "/okr health" (managers): the team's check-in rates this
+// cycle and the key results gone stale longest, only for the caller.
+func (b *Bot) cmdHealth(ctx context.Context, r *request, _ string) {
+	if !isChannelID(r.channel) {
+		b.say(ctx, r, views.Raw("Run `/okr health` in the team's channel."))
+		return
+	}
+	if !b.managing(ctx, r, "health") {
+		return
+	}
+	st, err := b.settings(ctx, r.workspace, r.channel)
+	if err != nil {
+		b.fail(ctx, r, "health: settings", err)
+		return
+	}
+	now := b.now()
+	c := okrs.CurrentCycle(st, now)
+	objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, -1)
+	if err != nil {
+		b.fail(ctx, r, "health: objectives", err)
+		return
+	}
+	objs = ownTeam(objs, r.channel)
+	v := views.HealthView{Team: r.channel, Cycle: c, Weeks: okrs.CycleHealth(st, objs, c, now, nil),
+		Stale: okrs.StaleLongest(objs, now), Now: now, Cutoff: 10}
+	if err := b.respond(ctx, r, message{Message: views.Health(v)}); err != nil {
+		b.logError("health: answering", r, err)
+	}
+}
+
+// ownTeam keeps the objectives of team itself: one shared with it is
+// asked about, and counted, by its own team.
+func ownTeam(objs []okrs.Objective, team string) []okrs.Objective {
+	out := objs[:0:0]
+	for _, o := range objs {
+		if o.Team == team {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// streak is user's check-in streak in team: over the current cycle and the
+// one before (a new cycle does not reset it).
+func (b *Bot) streak(ctx context.Context, workspace, team, user string) (okrs.Streak, error) {
+	st, err := b.settings(ctx, workspace, team)
+	if err != nil {
+		return okrs.Streak{}, err
+	}
+	now := b.now()
+	var cycles []okrs.CycleObjectives
+	for _, c := range []okrs.Cycle{okrs.CurrentCycle(st, now), okrs.PreviousCycle(st, now)} {
+		objs, err := b.store.TeamObjectives(ctx, workspace, team, c.Name, -1)
+		if err != nil {
+			return okrs.Streak{}, err
+		}
+		cycles = append(cycles, okrs.CycleObjectives{Cycle: c, Objectives: ownTeam(objs, team)})
+	}
+	return okrs.PersonStreak(st, user, cycles, now, nil), nil
+}
+
+// streaks are user's streaks in each of teams; a team whose streak cannot
+// be read is left out (and logged).
+func (b *Bot) streaks(ctx context.Context, workspace, user string, teams []string) []views.TeamStreak {
+	var out []views.TeamStreak
+	for _, t := range teams {
+		s, err := b.streak(ctx, workspace, t, user)
+		if err != nil {
+			b.logError("reading a check-in streak", &request{workspace: workspace, user: user}, err)
+			continue
+		}
+		out = append(out, views.TeamStreak{Team: t, Streak: s})
+	}
+	return out
+}
