@@ -61,6 +61,8 @@ var bkEmoji = map[string]string{
 	"point_right":                "👉",
 	"point_up":                   "☝️",
 	"fire":                       "🔥",
+	"heartbeat":                  "💓",
+	"mortar_board":               "🎓",
 	"star":                       "⭐",
 	"star2":                      "🌟",
 	"sparkles":                   "✨",

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -358,4 +359,27 @@ func FuzzBlocks(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every emoji okrbot's views write has its picture in the playground.
+func TestEveryViewEmojiIsKnown(t *testing.T) {
+	files, err := filepath.Glob("../views/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`:([a-z0-9_+-]+):`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range code.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := bkEmoji[m[1]]; !ok {
+				t.Errorf("%s writes :%s:, which the playground shows as text", filepath.Base(f), m[1])
+			}
+		}
+	}
 }
