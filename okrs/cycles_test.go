@@ -121,12 +121,7 @@ func TestCustomCycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c, err := okrs.CustomCycle(tt.cycle, tt.start, tt.end)
-		fe := okrs.FieldErrors(err)
-		got := ""
-		if len(fe) > 0 {
-			got = fe[0].Field
-		}
-		if got != tt.want || (err != nil) != (tt.want != "") {
+		if got := firstField(err); got != tt.want || (err != nil) != (tt.want != "") {
 			t.Errorf("%s: error %v (field %q), want field %q", tt.name, err, got, tt.want)
 		}
 		if tt.want == "" && c.Name != tt.wantName {
@@ -164,12 +159,7 @@ func TestStartCustomCycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, _, err := tt.s.StartCustomCycle(tt.c, now, tt.objsNamed)
-		fe := okrs.FieldErrors(err)
-		got := ""
-		if len(fe) > 0 {
-			got = fe[0].Field
-		}
-		if got != tt.want || (err != nil) != (tt.want != "") {
+		if got := firstField(err); got != tt.want || (err != nil) != (tt.want != "") {
 			t.Errorf("%s: error %v (field %q), want field %q", tt.name, err, got, tt.want)
 		}
 	}
@@ -233,4 +223,12 @@ func TestCycleChoices(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
 		}
 	}
+}
+
+// firstField is the field of err's first field error, "" for none.
+func firstField(err error) string {
+	if fe := okrs.FieldErrors(err); len(fe) > 0 {
+		return fe[0].Field
+	}
+	return ""
 }

@@ -17,18 +17,8 @@ import (
 func TestCustomCycleWithItsOwnNameAndDates(t *testing.T) {
 	e := newEnv(t) // Mon Nov 16 2026, #growth in UTC
 	o := e.createObjective()
-	st := okrs.DefaultSettings("UTC")
-	st.Managers = []string{ana}
-	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
-		t.Fatal(err)
-	}
-	settings := func() okrs.Settings {
-		s, err := e.main.Store.Settings(e.ctx, teamA, growth)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	e.growthManagedBy(ana)
+	settings := e.growthSettings
 
 	e.okr(teamA, ana, growth, "cycle")
 	c := e.waitMessage(growth, "Cycle 2026-Q4", "Custom cycle")

@@ -222,18 +222,8 @@ func TestCloseEarlyExtendStartNextAndCarryOver(t *testing.T) {
 	e := newEnv(t)
 	o := e.createObjective()
 	e.checkIn(o.KeyResults[0].ID, 54)
-	st := okrs.DefaultSettings("UTC")
-	st.Managers = []string{ana}
-	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
-		t.Fatal(err)
-	}
-	settings := func() okrs.Settings {
-		s, err := e.main.Store.Settings(e.ctx, teamA, growth)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	e.growthManagedBy(ana)
+	settings := e.growthSettings
 
 	// /okr cycle: dates, days left, objectives, progress; buttons for ana.
 	e.okr(teamA, ana, growth, "cycle")
@@ -368,4 +358,24 @@ func TestOnlyManagersManageTheCycle(t *testing.T) {
 	if c := before(); c.Name == "2026-Q4" {
 		t.Errorf("the admin's close did not close it: %v", c)
 	}
+}
+
+// growthManagedBy names #growth's managers (UTC, otherwise the defaults).
+func (e *env) growthManagedBy(users ...string) {
+	e.t.Helper()
+	st := okrs.DefaultSettings("UTC")
+	st.Managers = users
+	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// growthSettings returns #growth's settings as stored.
+func (e *env) growthSettings() okrs.Settings {
+	e.t.Helper()
+	s, err := e.main.Store.Settings(e.ctx, teamA, growth)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
 }

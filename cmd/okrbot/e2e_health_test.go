@@ -15,11 +15,7 @@ import (
 func TestCheckInStreakAndHealth(t *testing.T) {
 	e := newEnv(t) // Monday Nov 16, 09:00 UTC
 	o := e.createObjective()
-	st := okrs.DefaultSettings("UTC")
-	st.Managers = []string{ana}
-	if err := e.main.Store.SaveSettings(e.ctx, teamA, growth, st); err != nil {
-		t.Fatal(err)
-	}
+	e.growthManagedBy(ana)
 	act, lat, guide := o.KeyResults[0].ID, o.KeyResults[1].ID, o.KeyResults[2].ID
 	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
 	record := func(kr, who string, when time.Time, v float64) {
