@@ -58,6 +58,9 @@ type Settings struct {
 	DirectKeyResults bool
 	// Anchor is a Monday from which two-week periods are counted.
 	Anchor time.Time
+	// Holidays are the team's days off, in its timezone: nobody is
+	// prompted or nudged on them (see HolidayAt).
+	Holidays []Holiday
 	// Cycles are the team's recorded cycles (started, extended or closed
 	// by a manager), by start; see CurrentCycle.
 	Cycles []Cycle
@@ -150,6 +153,9 @@ func (s Settings) Validate() error {
 	}
 	if !s.DigestTime.Valid() {
 		errs = append(errs, Invalid("digest_time", "Choose a time of day."))
+	}
+	if err := ValidateHolidays(s.Holidays); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
