@@ -38,7 +38,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, ws, team string, st okrs.
 		return okrs.Digest{}, err
 	}
 	period, _ := okrs.DigestAt(st, now)
-	d := okrs.ComposeDigest(team, objs, cycle, period, now)
+	d := okrs.ComposeDigestAway(team, objs, cycle, period, now, s.awayThisWeek(ctx, ws, team, st, objs, period, now))
 	d.Workspace = ws
 	if st.DigestChannel != "" {
 		d.Channel = st.DigestChannel
@@ -142,4 +142,28 @@ func (s *Scheduler) postDigest(d okrs.Digest) sender {
 
 func (s *Scheduler) findDigest(d okrs.Digest) finder {
 	return func(ctx context.Context) (okrs.Posted, bool, error) { return s.digests.FindDigest(ctx, d) }
+}
+
+// awayThisWeek returns the team's owners away this week: away now, or
+// whose prompt of the week was held. The digest counts them as away, not as
+// missing a check-in.
+func (s *Scheduler) awayThisWeek(ctx context.Context, ws, team string, st okrs.Settings, objs []okrs.Objective, week okrs.Period, now time.Time) map[string]bool {
+	var users []string
+	for _, w := range owners(objs) {
+		users = append(users, w.user)
+	}
+	out := map[string]bool{}
+	for u := range s.awayOf(ctx, ws, st, users, nil, now) {
+		out[u] = true
+	}
+	held, err := s.store.HeldPrompts(ctx, ws, team)
+	if err != nil {
+		s.log.Warn("reading held prompts failed; the digest counts nobody away by them", slog.String("team", team), slog.Any("err", err))
+	}
+	for _, u := range users {
+		if okrs.AwayIn(held, u, week.Key) {
+			out[u] = true
+		}
+	}
+	return out
 }

@@ -16,10 +16,12 @@ import (
 // Respecting people's time: what a person said with /okr away, the prompts
 // held while people were away, and the prompts they snoozed.
 
-func (k keys) away(u string) string        { return k.base + "u:" + u + ":away" }
-func (k keys) held(team string) string     { return k.marker("held:" + team) }
-func (k keys) snoozes() string             { return k.marker("snoozes") }
-func awayDoc(r okrs.AwayRecord) string     { return strconv.FormatInt(ms(r.Until), 10) + "|" + strconv.FormatInt(ms(r.SetAt), 10) }
+func (k keys) away(u string) string    { return k.base + "u:" + u + ":away" }
+func (k keys) held(team string) string { return k.marker("held:" + team) }
+func (k keys) snoozes() string         { return k.marker("snoozes") }
+func awayDoc(r okrs.AwayRecord) string {
+	return strconv.FormatInt(ms(r.Until), 10) + "|" + strconv.FormatInt(ms(r.SetAt), 10)
+}
 func heldField(user, period string) string { return period + "|" + user }
 
 // SetAway records that a person is away until r.Until (they said /okr away);
