@@ -65,6 +65,7 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCycleStart:  b.onCycleStart,
 		views.ActionCycleHalf:   b.onCycleStart,
 		views.ActionGrade:       b.onGrade,
+		views.ActionSnooze:      b.onSnooze,
 	}
 }
 
@@ -79,6 +80,7 @@ func (b *Bot) submitRoutes() map[string]submitHandler {
 		views.CallbackDecline:   b.submitDecline,
 		views.CallbackGrade:     b.submitGrade,
 		views.CallbackCarryOver: b.submitCarryOver,
+		views.CallbackAway:      b.submitAway,
 	}
 }
 

@@ -37,6 +37,11 @@ type Store interface {
 	UpdateSettings(ctx context.Context, workspace, team string, update func(cur okrs.Settings, found bool) (okrs.Settings, error)) (okrs.Settings, error)
 
 	LastPrompt(ctx context.Context, workspace, team, user string) (okrs.PromptRef, error)
+	// Away and snooze: what a person said with /okr away, and the prompts
+	// they asked to see again later (once per message snoozed).
+	SetAway(ctx context.Context, workspace string, r okrs.AwayRecord) error
+	ClearAway(ctx context.Context, workspace, user string) (bool, error)
+	SaveSnooze(ctx context.Context, workspace string, z okrs.Snooze) (okrs.Snooze, bool, error)
 	DMChannel(ctx context.Context, workspace, user string) (string, error)
 	SetDMChannel(ctx context.Context, workspace, user, channel string) error
 	MarkHomeOpened(ctx context.Context, workspace, user string, ttl time.Duration) error
