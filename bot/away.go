@@ -209,6 +209,12 @@ func (b *Bot) onSnooze(ctx context.Context, r *request, cb slack.InteractionCall
 		return
 	}
 	m := message{Message: views.PromptSnoozed(team, saved.Until.In(loc))}
+	// Only the person's own prompt, in their DM with okrbot, is turned
+	// into "Snoozed": the payload's message is not trusted to be one.
+	if dm, err := b.store.DMChannel(ctx, r.workspace, r.user); err != nil || dm != at.Channel {
+		b.say(ctx, r, m.Text)
+		return
+	}
 	if _, _, _, err := b.api.UpdateMessageContext(ctx, at.Channel, at.TS, m.options()...); err != nil {
 		b.logError("snooze: updating the prompt", r, b.slackErr("chat.update", err))
 		b.say(ctx, r, m.Text)

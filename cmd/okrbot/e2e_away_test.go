@@ -255,3 +255,23 @@ func TestDigestCountsAwayPeopleAsAway(t *testing.T) {
 		t.Errorf("ben's key result, away, is listed as missing a check-in:\n%s", d.AllText())
 	}
 }
+
+func TestSnoozeOnAMessageThatIsNotThePersonsPromptUpdatesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.createObjective()
+	created := e.waitMessage(growth, "Created", "Delight new customers")
+	// A payload naming the channel's message as the snoozed prompt.
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeBlockActions, Team: slack.Team{ID: teamA}, User: slack.User{ID: ana, TeamID: teamA},
+		Channel:   slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: growth}}},
+		Container: slack.Container{Type: "message", ChannelID: growth, MessageTs: created.TS}}
+	cb.ActionCallback.BlockActions = []*slack.BlockAction{{ActionID: "okr_snooze", SelectedOption: slack.OptionBlockObject{Value: "snooze|" + growth + "|2026-11-16|tomorrow"}}}
+	if _, err := e.srv.Interaction(e.ctx, cb); err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage(growth, "Snoozed until Tue 10:00") // told, only them
+	for _, m := range e.srv.Messages(growth) {
+		if m.TS == created.TS && m.Edits > 0 {
+			t.Errorf("the channel's message was changed: %s", m.AllText())
+		}
+	}
+}
