@@ -384,7 +384,7 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 			// Away: no prompt, no nudge, no reminder. A prompt that falls
 			// due meanwhile is held, and caught up on their return.
 			r.Away++
-			if !now.Before(plan.PromptAt) && anyBefore(w.krs, plan.PromptAt) {
+			if !now.Before(plan.PromptAt) && anyBefore(w.krs, plan.PromptAt) && !okrs.AwayIn(held, w.user, plan.Period.Key) {
 				s.hold(ctx, ws, team, okrs.HeldPrompt{User: w.user, Period: plan.Period.Key, At: now, Why: a.Source})
 			}
 			continue

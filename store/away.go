@@ -90,24 +90,38 @@ type heldDoc struct {
 	Why okrs.AwaySource `json:"w"`
 }
 
+// holdScript records a held prompt (HSETNX) and, when it is new, forgets
+// those older than heldTTL, so that a team's hash stays small. ARGV: field,
+// doc, cutoff (ms), ttl (ms).
+var holdScript = redis.NewScript(`
+local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+if added == 1 then
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    local ok, d = pcall(cjson.decode, all[i + 1])
+    if not ok or type(d) ~= 'table' or (tonumber(d['a']) or 0) < tonumber(ARGV[3]) then
+      redis.call('HDEL', KEYS[1], all[i])
+    end
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return added
+`)
+
 // HoldPrompt records that a person's prompt of a period was held (they were
 // away when it was due) and reports whether this call recorded it first.
+// Records older than heldTTL are forgotten.
 func (s *Store) HoldPrompt(ctx context.Context, workspace, team string, h okrs.HeldPrompt) (bool, error) {
 	doc, err := json.Marshal(heldDoc{At: ms(h.At), Why: h.Why})
 	if err != nil {
 		return false, err
 	}
-	key := s.keys(workspace).held(team)
-	var set *redis.BoolCmd
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		set = p.HSetNX(ctx, key, heldField(h.User, h.Period), doc)
-		p.PExpire(ctx, key, heldTTL)
-		return nil
-	})
+	cutoff := ms(h.At.Add(-heldTTL))
+	n, err := holdScript.Run(ctx, s.rdb, []string{s.keys(workspace).held(team)}, heldField(h.User, h.Period), doc, cutoff, heldTTL.Milliseconds()).Int()
 	if err != nil {
 		return false, unavailable("hold prompt", err)
 	}
-	return set.Val(), nil
+	return n == 1, nil
 }
 
 // HeldPrompts returns a team's held prompts (of the last months), in no

@@ -71,6 +71,13 @@ func TestHeldPrompts(t *testing.T) {
 	if len(held) != 2 || !okrs.AwayIn(held, "U1", "2026-10-05") || !okrs.AwayIn(held, "U2", "2026-10-12") || okrs.AwayIn(held, "U1", "2026-10-12") {
 		t.Errorf("got %+v", held)
 	}
+	// A hold months later forgets the old ones.
+	if _, err := s.HoldPrompt(ctx, ws, "C1", okrs.HeldPrompt{User: "U1", Period: "2027-03-01", At: t0.Add(150 * 24 * time.Hour), Why: okrs.AwaySaid}); err != nil {
+		t.Fatal(err)
+	}
+	if held, _ := s.HeldPrompts(ctx, ws, "C1"); len(held) != 1 || held[0].Period != "2027-03-01" {
+		t.Errorf("after a hold 150 days later: %+v, want only the new one", held)
+	}
 	if other, _ := s.HeldPrompts(ctx, ws, "C2"); len(other) != 0 {
 		t.Errorf("another team: %+v", other)
 	}
