@@ -55,6 +55,7 @@ type Bot struct {
 	apiHost     string
 	metrics     *metrics
 	users       *userCache
+	statuses    statuses // Slack statuses per workspace, for the scheduler
 	access      channelAccess
 	teams       teamMembers
 	commands    []*command

@@ -40,6 +40,8 @@ func (b *Bot) commandTable() []*command {
 		{name: "remind", summary: "Send this team's check-in prompts now, to whoever has not checked in (managers).", example: "/okr remind", run: b.cmdRemind},
 		{name: "digest", args: "[preview | archive [cycle]]", summary: "Post this week's digest now (managers), preview it, or list the digests posted so far (only you).", example: "/okr digest archive 2026-Q3", run: b.cmdDigest},
 		{name: "health", summary: "The team's check-in rates this cycle and the key results gone stale longest (managers, only you; counts, never names).", example: "/okr health", run: b.cmdHealth},
+		{name: "away", args: "[until 2026-12-28]", summary: "You are away until a day: no prompts or nudges, one catch-up when you are back.", example: "/okr away until 2026-12-28", run: b.cmdAway},
+		{name: "back", summary: "You are back early: prompts and nudges are on again.", example: "/okr back", run: b.cmdBack},
 		{name: "settings", summary: "The team's check-in and digest schedule, and its managers.", example: "/okr settings", run: b.cmdSettings},
 		{name: "cycle", summary: "The team's cycle and days left; managers start the next one (a quarter, a half or custom dates), extend or close it (grading follows).", example: "/okr cycle", run: b.cmdCycle},
 		{name: "retro", summary: "The retrospective of the team's last cycle: grades, notes and questions, only for you.", example: "/okr retro", run: b.cmdRetro},

@@ -8,30 +8,30 @@ import (
 )
 
 // cmdHealth is "/okr health" (managers): the team's check-in rates this
-// cycle and the key results gone stale longest, only for the caller.
+// cycle and the key results gone stale longest, only for the caller. The
+// figures are the digest's (who was away included), composed now.
 func (b *Bot) cmdHealth(ctx context.Context, r *request, _ string) {
 	if !isChannelID(r.channel) {
 		b.say(ctx, r, views.Raw("Run `/okr health` in the team's channel."))
 		return
 	}
+	if b.scheduler == nil {
+		b.say(ctx, r, views.Raw("Check-in health is not available on this okrbot."))
+		return
+	}
 	if !b.managing(ctx, r, "health") {
 		return
 	}
-	st, err := b.settings(ctx, r.workspace, r.channel)
+	d, err := b.scheduler.Digest(ctx, r.workspace, r.channel)
 	if err != nil {
-		b.fail(ctx, r, "health: settings", err)
+		b.fail(ctx, r, "health: composing", err)
 		return
 	}
-	now := b.now()
-	c := okrs.CurrentCycle(st, now)
-	objs, err := b.store.TeamObjectives(ctx, r.workspace, r.channel, c.Name, -1)
-	if err != nil {
-		b.fail(ctx, r, "health: objectives", err)
-		return
+	objs := make([]okrs.Objective, 0, len(d.Objectives))
+	for _, o := range d.Objectives {
+		objs = append(objs, o.Objective)
 	}
-	objs = ownTeam(objs, r.channel)
-	v := views.HealthView{Team: r.channel, Cycle: c, Weeks: okrs.CycleHealth(st, objs, c, now, nil),
-		Stale: okrs.StaleLongest(objs, now), Now: now, Cutoff: 10}
+	v := views.HealthView{Team: r.channel, Cycle: d.Cycle, Weeks: d.Health, Stale: okrs.StaleLongest(ownTeam(objs, r.channel), d.Now), Now: d.Now, Cutoff: 10}
 	if err := b.respond(ctx, r, message{Message: views.Health(v)}); err != nil {
 		b.logError("health: answering", r, err)
 	}
@@ -65,7 +65,21 @@ func (b *Bot) streak(ctx context.Context, workspace, team, user string) (okrs.St
 		}
 		cycles = append(cycles, okrs.CycleObjectives{Cycle: c, Objectives: ownTeam(objs, team)})
 	}
-	return okrs.PersonStreak(st, user, cycles, now, nil), nil
+	away, err := b.heldAway(ctx, workspace, team)
+	if err != nil {
+		return okrs.Streak{}, err
+	}
+	return okrs.PersonStreak(st, user, cycles, now, away), nil
+}
+
+// heldAway says who was away in a team's past periods: those whose prompt
+// of the period was held (okrs.AwayIn).
+func (b *Bot) heldAway(ctx context.Context, workspace, team string) (okrs.AwayFunc, error) {
+	held, err := b.store.HeldPrompts(ctx, workspace, team)
+	if err != nil {
+		return nil, err
+	}
+	return func(user string, p okrs.Period) bool { return okrs.AwayIn(held, user, p.Key) }, nil
 }
 
 // streaks are user's streaks in each of teams; a team whose streak cannot

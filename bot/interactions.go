@@ -66,6 +66,7 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCycleHalf:   b.onCycleStart,
 		views.ActionCycleCustom: b.onCycleCustom,
 		views.ActionGrade:       b.onGrade,
+		views.ActionSnooze:      b.onSnooze,
 	}
 }
 
@@ -81,6 +82,7 @@ func (b *Bot) submitRoutes() map[string]submitHandler {
 		views.CallbackGrade:       b.submitGrade,
 		views.CallbackCarryOver:   b.submitCarryOver,
 		views.CallbackCustomCycle: b.submitCustomCycle,
+		views.CallbackAway:        b.submitAway,
 	}
 }
 

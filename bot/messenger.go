@@ -15,7 +15,10 @@ import (
 // Person tells the scheduler a person's timezone and whether
 // they can be messaged, from Slack's directory (cached).
 func (b *Bot) Person(ctx context.Context, workspace, user string) (okrs.Recipient, error) {
-	if err := b.users.warm(ctx); err != nil {
+	// One users.list (paged) per workspace every few minutes gives every
+	// person's timezone and status: users.info one by one would hit
+	// Slack's rate limits.
+	if _, err := b.workspaceStatuses(ctx, workspace); err != nil {
 		b.logError("loading the Slack directory", &request{workspace: workspace}, err)
 	}
 	u, err := b.users.get(ctx, user)

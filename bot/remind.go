@@ -61,6 +61,9 @@ func remindSummary(rep okrs.SendReport) string {
 	if rep.Skipped > 0 {
 		parts = append(parts, fmt.Sprintf("%d skipped (deactivated in Slack)", rep.Skipped))
 	}
+	if rep.Away > 0 {
+		parts = append(parts, fmt.Sprintf("%d away (not reminded; they get one catch-up prompt when back)", rep.Away))
+	}
 	if rep.Retrying > 0 {
 		parts = append(parts, fmt.Sprintf("%d could not be sent yet (Slack failed): I'll send them once Slack answers again", rep.Retrying))
 	}

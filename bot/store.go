@@ -35,11 +35,19 @@ type Store interface {
 	// Digests returns a team's archived digests, newest first (of one
 	// cycle, when cycle is not empty).
 	Digests(ctx context.Context, workspace, team, cycle string) ([]okrs.DigestRecord, error)
+	// HeldPrompts returns a team's prompts held while their owners were
+	// away: who was away in which period.
+	HeldPrompts(ctx context.Context, workspace, team string) ([]okrs.HeldPrompt, error)
 	// UpdateSettings is UpdateObjective for a team's settings (found is
 	// false for a team that has saved none).
 	UpdateSettings(ctx context.Context, workspace, team string, update func(cur okrs.Settings, found bool) (okrs.Settings, error)) (okrs.Settings, error)
 
 	LastPrompt(ctx context.Context, workspace, team, user string) (okrs.PromptRef, error)
+	// Away and snooze: what a person said with /okr away, and the prompts
+	// they asked to see again later (once per message snoozed).
+	SetAway(ctx context.Context, workspace string, r okrs.AwayRecord) error
+	ClearAway(ctx context.Context, workspace, user string) (bool, error)
+	SaveSnooze(ctx context.Context, workspace string, z okrs.Snooze) (okrs.Snooze, bool, error)
 	DMChannel(ctx context.Context, workspace, user string) (string, error)
 	SetDMChannel(ctx context.Context, workspace, user, channel string) error
 	MarkHomeOpened(ctx context.Context, workspace, user string, ttl time.Duration) error

@@ -20,7 +20,6 @@ type userCache struct {
 
 	mu      sync.Mutex
 	entries map[string]userEntry
-	warmed  time.Time
 }
 
 type userEntry struct {
@@ -30,30 +29,6 @@ type userEntry struct {
 
 func newUserCache(api *slack.Client, ttl time.Duration, now func() time.Time) *userCache {
 	return &userCache{api: api, ttl: ttl, now: now, entries: map[string]userEntry{}}
-}
-
-// warm loads the whole directory with users.list (1,000 people a call)
-// when it has not been loaded for a while: the scheduler needs everyone's
-// timezone, and users.info one by one would hit Slack's rate limits.
-func (c *userCache) warm(ctx context.Context) error {
-	c.mu.Lock()
-	fresh := c.now().Sub(c.warmed) < c.ttl
-	c.mu.Unlock()
-	if fresh {
-		return nil
-	}
-	users, err := c.api.GetUsersContext(ctx, slack.GetUsersOptionLimit(1000))
-	if err != nil {
-		return err
-	}
-	now := c.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i := range users {
-		c.entries[users[i].ID] = userEntry{user: &users[i], at: now}
-	}
-	c.warmed = now
-	return nil
 }
 
 // get returns the user, from the cache when fresh.

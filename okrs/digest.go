@@ -24,6 +24,7 @@ type Digest struct {
 	Missing    []DigestKR // no check-in this week
 	Owners     int        // people owning open key results
 	CheckedIn  int        // of them, those who checked in on all of theirs this week
+	Away       int        // owners away this week who did not check in: not in Owners, never "missing"
 	Highlights []Comment  // the week's best comments
 	Blockers   []Comment  // comments on key results at risk or off track
 	// Corrections are the key results whose target, kind or due date
@@ -99,6 +100,14 @@ const maxComments = 3
 // ComposeDigest works out a team's digest for the week p at now from its
 // objectives (with their check-in histories).
 func ComposeDigest(team string, objs []Objective, c Cycle, p Period, now time.Time) Digest {
+	return ComposeDigestAway(team, objs, c, p, now, nil)
+}
+
+// ComposeDigestAway is ComposeDigest for a team some of whose owners are
+// away this week (away[user]): those who did not check in are counted as
+// away, neither among the owners who should have nor their key results as
+// missing a check-in.
+func ComposeDigestAway(team string, objs []Objective, c Cycle, p Period, now time.Time, away map[string]bool) Digest {
 	d := Digest{Team: team, Channel: team, Cycle: c, Period: p, Now: now}
 	weekAgo := now.Add(-7 * 24 * time.Hour)
 	expected := c.Elapsed(now)
@@ -156,11 +165,19 @@ func ComposeDigest(team string, objs []Objective, c Cycle, p Period, now time.Ti
 			}
 		}
 	}
-	d.Owners = len(owners)
-	for _, done := range owners {
-		if done {
+	for owner, done := range owners {
+		switch {
+		case done:
 			d.CheckedIn++
+			d.Owners++
+		case away[owner]:
+			d.Away++
+		default:
+			d.Owners++
 		}
+	}
+	if d.Away > 0 {
+		d.Missing = slices.DeleteFunc(d.Missing, func(k DigestKR) bool { return away[k.KeyResult.Owner] && !owners[k.KeyResult.Owner] })
 	}
 	slices.SortStableFunc(highlights, func(a, b scored) int {
 		switch {

@@ -80,6 +80,15 @@ func TestComposeDigest(t *testing.T) {
 	if !quiet.Empty() {
 		t.Error("a week without check-ins is not empty")
 	}
+	// UC is away this week, and so is UB (who checked in anyway): UC is
+	// counted away, not missing; UB's check-in counts.
+	aw := okrs.ComposeDigestAway("C1", objs, c, week, now, map[string]bool{"UC": true, "UB": true})
+	if aw.Owners != 2 || aw.CheckedIn != 1 || aw.Away != 1 {
+		t.Errorf("with UC and UB away: owners %d, checked in %d, away %d; want 2, 1, 1", aw.Owners, aw.CheckedIn, aw.Away)
+	}
+	if len(aw.Missing) != 1 || aw.Missing[0].KeyResult.ID != "k4" {
+		t.Errorf("with UC away, missing = %+v, want only k4", aw.Missing)
+	}
 }
 
 func TestDigestAt(t *testing.T) {

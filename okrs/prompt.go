@@ -27,6 +27,8 @@ type Prompt struct {
 	Period    Period
 	DueAt     time.Time // when it was due
 	Late      bool      // sent well after it was due (the bot was down)
+	CatchUp   bool      // held while the person was away: the one prompt on their return
+	Snoozed   bool      // the prompt again, as the person asked ("Remind me later")
 	// Objectives holds the owner's open key results, grouped by objective:
 	// each objective carries only the key results the person owns.
 	Objectives []Objective
@@ -74,6 +76,7 @@ type SendReport struct {
 	Failed    int // sends that failed and were not delivered
 	Already   int // already sent this period (or being sent by another replica)
 	Retrying  int // of the failed, those the scheduler tries again in its next sweeps
+	Away      int // owners away (status, /okr away, a team holiday): nothing sent, their prompt held
 }
 
 // Add adds o's counts to r.
@@ -84,6 +87,7 @@ func (r *SendReport) Add(o SendReport) {
 	r.Failed += o.Failed
 	r.Already += o.Already
 	r.Retrying += o.Retrying
+	r.Away += o.Away
 }
 
 // PromptRef is where a person's latest prompt in a team landed, and for

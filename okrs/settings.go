@@ -3,6 +3,7 @@ package okrs
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -58,6 +59,9 @@ type Settings struct {
 	DirectKeyResults bool
 	// Anchor is a Monday from which two-week periods are counted.
 	Anchor time.Time
+	// Holidays are the team's days off, in its timezone: nobody is
+	// prompted or nudged on them (see HolidayAt).
+	Holidays []Holiday
 	// Cycles are the team's recorded cycles (started, extended or closed
 	// by a manager), by start; see CurrentCycle.
 	Cycles []Cycle
@@ -151,5 +155,109 @@ func (s Settings) Validate() error {
 	if !s.DigestTime.Valid() {
 		errs = append(errs, Invalid("digest_time", "Choose a time of day."))
 	}
+	if err := ValidateHolidays(s.Holidays); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// Holiday is a team holiday: a day or a range of days (inclusive), in the
+// team's timezone, as Dates.
+type Holiday struct{ From, To time.Time }
+
+func (h Holiday) String() string {
+	if h.From.Equal(h.To) {
+		return h.From.Format(time.DateOnly)
+	}
+	return h.From.Format(time.DateOnly) + ".." + h.To.Format(time.DateOnly)
+}
+
+// Contains reports whether the calendar day d (a Date) is in the holiday.
+func (h Holiday) Contains(d time.Time) bool { return !d.Before(h.From) && !d.After(h.To) }
+
+// Holiday limits: a form field stays short and a range stays a holiday.
+const (
+	MaxHolidays    = 40
+	MaxHolidayDays = 31
+)
+
+// ParseHolidays reads the settings field: dates or ranges separated by
+// commas or new lines ("2026-12-24, 2026-12-28..2027-01-01"; a range may
+// also be written "2026-12-28 - 2027-01-01" or "2026-12-28 to 2027-01-01").
+func ParseHolidays(s string) ([]Holiday, error) {
+	var out []Holiday
+	for item := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		from, to, ok := item, item, false
+		for _, sep := range []string{"..", " to ", " - ", "–", "—"} {
+			if a, b, found := strings.Cut(item, sep); found {
+				from, to, ok = strings.TrimSpace(a), strings.TrimSpace(b), true
+				break
+			}
+		}
+		if !ok && len(item) == len("2006-01-02-2006-01-02") && item[10] == '-' { // 2026-12-24-2026-12-26
+			from, to = item[:10], item[11:]
+		}
+		f, err1 := time.Parse(time.DateOnly, from)
+		t, err2 := time.Parse(time.DateOnly, to)
+		if err1 != nil || err2 != nil {
+			return nil, Invalid("holidays", "%q is not a date like 2026-12-24 or a range like 2026-12-24..2026-12-26.", item)
+		}
+		out = append(out, Holiday{From: f, To: t})
+	}
+	return out, ValidateHolidays(out)
+}
+
+// ValidateHolidays checks a team's holidays.
+func ValidateHolidays(hs []Holiday) error {
+	if len(hs) > MaxHolidays {
+		return Invalid("holidays", "At most %d holidays or ranges, please.", MaxHolidays)
+	}
+	for _, h := range hs {
+		switch {
+		case h.To.Before(h.From):
+			return Invalid("holidays", "%s ends before it starts.", h)
+		case h.To.Sub(h.From) >= MaxHolidayDays*24*time.Hour:
+			return Invalid("holidays", "%s is longer than %d days: list holidays, not a season.", h, MaxHolidayDays)
+		case h.From.Year() < 2000 || h.To.Year() > 2100:
+			return Invalid("holidays", "%s is not a year okrbot plans for.", h)
+		}
+	}
+	return nil
+}
+
+// FormatHolidays writes holidays as ParseHolidays reads them.
+func FormatHolidays(hs []Holiday) string {
+	parts := make([]string, len(hs))
+	for i, h := range hs {
+		parts[i] = h.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// HolidayAt reports whether t falls on one of the team's holidays, on the
+// calendar of loc (the team's timezone, or the person's for their own day).
+func (s Settings) HolidayAt(t time.Time, loc *time.Location) (Away, bool) {
+	d := DateOf(t.In(loc))
+	for _, h := range s.Holidays {
+		if h.Contains(d) {
+			end := h.To.AddDate(0, 0, 1)
+			return Away{Source: AwayHoliday, Until: time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc)}, true
+		}
+	}
+	return Away{}, false
+}
+
+// WorkingDay reports whether t is a working day in loc: Monday to Friday,
+// not a team holiday.
+func (s Settings) WorkingDay(t time.Time, loc *time.Location) bool {
+	t = t.In(loc)
+	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	_, holiday := s.HolidayAt(t, loc)
+	return !holiday
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/okrbot/okrbot/okrs"
@@ -38,8 +39,16 @@ func (s *Scheduler) composeDigest(ctx context.Context, ws, team string, st okrs.
 		return okrs.Digest{}, err
 	}
 	period, _ := okrs.DigestAt(st, now)
-	d := okrs.ComposeDigest(team, objs, cycle, period, now)
-	d.Health = okrs.CycleHealth(st, objs, cycle, now, nil)
+	away, held := s.awayThisWeek(ctx, ws, team, st, objs, period, now)
+	d := okrs.ComposeDigestAway(team, objs, cycle, period, now, away)
+	// The cycle's check-in health: an owner whose prompt of a week was
+	// held, or who is away this week, was away that week.
+	// (Only the team's own objectives: one shared with it is asked about,
+	// and counted, by its own team.)
+	own := slices.DeleteFunc(slices.Clone(objs), func(o okrs.Objective) bool { return o.Team != team })
+	d.Health = okrs.CycleHealth(st, own, cycle, now, func(user string, p okrs.Period) bool {
+		return okrs.AwayIn(held, user, p.Key) || p.Key == period.Key && away[user]
+	})
 	d.Workspace = ws
 	if st.DigestChannel != "" {
 		d.Channel = st.DigestChannel
@@ -166,4 +175,29 @@ func (s *Scheduler) archive(ctx context.Context, d okrs.Digest, p okrs.Posted) {
 		s.log.Error("archiving a posted digest failed; it is posted, but missing from the archive",
 			slog.String("workspace", d.Workspace), slog.String("team", d.Team), slog.String("week", d.Period.Key), slog.Any("err", err))
 	}
+}
+
+// awayThisWeek returns the team's owners away this week: away now, or
+// whose prompt of the week was held. The digest counts them as away, not as
+// missing a check-in. It also returns the team's held prompts, which say
+// who was away in earlier weeks.
+func (s *Scheduler) awayThisWeek(ctx context.Context, ws, team string, st okrs.Settings, objs []okrs.Objective, week okrs.Period, now time.Time) (map[string]bool, []okrs.HeldPrompt) {
+	var users []string
+	for _, w := range owners(objs) {
+		users = append(users, w.user)
+	}
+	out := map[string]bool{}
+	for u := range s.awayOf(ctx, ws, st, users, nil, now) {
+		out[u] = true
+	}
+	held, err := s.store.HeldPrompts(ctx, ws, team)
+	if err != nil {
+		s.log.Warn("reading held prompts failed; the digest counts nobody away by them", slog.String("team", team), slog.Any("err", err))
+	}
+	for _, u := range users {
+		if okrs.AwayIn(held, u, week.Key) {
+			out[u] = true
+		}
+	}
+	return out, held
 }

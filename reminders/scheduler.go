@@ -29,6 +29,7 @@ type Store interface {
 	TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]okrs.Objective, error)
 	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
 	Deliveries
+	AwayStore
 	// SetLastPrompt records where a person's latest prompt in a team
 	// landed, so that a check-in can mark it done.
 	SetLastPrompt(ctx context.Context, workspace, team, user string, ref okrs.PromptRef, ttl time.Duration) error
@@ -66,6 +67,7 @@ type Options struct {
 	Messenger Messenger
 	Digests   DigestPoster // nil: no digests
 	Cycles    CyclePoster  // nil: no grading requests or retrospectives
+	Presence  Presence     // nil: Slack statuses are not read (holidays and /okr away still count)
 	Logger    *slog.Logger
 	// Clock drives the schedule (gocron's and the sweep's idea of now).
 	// Tests pass a fake; nil means the real clock.
@@ -90,6 +92,7 @@ type Scheduler struct {
 	msg       Messenger
 	digests   DigestPoster
 	cycles    CyclePoster
+	presence  Presence
 	log       *slog.Logger
 	clock     clockwork.Clock
 	elector   *Elector
@@ -112,7 +115,7 @@ const LatePromptAfter = 2 * time.Hour
 // New returns a Scheduler.
 func New(o Options) *Scheduler {
 	s := &Scheduler{
-		store: o.Store, msg: o.Messenger, digests: o.Digests, cycles: o.Cycles, log: o.Logger, clock: o.Clock, elector: o.Elector,
+		store: o.Store, msg: o.Messenger, digests: o.Digests, cycles: o.Cycles, presence: o.Presence, log: o.Logger, clock: o.Clock, elector: o.Elector,
 		defaultTZ: o.DefaultTimezone, interval: o.Interval, workers: o.Workers, claimTTL: o.ClaimTTL,
 		metrics: newMetrics(o.Registerer),
 	}
@@ -236,6 +239,7 @@ func (s *Scheduler) Sweep(ctx context.Context) (okrs.SendReport, error) {
 	report.Add(s.deliverAll(ctx, jobs))
 	for _, ws := range workspaces {
 		report.Add(s.retryPending(ctx, ws, now))
+		report.Add(s.sweepSnoozes(ctx, ws, now))
 		report.Add(s.sweepDigests(ctx, ws, teamsOf[ws], now))
 		for _, team := range teamsOf[ws] {
 			r, err := s.sweepCycle(ctx, ws, team, now)
@@ -245,9 +249,9 @@ func (s *Scheduler) Sweep(ctx context.Context) (okrs.SendReport, error) {
 			}
 		}
 	}
-	if report.Sent+report.Failed+report.Skipped > 0 {
+	if report.Sent+report.Failed+report.Skipped+report.Away > 0 {
 		s.log.Info("sweep", slog.Int("sent", report.Sent), slog.Int("failed", report.Failed),
-			slog.Int("skipped", report.Skipped), slog.Duration("took", time.Since(start)))
+			slog.Int("skipped", report.Skipped), slog.Int("away", report.Away), slog.Duration("took", time.Since(start)))
 	}
 	return report, errors.Join(errs...)
 }
@@ -333,6 +337,12 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 	// An objective shared with this team is asked about by its own team's
 	// schedule: each key result has one prompt a period, not one per team.
 	objs = slices.DeleteFunc(objs, func(o okrs.Objective) bool { return o.Team != team })
+	type candidate struct {
+		w    *owner
+		loc  *time.Location
+		plan okrs.Plan
+	}
+	var cands []candidate
 	var out []delivery
 	for _, w := range owners(objs) {
 		person, err := s.msg.Person(ctx, ws, w.user)
@@ -353,9 +363,37 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 			r.CheckedIn++
 			continue
 		}
+		cands = append(cands, candidate{w: w, loc: loc, plan: plan})
+	}
+	if len(cands) == 0 {
+		return out, r, nil
+	}
+	users := make([]string, len(cands))
+	locs := map[string]*time.Location{}
+	for i, c := range cands {
+		users[i], locs[c.w.user] = c.w.user, c.loc
+	}
+	away := s.awayOf(ctx, ws, st, users, locs, now)
+	var held []okrs.HeldPrompt
+	if !remind {
+		if held, err = s.store.HeldPrompts(ctx, ws, team); err != nil {
+			return out, r, err
+		}
+	}
+	for _, c := range cands {
+		w, loc, plan := c.w, c.loc, c.plan
 		p := okrs.Prompt{Kind: okrs.KindPrompt, Workspace: ws, Team: team, User: w.user, Period: plan.Period,
 			DueAt: plan.PromptAt, Objectives: w.objs, Cycle: cycle}
 		promptKey := markerKey(okrs.KindPrompt, team, plan.Period.Key, w.user)
+		if a, isAway := away[w.user]; isAway {
+			// Away: no prompt, no nudge, no reminder. A prompt that falls
+			// due meanwhile is held, and caught up on their return.
+			r.Away++
+			if !now.Before(plan.PromptAt) && anyBefore(w.krs, plan.PromptAt) && !okrs.AwayIn(held, w.user, plan.Period.Key) {
+				s.hold(ctx, ws, team, okrs.HeldPrompt{User: w.user, Period: plan.Period.Key, At: now, Why: a.Source})
+			}
+			continue
+		}
 		if remind {
 			d, err := s.store.Delivery(ctx, ws, promptKey)
 			if err != nil {
@@ -381,6 +419,17 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 		if now.Before(plan.PromptAt) || !anyBefore(w.krs, plan.PromptAt) {
 			continue // not yet due, or all their key results are newer than this period's prompt
 		}
+		if okrs.AwayIn(held, w.user, plan.Period.Key) {
+			// Back from being away: one catch-up prompt, on a working day
+			// from the check-in time, and no nudge after it (the same key
+			// as the prompt: if it went out before they left, it is not
+			// sent again).
+			if st.CatchUpDue(now, loc) {
+				p.CatchUp = true
+				out = append(out, delivery{key: promptKey, ttl: markerTTL, prompt: p})
+			}
+			continue
+		}
 		p.Late = now.Sub(plan.PromptAt) > LatePromptAfter
 		out = append(out, delivery{key: promptKey, ttl: markerTTL, prompt: p})
 		if !plan.NudgeAt.IsZero() && !now.Before(plan.NudgeAt) {
@@ -388,11 +437,15 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 			if err != nil {
 				return out, r, err
 			}
-			if d.State == okrs.DeliverySent {
-				n := p
-				n.Kind, n.DueAt, n.Late = okrs.KindNudge, plan.NudgeAt, now.Sub(plan.NudgeAt) > LatePromptAfter
-				out = append(out, delivery{key: markerKey(okrs.KindNudge, team, plan.Period.Key, w.user), ttl: markerTTL, prompt: n})
+			if d.State != okrs.DeliverySent {
+				continue
 			}
+			if wait, err := s.nudgeWaits(ctx, ws, st, team, plan.Period.Key, w.user, now); err != nil || wait {
+				continue // snoozed: the nudge comes after the snoozed prompt's own delay
+			}
+			n := p
+			n.Kind, n.DueAt, n.Late = okrs.KindNudge, plan.NudgeAt, now.Sub(plan.NudgeAt) > LatePromptAfter
+			out = append(out, delivery{key: markerKey(okrs.KindNudge, team, plan.Period.Key, w.user), ttl: markerTTL, prompt: n})
 		}
 	}
 	return out, r, nil

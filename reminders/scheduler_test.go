@@ -33,6 +33,8 @@ type sent struct {
 	late   bool
 	krs    int
 	key    string
+	// catchUp and snoozed: the prompt on return from being away, a snoozed prompt again.
+	catchUp, snoozed bool
 }
 
 // messenger is a fake Slack for the scheduler: people with timezones, a
@@ -107,7 +109,7 @@ func (m *messenger) SendPrompt(ctx context.Context, p okrs.Prompt) (okrs.Posted,
 	for _, o := range p.Objectives {
 		n += len(o.KeyResults)
 	}
-	m.sent = append(m.sent, sent{kind: p.Kind, user: p.User, team: p.Team, period: p.Period.Key, at: m.clock.Now(), late: p.Late, krs: n, key: p.Key})
+	m.sent = append(m.sent, sent{kind: p.Kind, user: p.User, team: p.Team, period: p.Period.Key, at: m.clock.Now(), late: p.Late, krs: n, key: p.Key, catchUp: p.CatchUp, snoozed: p.Snoozed})
 	if m.lose != nil && m.lose(p) { // Slack took it, but the answer never came back
 		return okrs.Posted{}, errors.New("read tcp: i/o timeout")
 	}

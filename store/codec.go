@@ -319,6 +319,7 @@ type settingsDoc struct {
 	DirectKRs      bool         `json:"krdirect,omitempty"` // absent in older records: proposals
 	Anchor         string       `json:"anchor,omitempty"`
 	Cycles         []cycleDoc   `json:"cycles,omitempty"`
+	Holidays       []string     `json:"hol,omitempty"` // "2006-01-02" or "2006-01-02..2006-01-02"
 	UpdatedBy      string       `json:"uby,omitempty"`
 	UpdatedAt      int64        `json:"uat,omitempty"`
 }
@@ -340,6 +341,9 @@ func encodeSettings(s okrs.Settings) ([]byte, error) {
 	}
 	if !s.Anchor.IsZero() {
 		d.Anchor = s.Anchor.Format(dateLayout)
+	}
+	for _, h := range s.Holidays {
+		d.Holidays = append(d.Holidays, h.String())
 	}
 	for _, c := range s.Cycles {
 		d.Cycles = append(d.Cycles, cycleDoc{Name: c.Name, Start: c.Start.Format(dateLayout), End: c.End.Format(dateLayout), Closed: ms(c.ClosedAt)})
@@ -366,6 +370,9 @@ func decodeSettings(b []byte) (okrs.Settings, error) {
 	}
 	if a, err := time.Parse(dateLayout, d.Anchor); err == nil {
 		s.Anchor = a
+	}
+	if hs, err := okrs.ParseHolidays(strings.Join(d.Holidays, ",")); err == nil {
+		s.Holidays = hs
 	}
 	for _, cd := range d.Cycles {
 		start, err1 := time.Parse(dateLayout, cd.Start)

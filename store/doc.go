@@ -22,5 +22,8 @@
 //	P:{W}:m:lastprompt:<team>:<user>  string  "<period>|<channel>|<ts>" of the person's latest prompt
 //	P:{W}:m:dm:<user>            string  okrbot's DM channel with the person
 //	P:{W}:m:home:<user>          string  the person has opened App Home lately
+//	P:{W}:u:<user>:away          string  "<until ms>|<set ms>": the person said /okr away until then
+//	P:{W}:m:held:<team>          hash    "<period>|<user>" → prompts held while people were away (JSON)
+//	P:{W}:m:snoozes              hash    "<team>:<period>:<user>" → a snoozed prompt (JSON: until, source ts, n)
 //	P:workspaces                 set     every workspace with data
 package store

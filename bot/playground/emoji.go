@@ -62,6 +62,7 @@ var bkEmoji = map[string]string{
 	"point_up":                   "☝️",
 	"fire":                       "🔥",
 	"heartbeat":                  "💓",
+	"palm_tree":                  "🌴",
 	"mortar_board":               "🎓",
 	"star":                       "⭐",
 	"star2":                      "🌟",

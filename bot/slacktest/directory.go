@@ -44,6 +44,8 @@ type User struct {
 	IsUltraRestricted bool
 	IsBot             bool
 	Deleted           bool
+	// Status is the person's custom status (see SetStatus).
+	Status Status
 }
 
 // Channel is a public (C…) or private (G…/C…) channel. The bot can post only

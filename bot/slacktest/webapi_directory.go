@@ -74,6 +74,7 @@ func (s *Server) userObject(u *User, includeLocale bool) jsonObject {
 	if u.Email != "" {
 		profile["email"] = u.Email
 	}
+	s.renderStatus(u.Status, profile)
 	if u.IsBot {
 		profile["bot_id"], profile["api_app_id"], profile["always_active"] = s.cfg.botID, s.cfg.appID, true
 	}

@@ -67,9 +67,13 @@ func Digest(d okrs.Digest) Message {
 	}
 	overall /= float64(len(d.Objectives))
 	expected := d.Cycle.Elapsed(d.Now)
-	blocks := []slack.Block{header(title), contextText(Sprintf("%s · %s · %s of the cycle gone · overall *%s* · %s · %d of %d people checked in this week",
+	summary := Sprintf("%s · %s · %s of the cycle gone · overall *%s* · %s · %d of %d people checked in this week",
 		Channel(d.Team), d.Cycle.Name, okrs.FormatPercent(expected), okrs.FormatPercent(overall),
-		paceLabel(okrs.PaceOf(overall, expected)), d.CheckedIn, d.Owners))}
+		paceLabel(okrs.PaceOf(overall, expected)), d.CheckedIn, d.Owners)
+	if d.Away > 0 { // away is not "did not check in"
+		summary = summary.Append(Sprintf(" · %d away", d.Away))
+	}
+	blocks := []slack.Block{header(title), contextText(summary)}
 	if line, ok := HealthLine(d); ok {
 		blocks = append(blocks, contextText(line))
 	}
@@ -134,6 +138,9 @@ func Digest(d okrs.Digest) Message {
 		blocks = blocks[:MaxMessageBlocks]
 	}
 	text := Sprintf("Weekly OKR digest for %s: overall %s, %d of %d people checked in.", Channel(d.Team), okrs.FormatPercent(overall), d.CheckedIn, d.Owners)
+	if d.Away > 0 {
+		text = Sprintf("Weekly OKR digest for %s: overall %s, %d of %d people checked in, %d away.", Channel(d.Team), okrs.FormatPercent(overall), d.CheckedIn, d.Owners, d.Away)
+	}
 	return Message{Text: text, Blocks: blocks}
 }
 

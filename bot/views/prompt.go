@@ -25,7 +25,12 @@ func Prompt(p okrs.Prompt, now time.Time) Message {
 	default:
 		intro = Raw("Time for your weekly check-in: where do your key results stand? It takes less than 30 seconds.")
 	}
-	if p.Late {
+	switch {
+	case p.CatchUp:
+		intro = Raw("Welcome back! Here is this week's check-in, held while you were away. It takes less than 30 seconds.")
+	case p.Snoozed:
+		intro = Raw("As you asked: time for your check-in. It takes less than 30 seconds.")
+	case p.Late:
 		intro = intro.Append(Raw(" _(Sorry this comes late: I was offline when it was due.)_"))
 	}
 	blocks := []slack.Block{section(Sprintf(":wave: %s", intro))}
@@ -60,6 +65,9 @@ func Prompt(p okrs.Prompt, now time.Time) Message {
 	buttons := []slack.BlockElement{slack.NewButtonBlockElement(ActionCheckIn, value, plain("Check in")).WithStyle(slack.StylePrimary)}
 	if everyCheckedIn(p.Objectives) { // "no change" repeats the last check-in: there must be one
 		buttons = append(buttons, slack.NewButtonBlockElement(ActionCheckInSame, value, plain("No change this week")))
+	}
+	if p.Kind == okrs.KindPrompt || p.Kind == okrs.KindNudge || p.Kind == okrs.KindRemind {
+		buttons = append(buttons, snoozeSelect(p))
 	}
 	blocks = append(blocks, slack.NewActionBlock("prompt_actions", buttons...))
 	blocks = append(blocks, contextText(Sprintf("%s · week of %s · %d key result%s", Channel(p.Team),

@@ -95,10 +95,23 @@ func SettingsModal(team string, st okrs.Settings, m FormMeta) slack.ModalViewReq
 	}
 	postIn := slack.NewInputBlock("post", plain("Check-ins in the channel"), nil, post)
 	postIn.Optional = true
-	blocks = append(blocks, postIn, krPolicyInput(st))
+	blocks = append(blocks, postIn, krPolicyInput(st), holidaysInput(st))
 	meta, _ := json.Marshal(m)
 	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackSettings, PrivateMetadata: string(meta),
 		Title: plain("Team settings"), Submit: plain("Save"), Close: plain("Cancel"), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// holidaysInput lists the team's holidays: no prompts or nudges on them.
+func holidaysInput(st okrs.Settings) *slack.InputBlock {
+	el := slack.NewPlainTextInputBlockElement(plain("2026-12-24, 2026-12-28..2027-01-01"), actionValue)
+	el.Multiline, el.MaxLength = true, 1000
+	if v := okrs.FormatHolidays(st.Holidays); len(v) <= el.MaxLength {
+		el.InitialValue = v
+	}
+	in := slack.NewInputBlock("holidays", plain("Team holidays (team timezone)"),
+		plain("Dates or ranges, separated by commas: no prompts or nudges on them, one catch-up prompt the next working day."), el)
+	in.Optional = true
+	return in
 }
 
 // krPolicyInput asks how the team's key results come in: proposed and
@@ -154,6 +167,13 @@ func ReadSettings(state *slack.ViewState, base okrs.Settings) (okrs.Settings, Fo
 	}
 	st.PostCheckIns = stateValue(state, "post") == "post"
 	st.DirectKeyResults = stateValue(state, "kr_policy") == "direct"
+	if hs, err := okrs.ParseHolidays(stateText(state, "holidays")); err != nil {
+		for _, e := range okrs.FieldErrors(err) {
+			fe.Add(e.Field, e.Message)
+		}
+	} else {
+		st.Holidays = hs
+	}
 	if len(st.Managers) == 0 {
 		fe.Add("managers", "Name at least one manager, so that someone can change these settings.")
 	}

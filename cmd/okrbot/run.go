@@ -29,6 +29,7 @@ import (
 // digest", and the store is what both keep their data in.
 var (
 	_ reminders.Messenger    = (*bot.Bot)(nil)
+	_ reminders.Presence     = (*bot.Bot)(nil)
 	_ reminders.DigestPoster = (*bot.Bot)(nil)
 	_ reminders.Store        = (*store.Store)(nil)
 	_ bot.Scheduler          = (*reminders.Scheduler)(nil)
@@ -169,7 +170,7 @@ func (m *Main) start(ctx context.Context, cancel context.CancelCauseFunc, wg *sy
 	// Claims last as long as the lease: only a new leader can find one
 	// abandoned, and only after the old leader's lease has run out.
 	m.Scheduler = reminders.New(reminders.Options{
-		Store: m.Store, Messenger: m.Bot, Digests: m.Bot, Cycles: m.Bot, Logger: log, Clock: m.Clock, Elector: elector, ClaimTTL: m.Config.LeaderLease,
+		Store: m.Store, Messenger: m.Bot, Digests: m.Bot, Cycles: m.Bot, Presence: m.Bot, Logger: log, Clock: m.Clock, Elector: elector, ClaimTTL: m.Config.LeaderLease,
 		DefaultTimezone: m.Config.DefaultTimezone, Interval: m.Config.SweepInterval,
 		MessagesPerSecond: m.Config.MessagesPerSecond, Registerer: m.Registry,
 	})
