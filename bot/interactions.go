@@ -65,6 +65,8 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCycleStart:  b.onCycleStart,
 		views.ActionCycleHalf:   b.onCycleStart,
 		views.ActionGrade:       b.onGrade,
+		views.ActionReplySave:   b.onReplySave,
+		views.ActionReplyEdit:   b.onReplyEdit,
 	}
 }
 
@@ -143,10 +145,7 @@ func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPI
 		if !b.firstDelivery(ctx, r, cb) {
 			return
 		}
-		m := b.dmHelp()
-		if _, _, err := b.api.PostMessageContext(ctx, inner.Channel, m.options()...); err != nil {
-			b.logError("answering a DM", r, b.slackErr("chat.postMessage", err))
-		}
+		b.onDM(ctx, r, inner.Channel, inner.TimeStamp, inner.Text) // a check-in in words, or the help
 	}
 }
 
