@@ -104,6 +104,14 @@ func (b *Bot) postPreview(ctx context.Context, r *request, channel, ts, team str
 		kr := m.krs[u.KeyResult]
 		d.Entries = append(d.Entries, replyEntry{KR: kr.ID, Value: u.Value, Level: u.Level, Comment: u.Comment, LastAt: msOf(kr.LastCheckIn)})
 	}
+	// Kept before it is posted, so that its buttons find it at once; then
+	// again with where it landed, for chat.update.
+	data, _ := json.Marshal(d)
+	if err := b.store.SaveDraft(ctx, r.workspace, r.user, id, data, replyDraftTTL); err != nil {
+		b.logError("keeping a reply's preview", r, err)
+		b.say(ctx, &request{workspace: r.workspace, user: r.user}, views.Sprintf("I read your check-in but could not keep it to save (%s). Please try again, or use `/okr checkin`.", friendly(err)))
+		return
+	}
 	preview := message{Message: views.ReplyPreview(m.krs, rep, id)}
 	_, posted, err := b.api.PostMessageContext(ctx, channel, preview.options()...)
 	if err != nil {
@@ -111,10 +119,9 @@ func (b *Bot) postPreview(ctx context.Context, r *request, channel, ts, team str
 		return
 	}
 	d.TS = posted
-	data, _ := json.Marshal(d)
+	data, _ = json.Marshal(d)
 	if err := b.store.SaveDraft(ctx, r.workspace, r.user, id, data, replyDraftTTL); err != nil {
-		b.logError("keeping a reply's preview", r, err)
-		b.updatePreview(ctx, r, channel, posted, views.ReplyNotSaved(views.Sprintf("I could not keep this preview (%s).", friendly(err))))
+		b.logError("keeping where a reply's preview is", r, err) // Save still works; the preview is then not updated
 	}
 }
 
@@ -150,7 +157,7 @@ func (b *Bot) loadReplyDraft(ctx context.Context, r *request, id string) (*reply
 var errPreviewGone = okrs.Errorf(okrs.ENOTFOUND, "I no longer have that preview (it was saved, or it is more than a day old). Reply again with your numbers, or use `/okr checkin`.")
 
 // onReplySave records a preview's check-ins, once.
-func (b *Bot) onReplySave(ctx context.Context, r *request, _ slack.InteractionCallback, a *slack.BlockAction) {
+func (b *Bot) onReplySave(ctx context.Context, r *request, cb slack.InteractionCallback, a *slack.BlockAction) {
 	id := a.Value
 	d, err := b.loadReplyDraft(ctx, r, id)
 	if err != nil {
@@ -160,6 +167,11 @@ func (b *Bot) onReplySave(ctx context.Context, r *request, _ slack.InteractionCa
 	if d == nil {
 		b.say(ctx, r, friendly(errPreviewGone))
 		return
+	}
+	if d.TS == "" && cb.Container.ChannelID == d.Channel {
+		// Pressed before okrbot noted where the preview landed: the
+		// button's message, in the person's own DM, is it.
+		d.TS = cb.Container.MessageTs
 	}
 	m, err := b.myKeyResults(ctx, r, d.Team)
 	if err != nil {

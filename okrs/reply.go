@@ -1078,6 +1078,12 @@ func (p *replyParser) place(groups []*group) Reply {
 			continue
 		}
 		cands := p.compatible(g)
+		// Not those another part already gave.
+		if rest := slices.DeleteFunc(slices.Clone(cands), func(i int) bool {
+			return slices.ContainsFunc(pl, func(x placed) bool { return x.kr == i })
+		}); len(rest) > 0 {
+			cands = rest
+		}
 		switch {
 		case n == 0 || len(cands) == 0:
 			problem := "None of your key results takes this."

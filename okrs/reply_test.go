@@ -157,6 +157,7 @@ func TestParseReply(t *testing.T) {
 		{setB, "rate 2%", "rollback v=2 c~on_track"},
 		{setB, "launch 1", "launch v=1 c~at_risk"},
 		{setB, "onboarding 50%\n", "?value[launch](onboarding 50%): It is a milestone: is it done or not done yet?"},
+		{setA, "signups 1,340 on track; 310 at risk", "signups v=1,340 c=on_track; ?which[p99,budget](310 at risk)"},
 		{one, "1340 on track", "signups v=1,340 c=on_track"},
 		{one, "1.3k", "signups v=1,300 c~at_risk"},
 		{one, "thanks!", ""},
