@@ -38,7 +38,9 @@ import (
 //     three digits, a dot and exactly three more, not a percentage) is asked
 //     about rather than read as 1.34 or 1340. "1.3k", "$12k", "-4", "−4",
 //     "45%", "3.5 %" and "45 percent" work; "+140", "up 140" and "down 4"
-//     look like changes rather than values and are asked about.
+//     look like changes rather than values and are asked about. A "k" or
+//     "M" is a multiplier, not a unit: it identifies no key result.
+//     "555-1234", "12/3" and "300-310" are not values.
 //   - Confidence is "on track", "at risk", "off track" (also "on_track",
 //     "ontrack", "on-track", the status emoji, and typos such as "on trak"
 //     or "at rsik").

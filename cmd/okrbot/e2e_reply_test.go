@@ -200,3 +200,24 @@ func TestReplyThatIsNotACheckInGetsTheHelp(t *testing.T) {
 		t.Errorf("%d previews for a thank-you", n)
 	}
 }
+
+// TestReplyPreviewOfAnEndedCycleIsRefused: a preview saved after its
+// cycle ended records nothing and says why.
+func TestReplyPreviewOfAnEndedCycleIsRefused(t *testing.T) {
+	e := newEnv(t)
+	o := e.replyObjective()
+	e.dmSay(ana, "signups 1,340 on track")
+	p := e.preview(ana, "1,340 (was 1,200)")
+	e.advance(time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC).Sub(e.clock())) // 2027-Q1
+	if _, err := e.srv.PressButton(e.ctx, ana, p, "okr_reply_save"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitEdited(p, "Not saved", "your key results changed since this preview")
+	objs, err := e.main.Store.TeamObjectives(e.ctx, teamA, growth, o.Cycle, -1)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("objectives of %s = %v, %v", o.Cycle, objs, err)
+	}
+	if h := objs[0].KeyResult(o.KeyResults[0].ID).CheckIns; len(h) != 1 {
+		t.Errorf("last cycle's key result got a check-in: %+v", h)
+	}
+}
