@@ -135,7 +135,6 @@ type group struct {
 	raw      string
 	ordinal  int // 1-based; 0 when none
 	words    []string
-	unknown  int // words that are neither names nor filler
 	num      *numTok
 	level    Level
 	unsure   bool // "not on track": a confidence that says none

@@ -31,7 +31,7 @@ func TestReplyPreviewGolden(t *testing.T) {
 	golden(t, "reply_preview", map[string]any{"text": m.Text.String(), "blocks": m.Blocks})
 	all := unescapeJSON(mustJSON(t, m.Blocks))
 	for _, want := range []string{"55% (was 52%)", "310 ms (was 300 ms)", "waiting on the &lt;cache&gt; rollout &amp; more",
-		"I could not tell which key result “450” is for: Raise week-1 activation, Cut P99 checkout latency, Uptime or Cut P99 search latency &lt;now&gt;?",
+		"I could not tell which key result “450” is for: Uptime or Cut P99 search latency &lt;now&gt;?",
 		"How confident are you about *Onboarding guide live*", "*Save* records only the key results listed above",
 		`"action_id":"okr_reply_save"`, `"action_id":"okr_reply_edit"`} {
 		if !strings.Contains(all, want) {
