@@ -99,6 +99,9 @@ func (b *Bot) replyKeyResults(ctx context.Context, r *request) (mine, string, bo
 // postPreview posts what okrbot understood and keeps it as a draft.
 func (b *Bot) postPreview(ctx context.Context, r *request, channel, ts, team string, m mine, rep okrs.Reply) {
 	id := replyDraftID(ts)
+	if len(rep.Updates) > views.MaxPreviewUpdates {
+		rep.Updates = rep.Updates[:views.MaxPreviewUpdates] // as shown: nothing is saved unseen
+	}
 	d := replyDraft{Team: team, Channel: channel, NoChange: rep.NoChange}
 	for _, u := range rep.Updates {
 		kr := m.krs[u.KeyResult]

@@ -14,8 +14,13 @@ const (
 	ActionReplyEdit = "okr_reply_edit" // value: the preview's draft id
 )
 
-// maxPreviewLines keeps a preview well within a section's 3000 characters.
-const maxPreviewLines = 20
+// MaxPreviewUpdates is how many key results a preview shows (one section
+// each, as the check-in modal takes at most 20): the caller keeps no more
+// in what Save records, so that nothing is saved unseen. Questions are
+// shown up to the same number, so a preview stays within 50 blocks.
+const MaxPreviewUpdates = maxCheckInKRs
+
+const maxPreviewLines = MaxPreviewUpdates
 
 // ReplyPreview shows what okrbot understood of a reply (rep, read against
 // krs in the prompt's order): each key result's new value, confidence and
@@ -32,11 +37,13 @@ func ReplyPreview(krs []*okrs.KeyResult, rep okrs.Reply, draft string) Message {
 		head = Raw(":thinking_face: That looks like a check-in, but I need a little help before I can save it.")
 	}
 	blocks = append(blocks, section(head))
-	if len(rep.Updates) > 0 {
-		blocks = append(blocks, section(Join(updateLines(krs, rep.Updates), "\n")))
+	for _, l := range updateLines(krs, rep.Updates) {
+		blocks = append(blocks, section(l))
 	}
 	if qs := questionLines(krs, rep.Questions); len(qs) > 0 {
-		blocks = append(blocks, section(Join(qs, "\n")))
+		for _, l := range qs {
+			blocks = append(blocks, section(l))
+		}
 		if len(rep.Updates) > 0 {
 			blocks = append(blocks, contextText(Raw("*Save* records only the key results listed above. Reply again with the rest, or fix everything in the form.")))
 		} else {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"github.com/okrbot/okrbot/okrs"
 )
 
@@ -96,4 +98,32 @@ func TestCheckInModalPrefilled(t *testing.T) {
 // unescapeJSON undoes encoding/json's HTML escaping, to compare mrkdwn.
 func unescapeJSON(b []byte) string {
 	return strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">").Replace(string(b))
+}
+
+// TestReplyPreviewStaysWithinBlockKitLimits: many key results with long
+// titles and comments, and many questions: every line shows in full within
+// 50 blocks and 3000 characters a section.
+func TestReplyPreviewStaysWithinBlockKitLimits(t *testing.T) {
+	long := strings.Repeat("x", 150)
+	var krs []*okrs.KeyResult
+	var rep okrs.Reply
+	for i := range MaxPreviewUpdates {
+		krs = append(krs, &okrs.KeyResult{ID: "k", Title: long, Kind: okrs.Increase, Unit: okrs.Number, UnitLabel: strings.Repeat("u", 20), Start: 1e14, Target: 9e14, Current: 5e14})
+		rep.Updates = append(rep.Updates, okrs.ReplyUpdate{KeyResult: i, Value: 6e14, Level: okrs.AtRisk, Comment: strings.Repeat("c", okrs.MaxComment), ValueSaid: true, LevelSaid: true})
+	}
+	for range 30 {
+		rep.Questions = append(rep.Questions, okrs.ReplyQuestion{Kind: okrs.AskWhich, Part: long, KeyResults: []int{0, 1, 2, 3, 4, 5}})
+	}
+	m := ReplyPreview(krs, rep, "reply:1")
+	if len(m.Blocks) > MaxMessageBlocks {
+		t.Errorf("%d blocks", len(m.Blocks))
+	}
+	for _, b := range m.Blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && (len([]rune(s.Text.Text)) > MaxSectionText || strings.HasSuffix(s.Text.Text, "…") && !strings.Contains(s.Text.Text, "”")) {
+			t.Errorf("section cut or too long: %d characters", len([]rune(s.Text.Text)))
+		}
+	}
+	if n := strings.Count(unescapeJSON(mustJSON(t, m.Blocks)), "* → "); n != MaxPreviewUpdates {
+		t.Errorf("%d of %d key results shown", n, MaxPreviewUpdates)
+	}
 }
