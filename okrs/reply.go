@@ -347,12 +347,21 @@ func (p *replyParser) splitComment(s string) (head, comment, rest string) {
 		return s, "", ""
 	}
 	for _, m := range commentMarker.FindAllStringIndex(s, -1) {
-		if m[0] >= from {
-			head, comment = s[:m[0]], s[m[1]:]
-			break
+		if m[0] < from {
+			continue
 		}
+		head, comment = s[:m[0]], s[m[1]:]
+		if w := strings.TrimSpace(s[m[0]:m[1]]); w != "" && unicode.IsLetter([]rune(w)[0]) {
+			comment = s[m[0]:] // "because …" keeps its word
+		}
+		// "1,340 — on track": the confidence, then the comment.
+		if toks := rtokenize(comment); len(toks) > 0 && toks[0].kind == tConf {
+			head += " " + toks[0].text
+			comment = strings.TrimLeft(comment[toks[0].end:], " ,.;-–—:")
+		}
+		break
 	}
-	if comment == "" {
+	if strings.TrimSpace(comment) == "" {
 		return s, "", ""
 	}
 	// Does the comment hold another key result's update?
@@ -708,8 +717,9 @@ func (p *replyParser) read(raw string, toks []rtoken) *group {
 		case tWord:
 			w := t.low
 			switch {
-			case w == "all" || w == "everything" || w == "both" || w == "rest" || w == "others" || w == "everythings":
-				g.all = true
+			case w == "all" || w == "everything" || w == "both" || w == "rest" || w == "others" || w == "overall" ||
+				w == "board" && k > 0 && toks[k-1].low == "the" || w == "across":
+				g.all = true // "all on track", "on track across the board"
 			case g.num != nil && p.isLabel(w) && g.num.label == "" && k > 0 && toks[k-1].kind == tNum:
 				g.num.label = w
 			case doneWords[w]:
