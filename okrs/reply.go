@@ -194,6 +194,7 @@ func (p *replyParser) build() {
 var (
 	slackLink   = regexp.MustCompile(`<([^<>|]*)\|([^<>]*)>`)
 	slackAngle  = regexp.MustCompile(`<[^<>]*>`)
+	slackEmoji  = regexp.MustCompile(`:[a-z][a-z0-9_+\-']*:`)
 	bulletStart = regexp.MustCompile(`^\s*(?:[•◦▪·*]|[-–—](?:\s|$))\s*`)
 	ordinalHead = regexp.MustCompile(`(?i)^\s*(?:\(?(\d{1,2})\)|(\d{1,2})[.:](?:\s+|$)|#(\d{1,2})\b[.:)]?|kr\s?#?(\d{1,2})\b[.:)]?)\s*`)
 	ordinalMid  = regexp.MustCompile(`\s\(?(\d{1,2})\)\s`)
@@ -213,7 +214,7 @@ func cleanReply(s string) string {
 		"🟢", " on track ", "🟡", " at risk ", "🔴", " off track ",
 		":large_green_circle:", " on track ", ":large_yellow_circle:", " at risk ", ":red_circle:", " off track ",
 		"→", " to ", "->", " to ")
-	return r.Replace(s)
+	return slackEmoji.ReplaceAllString(r.Replace(s), " ") // ":tada:" says nothing about a key result
 }
 
 // chunk is a strongly separated part: a line, a bullet, a numbered item or

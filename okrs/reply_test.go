@@ -170,6 +170,7 @@ func TestParseReply(t *testing.T) {
 		{setA, "signups 1340, on track", "signups v=1,340 c=on_track"},
 		{one, "1340 on track", "signups v=1,340 c=on_track"},
 		{one, "1.3k", "signups v=1,300 c~at_risk"},
+		{one, "1340 :tada: on track", "signups v=1,340 c=on_track"},
 		{one, "thanks!", ""},
 		{first, "5", "?confidence[deploys](5)"},
 		{first, "5 on track", "deploys v=5 c=on_track"},
