@@ -209,13 +209,14 @@ func cleanReply(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	s = slackLink.ReplaceAllString(s, "$2")
 	s = slackAngle.ReplaceAllString(s, " ")
-	r := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "\r\n", "\n", "\r", "\n",
-		"\u00a0", " ", "\u2009", " ", "\u202f", " ", "\t", " ", "*", "", "`", "", "~", "",
-		"🟢", " on track ", "🟡", " at risk ", "🔴", " off track ",
-		":large_green_circle:", " on track ", ":large_yellow_circle:", " at risk ", ":red_circle:", " off track ",
-		"→", " to ", "->", " to ")
-	return slackEmoji.ReplaceAllString(r.Replace(s), " ") // ":tada:" says nothing about a key result
+	return slackEmoji.ReplaceAllString(replyReplacer.Replace(s), " ") // ":tada:" says nothing about a key result
 }
+
+var replyReplacer = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "\r\n", "\n", "\r", "\n",
+	"\u00a0", " ", "\u2009", " ", "\u202f", " ", "\t", " ", "*", "", "`", "", "~", "",
+	"🟢", " on track ", "🟡", " at risk ", "🔴", " off track ",
+	":large_green_circle:", " on track ", ":large_yellow_circle:", " at risk ", ":red_circle:", " off track ",
+	"→", " to ", "->", " to ")
 
 // chunk is a strongly separated part: a line, a bullet, a numbered item or
 // what ";" separates.
@@ -536,7 +537,7 @@ func rtokenize(s string) []rtoken {
 				}
 				j += w2
 			}
-			raw = append(raw, rtoken{kind: tWord, text: s[i:j], low: strings.ToLower(strings.NewReplacer("'", "", "’", "").Replace(s[i:j])), start: i, end: j})
+			raw = append(raw, rtoken{kind: tWord, text: s[i:j], low: strings.ToLower(apostrophes.Replace(s[i:j])), start: i, end: j})
 			i = j
 		case r == '+':
 			raw = append(raw, rtoken{kind: tSign, text: "+", low: "+", start: i, end: i + 1})
@@ -569,6 +570,8 @@ func rtokenize(s string) []rtoken {
 }
 
 var currencyRunes = "$€£¥₹"
+
+var apostrophes = strings.NewReplacer("'", "", "’", "")
 
 // isNumStart reports whether a number starts at s[i] with a sign or a
 // currency symbol: "-4", "−4", "$12k", "-$3".

@@ -271,3 +271,10 @@ func TestParseReplyLongInputs(t *testing.T) {
 		t.Errorf("text past MaxReply was read: %s", describe(r, list))
 	}
 }
+
+func BenchmarkParseReply(b *testing.B) {
+	list := krs(krSignups, krP99, krBudget)
+	for b.Loop() {
+		okrs.ParseReply("signups 1,340 on track; p99 310ms at risk — waiting on the cache rollout", list)
+	}
+}
