@@ -97,7 +97,10 @@ func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb sla
 		b.failCheckIn(ctx, reply, entries, err)
 		return
 	}
-	b.saveCheckIns(ctx, reply, m.Team, mk, entries, false, submissionKey(cb))
+	outcome, saved := b.recordCheckIns(ctx, reply, checkInSave{promptTeam: m.Team, m: mk, entries: entries, key: submissionKey(cb)})
+	if outcome == saveRecorded && m.Reply != "" {
+		b.replySavedByForm(ctx, reply, m.Reply, mk, saved)
+	}
 }
 
 // saveCheckIns records the entries for the person, after checking each key

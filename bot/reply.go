@@ -250,6 +250,28 @@ func (b *Bot) onReplyEdit(ctx context.Context, r *request, _ slack.InteractionCa
 		if len(m.krs) == 0 {
 			return slack.ModalViewRequest{}, errNothingToCheckIn
 		}
-		return views.CheckInModalPrefilled(m.objs, m.krs, views.CheckInMeta{Team: team, Channel: r.channel, Response: r.responseURL}, prefill), nil
+		meta := views.CheckInMeta{Team: team, Channel: r.channel, Response: r.responseURL}
+		if d != nil {
+			meta.Reply = id
+		}
+		return views.CheckInModalPrefilled(m.objs, m.krs, meta, prefill), nil
 	})
+}
+
+// replySavedByForm turns the preview the check-in form was opened from into
+// "Saved ✓" once the form recorded the check-ins, and forgets its draft.
+// The id comes from the form's metadata, but drafts are kept under the
+// person's own id: it can only name one of theirs.
+func (b *Bot) replySavedByForm(ctx context.Context, r *request, id string, m mine, saved []okrs.CheckIn) {
+	d, err := b.loadReplyDraft(ctx, r, id)
+	if err != nil || d == nil {
+		if err != nil {
+			b.logError("check-in form: finding its reply's preview", r, err)
+		}
+		return
+	}
+	b.updatePreview(ctx, r, d.Channel, d.TS, views.ReplySaved(m.krs, saved, b.now()))
+	if err := b.store.DropDraft(context.WithoutCancel(ctx), r.workspace, r.user, id); err != nil {
+		b.logError("check-in form: forgetting its reply's preview", r, err)
+	}
 }

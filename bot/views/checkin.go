@@ -25,6 +25,7 @@ type CheckInMeta struct {
 	Team     string   `json:"m,omitempty"` // the team whose prompt opened it
 	Channel  string   `json:"c,omitempty"`
 	Response string   `json:"r,omitempty"`
+	Reply    string   `json:"p,omitempty"` // the reply preview it edits, if any
 }
 
 // DecodeCheckInMeta reads the check-in modal's private_metadata.

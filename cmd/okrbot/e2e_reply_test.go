@@ -181,13 +181,48 @@ func TestReplyEditInTheForm(t *testing.T) {
 	if h := e.history(o.KeyResults[2].ID); len(h) != 2 || h[0].Value != 300 {
 		t.Errorf("budget history = %+v", h)
 	}
-	// The preview is now older than the check-in: Save refuses.
+	// The preview says the form saved it, and offers Save no more.
+	saved := e.waitEdited(p, "Saved ✓", "checked in on 3 key results")
+	if says(saved, []string{"okr_reply_save"}) {
+		t.Errorf("the saved preview still offers Save:\n%s", saved.RawBlocks)
+	}
+	if h := e.history(o.KeyResults[0].ID); len(h) != 2 {
+		t.Errorf("signups history = %+v, want the form's check-in only", h)
+	}
+}
+
+// TestReplyPreviewMadeStaleIsRefused: a newer check-in (here the prompt's
+// modal) after the preview: Save records nothing and says why.
+func TestReplyPreviewMadeStaleIsRefused(t *testing.T) {
+	e := newEnv(t)
+	o := e.replyObjective()
+	prompt := e.prompt(ana, "Time for your weekly check-in")
+	e.dmSay(ana, "signups 1,340 on track; p99 310ms at risk")
+	p := e.preview(ana, "1,340 (was 1,200)")
+	e.advance(time.Minute)
+	if _, err := e.srv.PressButton(e.ctx, ana, prompt, "okr_checkin"); err != nil {
+		t.Fatal(err)
+	}
+	v := e.waitModal(ana, "okr_checkin")
+	v, err := e.srv.WaitForView(e.ctx, func(x *slacktest.View) bool {
+		return x.ID == v.ID && strings.Contains(string(x.RawBlocks), "ci0_value")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := e.srv.SubmitView(e.ctx, ana, v.ID, slacktest.Values{"ci0_value": {"v": "1500"}}); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("submit: %v %v", err, ack.Errors())
+	}
+	e.waitEdited(prompt, "Checked in")
 	if _, err := e.srv.PressButton(e.ctx, ana, p, "okr_reply_save"); err != nil {
 		t.Fatal(err)
 	}
 	e.waitEdited(p, "Not saved", "you checked in again after this preview")
-	if h := e.history(o.KeyResults[0].ID); len(h) != 2 {
-		t.Errorf("signups history = %+v, want the form's check-in only", h)
+	if h := e.history(o.KeyResults[0].ID); len(h) != 2 || h[0].Value != 1500 {
+		t.Errorf("signups history = %+v, want the modal's 1500 on top", h)
+	}
+	if h := e.history(o.KeyResults[1].ID); len(h) != 2 || h[0].Value != 350 {
+		t.Errorf("p99 history = %+v, want the modal's 350 on top", h)
 	}
 }
 
@@ -219,5 +254,37 @@ func TestReplyPreviewOfAnEndedCycleIsRefused(t *testing.T) {
 	}
 	if h := objs[0].KeyResult(o.KeyResults[0].ID).CheckIns; len(h) != 1 {
 		t.Errorf("last cycle's key result got a check-in: %+v", h)
+	}
+}
+
+// TestReplySaveForgedByAnotherPersonDoesNothing: Save names a draft, and
+// drafts are kept under their author: ben pressing "Save" with ana's
+// preview's value (a forged payload) finds nothing of his and records
+// nothing; ana's own Save still works.
+func TestReplySaveForgedByAnotherPersonDoesNothing(t *testing.T) {
+	e := newEnv(t)
+	o := e.replyObjective()
+	e.dmSay(ana, "signups 1,340 on track")
+	p := e.preview(ana, "1,340 (was 1,200)")
+	var id string
+	for _, w := range strings.Split(string(p.RawBlocks), `"value":"`)[1:] {
+		if v, _, ok := strings.Cut(w, `"`); ok && strings.HasPrefix(v, "reply:") {
+			id = v
+		}
+	}
+	if id == "" {
+		t.Fatalf("no draft id on the preview:\n%s", p.RawBlocks)
+	}
+	e.pressForged(ben, teamA, e.srv.DMChannel(ben), "okr_reply_save", id)
+	e.waitMessage("", "I no longer have that preview")
+	if h := e.history(o.KeyResults[0].ID); len(h) != 1 {
+		t.Errorf("a forged Save recorded a check-in: %+v", h)
+	}
+	if _, err := e.srv.PressButton(e.ctx, ana, p, "okr_reply_save"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitEdited(p, "Saved ✓")
+	if h := e.history(o.KeyResults[0].ID); len(h) != 2 || h[0].Value != 1340 || h[0].Author != ana {
+		t.Errorf("signups history = %+v", h)
 	}
 }
