@@ -812,4 +812,3 @@ func isNumeric(w string) bool {
 	}
 	return w != ""
 }
-
