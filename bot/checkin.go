@@ -97,7 +97,10 @@ func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb sla
 		b.failCheckIn(ctx, reply, entries, err)
 		return
 	}
-	b.saveCheckIns(ctx, reply, m.Team, mk, entries, false, submissionKey(cb))
+	outcome, saved := b.recordCheckIns(ctx, reply, checkInSave{promptTeam: m.Team, m: mk, entries: entries, key: submissionKey(cb)})
+	if outcome == saveRecorded && m.Reply != "" {
+		b.replySavedByForm(ctx, reply, m.Reply, mk, saved)
+	}
 }
 
 // saveCheckIns records the entries for the person, after checking each key
@@ -106,6 +109,38 @@ func (b *Bot) submitCheckIn(ctx context.Context, e *envelope, r *request, cb sla
 // The store records them once per idempotency key (the delivery's): a
 // repeated delivery records nothing and says nothing.
 func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m mine, entries []views.CheckInEntry, noChange bool, key string) {
+	b.recordCheckIns(ctx, r, checkInSave{promptTeam: promptTeam, m: m, entries: entries, noChange: noChange, key: key})
+}
+
+// checkInSave is what recordCheckIns records, and how.
+type checkInSave struct {
+	promptTeam string
+	m          mine
+	entries    []views.CheckInEntry
+	noChange   bool
+	key        string
+	// lastAt, for check-ins prepared earlier (a reply's preview): when each
+	// key result (by id) had its last check-in then. The store refuses them
+	// if a newer one came in since.
+	lastAt map[string]time.Time
+	quiet  bool // the caller tells the person the outcome
+}
+
+// saveOutcome is how recordCheckIns ended.
+type saveOutcome int
+
+const (
+	saveFailed    saveOutcome = iota // the person was told why
+	saveRecorded                     // recorded now
+	saveDuplicate                    // a repeated delivery: recorded before
+	saveStale                        // lastAt: a newer check-in came in (nothing said)
+	saveNotTheirs                    // none of the key results is theirs (said unless quiet)
+)
+
+// recordCheckIns is saveCheckIns with its options; it returns how it ended
+// and the check-ins recorded.
+func (b *Bot) recordCheckIns(ctx context.Context, r *request, o checkInSave) (saveOutcome, []okrs.CheckIn) {
+	promptTeam, m, entries, noChange, key := o.promptTeam, o.m, o.entries, o.noChange, o.key
 	now := b.now()
 	var cis []okrs.CheckIn
 	for _, en := range entries {
@@ -117,22 +152,37 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 			Confidence: okrs.Confidence{Level: en.Level}, Comment: en.Note}
 		if err := ci.Validate(kr); err != nil {
 			b.failCheckIn(ctx, r, entries, err)
-			return
+			return saveFailed, nil
 		}
 		cis = append(cis, ci)
 	}
 	if len(cis) == 0 {
-		b.say(ctx, r, views.Raw("Those key results are no longer yours to check in on, so nothing was recorded."))
-		return
+		if !o.quiet {
+			b.say(ctx, r, views.Raw("Those key results are no longer yours to check in on, so nothing was recorded."))
+		}
+		return saveNotTheirs, nil
 	}
-	_, dup, err := b.store.RecordCheckInsOnce(ctx, r.workspace, "checkin:"+key, idemTTL, cis)
+	var dup bool
+	var err error
+	if o.lastAt != nil {
+		last := make([]time.Time, len(cis))
+		for i, c := range cis {
+			last[i] = o.lastAt[c.KeyResultID]
+		}
+		_, dup, err = b.store.RecordCheckInsIfUnchanged(ctx, r.workspace, "checkin:"+key, idemTTL, cis, last)
+		if okrs.ErrorCode(err) == okrs.ECONFLICT {
+			return saveStale, nil
+		}
+	} else {
+		_, dup, err = b.store.RecordCheckInsOnce(ctx, r.workspace, "checkin:"+key, idemTTL, cis)
+	}
 	if err != nil {
 		b.failCheckIn(ctx, r, entries, err)
-		return
+		return saveFailed, nil
 	}
 	if dup {
 		b.log.Debug("ignoring a repeated check-in", "workspace", r.workspace, "user", r.user)
-		return
+		return saveDuplicate, nil
 	}
 	// Which teams are now fully checked in, and what the check-ins say.
 	byKR := map[string]okrs.CheckIn{}
@@ -164,7 +214,7 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 		}
 	}
 	b.refreshHomes(ctx, r.workspace, r.user)
-	if !updatedPrompt {
+	if !updatedPrompt && !o.quiet {
 		thanks := views.Sprintf(":white_check_mark: Checked in on %d key result%s. Thank you!", len(cis), views.Plural(len(cis)))
 		teams := make([]string, 0, len(byTeam))
 		for team := range byTeam {
@@ -182,6 +232,7 @@ func (b *Bot) saveCheckIns(ctx context.Context, r *request, promptTeam string, m
 		}
 		b.say(ctx, r, thanks)
 	}
+	return saveRecorded, cis
 }
 
 // failCheckIn tells the person their check-in was not saved and gives them

@@ -67,6 +67,8 @@ func (b *Bot) actionRoutes() map[string]actionHandler {
 		views.ActionCycleCustom: b.onCycleCustom,
 		views.ActionGrade:       b.onGrade,
 		views.ActionSnooze:      b.onSnooze,
+		views.ActionReplySave:   b.onReplySave,
+		views.ActionReplyEdit:   b.onReplyEdit,
 	}
 }
 
@@ -147,10 +149,7 @@ func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPI
 		if !b.firstDelivery(ctx, r, cb) {
 			return
 		}
-		m := b.dmHelp()
-		if _, _, err := b.api.PostMessageContext(ctx, inner.Channel, m.options()...); err != nil {
-			b.logError("answering a DM", r, b.slackErr("chat.postMessage", err))
-		}
+		b.onDM(ctx, r, inner.Channel, inner.TimeStamp, inner.Text) // a check-in in words, or the help
 	}
 }
 

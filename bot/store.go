@@ -30,6 +30,11 @@ type Store interface {
 	// within ttl (claimed atomically with the writes) and reports a
 	// duplicate without storing anything.
 	RecordCheckInsOnce(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn) ([]okrs.CheckIn, bool, error)
+	// RecordCheckInsIfUnchanged is RecordCheckInsOnce for check-ins
+	// prepared earlier: it also checks, atomically with the writes, that
+	// each key result's last check-in is still at lastAt[i], and fails
+	// with ECONFLICT otherwise.
+	RecordCheckInsIfUnchanged(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn, lastAt []time.Time) ([]okrs.CheckIn, bool, error)
 
 	Settings(ctx context.Context, workspace, team string) (okrs.Settings, error)
 	// Digests returns a team's archived digests, newest first (of one

@@ -24,17 +24,29 @@ import (
 // {'duplicate'} without writing anything when the marker exists, and sets
 // it together with the writes: a delivery seen twice records once, and a
 // delivery that failed a check leaves no marker, so it may be retried.
+//
+// With n more ARGV after those (one per check-in: the time in ms of the key
+// result's last check-in the caller saw, 0 for none), it returns
+// {'stale', i} without writing anything when a key result's last check-in
+// is another one: a check-in prepared from an older state (a reply's
+// preview) is refused once a newer check-in came in.
 var recordScript = redis.NewScript(`
 local n = math.floor(#KEYS / 3)
 local idem = nil
 if #KEYS % 3 == 1 then idem = KEYS[#KEYS] end
 if idem and redis.call('EXISTS', idem) == 1 then return {'duplicate', '0'} end
+local seen = 6 * n
+if idem then seen = seen + 1 end
 for i = 0, n - 1 do
   local h, u = KEYS[i * 3 + 1], KEYS[i * 3 + 3]
   if redis.call('EXISTS', h) == 0 then return {'notfound', tostring(i)} end
   if redis.call('HGET', h, 'x') == '1' then return {'archived', tostring(i)} end
   local member = (redis.call('HGET', h, 'o') or '') .. '/' .. ARGV[i * 6 + 6]
   if redis.call('SISMEMBER', u, member) == 0 then return {'notowner', tostring(i)} end
+  if #ARGV >= seen + n then
+    local last = tonumber(redis.call('HGET', h, 't') or '0') or 0
+    if last ~= tonumber(ARGV[seen + i + 1]) then return {'stale', tostring(i)} end
+  end
 end
 for i = 0, n - 1 do
   local h, l = KEYS[i * 3 + 1], KEYS[i * 3 + 2]
@@ -45,7 +57,7 @@ for i = 0, n - 1 do
     redis.call('HSET', h, 'v', ARGV[a + 3], 'c', ARGV[a + 4], 't', ARGV[a + 2], 'a', ARGV[a + 5])
   end
 end
-if idem then redis.call('SET', idem, '1', 'PX', ARGV[#ARGV]) end
+if idem then redis.call('SET', idem, '1', 'PX', ARGV[6 * n + 1]) end
 return {'ok', tostring(n)}
 `)
 
@@ -66,6 +78,22 @@ func (s *Store) RecordCheckIns(ctx context.Context, workspace string, checkIns [
 // with the same key stores nothing and reports duplicate. A call that fails
 // claims nothing. An empty key means no idempotency.
 func (s *Store) RecordCheckInsOnce(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn) (stored []okrs.CheckIn, duplicate bool, err error) {
+	return s.recordCheckIns(ctx, workspace, key, ttl, checkIns, nil)
+}
+
+// RecordCheckInsIfUnchanged is RecordCheckInsOnce for check-ins prepared
+// earlier from what the caller saw: lastAt[i] is when checkIns[i]'s key
+// result had its last check-in then (zero for none). In the same atomic
+// step as the writes it checks that each key result's last check-in is
+// still that one, and otherwise stores nothing and fails with ECONFLICT.
+func (s *Store) RecordCheckInsIfUnchanged(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn, lastAt []time.Time) (stored []okrs.CheckIn, duplicate bool, err error) {
+	if len(lastAt) != len(checkIns) {
+		return nil, false, okrs.Errorf(okrs.EINTERNAL, "store: %d check-ins and %d last check-in times", len(checkIns), len(lastAt))
+	}
+	return s.recordCheckIns(ctx, workspace, key, ttl, checkIns, lastAt)
+}
+
+func (s *Store) recordCheckIns(ctx context.Context, workspace, key string, ttl time.Duration, checkIns []okrs.CheckIn, lastAt []time.Time) (stored []okrs.CheckIn, duplicate bool, err error) {
 	if len(checkIns) == 0 {
 		return nil, false, nil
 	}
@@ -92,6 +120,9 @@ func (s *Store) RecordCheckInsOnce(ctx context.Context, workspace, key string, t
 		keys = append(keys, k.marker("idem:"+key))
 		args = append(args, ttl.Milliseconds())
 	}
+	for _, t := range lastAt {
+		args = append(args, ms(t))
+	}
 	res, err := recordScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return nil, false, unavailable("record check-ins", err)
@@ -103,6 +134,8 @@ func (s *Store) RecordCheckInsOnce(ctx context.Context, workspace, key string, t
 			return nil, true, nil
 		case "archived":
 			return nil, false, okrs.Errorf(okrs.EINVALID, "That key result has been archived, so it takes no more check-ins.")
+		case "stale":
+			return nil, false, okrs.Errorf(okrs.ECONFLICT, "A newer check-in came in since, so nothing was recorded.")
 		case "notowner":
 			return nil, false, okrs.Errorf(okrs.EFORBIDDEN, "That key result is not yours to check in on (any more), so nothing was recorded.")
 		}

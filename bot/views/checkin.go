@@ -25,6 +25,7 @@ type CheckInMeta struct {
 	Team     string   `json:"m,omitempty"` // the team whose prompt opened it
 	Channel  string   `json:"c,omitempty"`
 	Response string   `json:"r,omitempty"`
+	Reply    string   `json:"p,omitempty"` // the reply preview it edits, if any
 }
 
 // DecodeCheckInMeta reads the check-in modal's private_metadata.
@@ -39,6 +40,13 @@ func ciBlock(i int, field string) string { return fmt.Sprintf("ci%d_%s", i, fiel
 // CheckInModal asks for this week's value, confidence and a note on each of
 // krs (of objs), at most 20 of them.
 func CheckInModal(objs []okrs.Objective, krs []*okrs.KeyResult, m CheckInMeta) slack.ModalViewRequest {
+	return CheckInModalPrefilled(objs, krs, m, nil)
+}
+
+// CheckInModalPrefilled is CheckInModal with some answers filled in, by key
+// result id (what okrbot understood of a reply); the others show their last
+// values.
+func CheckInModalPrefilled(objs []okrs.Objective, krs []*okrs.KeyResult, m CheckInMeta, prefill map[string]CheckInEntry) slack.ModalViewRequest {
 	objTitle := map[string]okrs.Objective{}
 	for _, o := range objs {
 		objTitle[o.ID] = o
@@ -51,23 +59,27 @@ func CheckInModal(objs []okrs.Objective, krs []*okrs.KeyResult, m CheckInMeta) s
 	m.KRs, m.Kinds = nil, nil
 	for i, kr := range krs {
 		o := objTitle[kr.ObjectiveID]
+		pre, filled := prefill[kr.ID]
+		if !filled {
+			pre = CheckInEntry{Value: kr.Current, Level: kr.Confidence.Level}
+		}
 		m.KRs = append(m.KRs, kr.ID)
 		m.Kinds = append(m.Kinds, string(kr.Kind))
 		blocks = append(blocks, section(Sprintf("*%s*\n_%s_ · %s · now %s · last: %s",
 			kr.Title, shorten(o.Title, 80), Channel(o.Team), valueText(kr), ConfidenceLabel(kr.Confidence))))
 		if kr.Kind == okrs.Milestone {
 			initial := "not_done"
-			if kr.Current >= 1 {
+			if pre.Value >= 1 {
 				initial = "done"
 			}
 			blocks = append(blocks, staticSelect(ciBlock(i, "value"), "Done yet?", "Done or not",
 				[]*slack.OptionBlockObject{option("not_done", "Not done yet"), option("done", "Done")}, initial, false))
 		} else {
-			in := textInput(ciBlock(i, "value"), "Current value", typedValue(kr, kr.Current), "e.g. "+typedValue(kr, kr.Target), 40, false, false)
+			in := textInput(ciBlock(i, "value"), "Current value", typedValue(kr, pre.Value), "e.g. "+typedValue(kr, kr.Target), 40, false, false)
 			in.Hint = plain(shorten("Target: "+kr.Format(kr.Target), MaxLabel))
 			blocks = append(blocks, in)
 		}
-		level := kr.Confidence.Level
+		level := pre.Level
 		if level == "" {
 			level = okrs.OnTrack
 		}
@@ -82,7 +94,7 @@ func CheckInModal(objs []okrs.Objective, krs []*okrs.KeyResult, m CheckInMeta) s
 			}
 		}
 		blocks = append(blocks, slack.NewInputBlock(ciBlock(i, "conf"), plain("Confidence"), nil, radio))
-		blocks = append(blocks, textInput(ciBlock(i, "note"), "Comment or blockers", "", "What moved? What is in the way?", okrs.MaxComment, true, true))
+		blocks = append(blocks, textInput(ciBlock(i, "note"), "Comment or blockers", okrs.Shorten(pre.Note, okrs.MaxComment), "What moved? What is in the way?", okrs.MaxComment, true, true))
 	}
 	meta, _ := json.Marshal(m)
 	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: CallbackCheckIn, PrivateMetadata: string(meta),

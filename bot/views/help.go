@@ -42,7 +42,7 @@ func Help(cmds []Command, unknown, suggestion string) Message {
 // DMHelp answers a message someone wrote to okrbot: what it can do, and
 // that it speaks through /okr and the buttons on its messages.
 func DMHelp(cmds []Command) Message {
-	hi := Raw("Hi! I don't read messages yet: I work through `/okr` (type it here or in your team's channel) and the buttons on my messages.")
+	hi := Raw("Hi! I work through `/okr` (type it here or in your team's channel) and the buttons on my messages. To check in, you can also reply here with your numbers, like “signups 1,340 on track; p99 310ms at risk — waiting on the cache rollout”, or “no change”.")
 	help := Help(cmds, "", "")
 	return Message{Text: hi.Append(Raw("\n\n"), help.Text), Blocks: append([]slack.Block{section(hi)}, help.Blocks...)}
 }
