@@ -138,7 +138,7 @@ func TestExport(t *testing.T) {
 		t.Fatalf("objectives.csv: got %d rows, want 3 and a header: %v", len(objs)-1, objs)
 	}
 	for _, c := range []struct {
-		row        int
+		row       int
 		col, want string
 	}{
 		{1, "objective_id", "o0"},
@@ -173,7 +173,7 @@ func TestExport(t *testing.T) {
 
 	cis := files[okrcsv.CheckInsFile]
 	for _, c := range []struct {
-		row        int
+		row       int
 		col, want string
 	}{
 		{1, "check_in_id", "c1"}, // oldest first
