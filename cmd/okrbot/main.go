@@ -26,6 +26,12 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "playground" {
 		os.Exit(runPlayground(os.Args[2:]))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "import" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := importCSV(ctx, os.Args[2:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	for _, a := range os.Args[1:] {
 		switch a {
 		case "-h", "-help", "--help", "help":
