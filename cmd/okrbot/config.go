@@ -157,6 +157,9 @@ Usage:
   okrbot playground [--addr 127.0.0.1:8080] [--demo]
                        try okrbot in a browser, with no Slack workspace: the real bot against
                        a built-in fake Slack (add --listen-anywhere to serve beyond loopback)
+  okrbot import --from csv [--dry-run] okrs.csv
+                       import objectives and key results from a spreadsheet (docs/import-csv.md);
+                       needs SLACK_BOT_TOKEN and REDIS_URL
   okrbot -h            print this help
 
 Environment variables:

@@ -1,6 +1,7 @@
 package okrcsv_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +117,39 @@ func TestImportUndoesNeutralise(t *testing.T) {
 	}
 	if o := got[0].Objective; o.Title != "=Grow" || o.KeyResults[0].Title != "-5 bugs" {
 		t.Errorf("got %q / %q, want the apostrophes dropped", o.Title, o.KeyResults[0].Title)
+	}
+}
+
+// docs/import-example.csv, the example docs/import-csv.md shows, plans
+// without an error.
+func TestImportExample(t *testing.T) {
+	f, err := os.Open("../../docs/import-example.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, errs := okrcsv.ReadImport(f)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	in := importInput()
+	in.Users = map[string]string{"ana@example.com": "UANA", "ben@example.com": "UBEN", "U0123CARLA": "U0123CARLA", "dan@example.com": "UDAN"}
+	in.Teams = map[string]string{"C0123GROWTH": "C0123GROWTH", "C0456PAYMNT": "C0456PAYMNT"}
+	got, errs := okrcsv.PlanImport(rows, in)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if len(got) != 2 || len(got[0].Objective.KeyResults) != 3 || len(got[1].Objective.KeyResults) != 3 {
+		t.Fatalf("got %d objectives, want 2 with 3 key results each", len(got))
+	}
+	milestone := got[0].Objective.KeyResults[2]
+	if milestone.Kind != okrs.Milestone || milestone.Target != 1 || milestone.Due.Format(time.DateOnly) != "2026-11-30" {
+		t.Errorf("the milestone: got %+v", milestone)
+	}
+	if rev := got[1].Objective.KeyResults[2]; rev.Unit != okrs.Currency || rev.Currency != "$" || rev.Start != 3200 || rev.Target != 4000 {
+		t.Errorf("revenue: got %+v", rev)
+	}
+	if c := got[0].Current; len(c) != 2 || c[1].Confidence.Level != okrs.AtRisk || c[1].Value != 4.5 {
+		t.Errorf("current values: got %+v", c)
 	}
 }
