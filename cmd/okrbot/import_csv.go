@@ -284,7 +284,7 @@ func (r *importer) user(cell string) (string, string) {
 		return "", fmt.Sprintf("%q is neither an e-mail nor a Slack member id (like U0123ABCD)", cell)
 	}
 	if code := slackCode(err); code == "missing_scope" {
-		r.fatal = errors.New("Slack refused users.lookupByEmail: the app lacks the users:read.email scope; add it (see the manifest) and reinstall the app")
+		r.fatal = errors.New("slack refused users.lookupByEmail: the app lacks the users:read.email scope; add it (see the manifest) and reinstall the app")
 		return "", ""
 	}
 	if err != nil {
