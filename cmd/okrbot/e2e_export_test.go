@@ -209,3 +209,17 @@ func TestExportRefused(t *testing.T) {
 		t.Errorf("ana's export of #board: got %v", objs)
 	}
 }
+
+// An upload Slack refuses is reported to the person and logged; asked
+// again, the export arrives.
+func TestExportUploadFails(t *testing.T) {
+	e := newEnv(t)
+	e.exportFixture()
+	e.srv.FailNextHTTP("files.completeUploadExternal", 500, 1)
+	e.okr(teamA, ana, growth, "export csv")
+	e.waitMessage(growth, "I couldn't send you the export", "I couldn't reach Slack just now")
+	e.waitLog("export: uploading")
+
+	e.okr(teamA, ana, growth, "export csv")
+	e.waitMessage(e.srv.DMChannel(ana), "Your export of", "2 objectives")
+}
