@@ -45,7 +45,7 @@ func (e *env) runImport(sheet string, args ...string) (code int, stdout, stderr 
 const importSheet = "Team,Objective,Objective owner,Key result,Owner,Start,Target,Current,Unit\n" +
 	"CGROW1,Delight new customers,ana@acme.example,Activation rate,ana@acme.example,40%,60%,45%,\n" +
 	"CGROW1,Delight new customers,,Churn,ben@acme.example,5%,3%,,\n" +
-	"<#CGROW1|growth>,Faster support,UBEN2,First reply time,UBEN2,6 hours,2 hours,,\n"
+	"#growth,Faster support,UBEN2,First reply time,UBEN2,6 hours,2 hours,,\n"
 
 // A sheet of objectives becomes objectives, owners found by e-mail; /okr
 // status shows them; a second import of the same sheet creates nothing.
@@ -103,7 +103,8 @@ func TestImportCSVRefusesBadRows(t *testing.T) {
 	e := importEnv(t)
 	sheet := importSheet +
 		"CGROW1,Grow revenue,ana@acme.example,Upsell,nobody@acme.example,0,10,,\n" +
-		"CGROW1,Grow revenue,,Partners,dan@globex.example,0,lots,,\n"
+		"CGROW1,Grow revenue,,Partners,dan@globex.example,0,lots,,\n" +
+		"#nowhere,Grow revenue,,Deals,ana@acme.example,0,5,,\n"
 	code, out, errOut := e.runImport(sheet)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
@@ -113,7 +114,8 @@ func TestImportCSVRefusesBadRows(t *testing.T) {
 		"row 5, owner: no Slack user has the e-mail nobody@acme.example",
 		"row 6, owner: dan@globex.example is not in this workspace",
 		`row 6, target: "lots" is not a number`,
-		"has 3 problems; nothing was imported",
+		"row 7, team: okrbot sees no channel named #nowhere",
+		"has 4 problems; nothing was imported",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr\n%s\nwant %q", errOut, want)
@@ -125,7 +127,7 @@ func TestImportCSVRefusesBadRows(t *testing.T) {
 
 	// With the owners fixed, the bad number is the one problem left, and
 	// still nothing is written.
-	code, _, errOut = e.runImport(strings.NewReplacer("nobody@", "ana@", "dan@globex", "ben@acme").Replace(sheet))
+	code, _, errOut = e.runImport(strings.NewReplacer("nobody@", "ana@", "dan@globex", "ben@acme", "#nowhere", "<#CGROW1|growth>").Replace(sheet))
 	if code != 1 || !strings.Contains(errOut, `has 1 problem;`) || !strings.Contains(errOut, `row 6, target: "lots" is not a number`) {
 		t.Errorf("exit %d, stderr\n%s\nwant row 6's target", code, errOut)
 	}

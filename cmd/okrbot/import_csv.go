@@ -229,6 +229,7 @@ type importer struct {
 	names    map[string]string // user id → how the output names them
 	teams    map[string]string // team cell → channel id
 	chanName map[string]string
+	byName   map[string]*slack.Channel // channel name → channel, once listed
 	settings map[string]okrs.Settings
 	fatal    error // Slack or Redis failed: not the file's fault
 }
@@ -318,19 +319,34 @@ func displayOf(u *slack.User, cell string) string {
 	return u.ID
 }
 
-// team finds a team cell's channel: a channel id or link.
+// team finds a team cell's channel: a channel id or link, or a name
+// (#growth or growth) among the channels okrbot can list.
 func (r *importer) team(cell string) (string, string) {
 	m := slackChannel.FindStringSubmatch(cell)
+	var info *slack.Channel
 	if m == nil {
-		return "", fmt.Sprintf("%q is not a channel id: write the team channel's id (like C0123ABCD; in Slack, the channel's details show it at the bottom)", cell)
+		name := strings.ToLower(strings.TrimPrefix(cell, "#"))
+		if err := r.listChannels(); err != nil {
+			r.fatal = err
+			return "", ""
+		}
+		c, ok := r.byName[name]
+		if !ok {
+			return "", fmt.Sprintf("okrbot sees no channel named #%s (invite okrbot to a private channel first, or write the channel's id, like C0123ABCD)", name)
+		}
+		info = c
+	} else {
+		var err error
+		info, err = r.api.GetConversationInfoContext(r.ctx, &slack.GetConversationInfoInput{ChannelID: m[1]})
+		switch code := slackCode(err); {
+		case code == "channel_not_found":
+			return "", fmt.Sprintf("Slack has no channel %s that okrbot can see (invite okrbot to a private channel first)", m[1])
+		case err != nil:
+			r.fatal = fmt.Errorf("looking up channel %s in Slack: %w", m[1], err)
+			return "", ""
+		}
 	}
-	info, err := r.api.GetConversationInfoContext(r.ctx, &slack.GetConversationInfoInput{ChannelID: m[1]})
-	switch code := slackCode(err); {
-	case code == "channel_not_found":
-		return "", fmt.Sprintf("Slack has no channel %s that okrbot can see (invite okrbot to a private channel first)", m[1])
-	case err != nil:
-		r.fatal = fmt.Errorf("looking up channel %s in Slack: %w", m[1], err)
-		return "", ""
+	switch {
 	case info.IsArchived:
 		return "", fmt.Sprintf("the channel %s (#%s) is archived", m[1], info.Name)
 	}
@@ -340,6 +356,31 @@ func (r *importer) team(cell string) (string, string) {
 	}
 	r.chanName[info.ID] = info.Name
 	return info.ID, ""
+}
+
+// listChannels loads, once, the public channels and the private ones
+// okrbot is in (conversations.list, every page), by name.
+func (r *importer) listChannels() error {
+	if r.byName != nil {
+		return nil
+	}
+	byName := map[string]*slack.Channel{}
+	p := &slack.GetConversationsParameters{Types: []string{"public_channel", "private_channel"}, Limit: 1000}
+	for {
+		chans, next, err := r.api.GetConversationsContext(r.ctx, p)
+		if err != nil {
+			return fmt.Errorf("listing channels in Slack (conversations.list): %w", err)
+		}
+		for i := range chans {
+			byName[strings.ToLower(chans[i].Name)] = &chans[i]
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	r.byName = byName
+	return nil
 }
 
 // cycle is okrcsv.ImportInput.Cycle: the team's cycle named name (its
