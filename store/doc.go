@@ -16,6 +16,8 @@
 //	P:{W}:t:<team>:all           zset    every objective ever in the team, archived ones included (see TeamHistory)
 //	P:{W}:t:<team>:s             string  team settings (JSON)
 //	P:{W}:teams                  set     team channels of the workspace
+//	P:{W}:objs                   set     every objective id of the workspace, archived ones too (since schema version 1)
+//	P:{W}:u:<user>:p             set     objectives the user owns that have proposals waiting for them
 //	P:{W}:m:<delivery>           string  an exactly-once message: claimed, sent (where), gone or failed, with a TTL
 //	P:{W}:m:attempt:<delivery>   string  the replica that last tried to send it
 //	P:{W}:m:fail:<delivery>      string  how many sweeps failed to send it
@@ -25,4 +27,11 @@
 //	P:{W}:m:home:<user>          string  the person has opened App Home lately
 //	P:{W}:m:history-indexed      string  the t:<team>:all indexes hold the objectives written before they existed
 //	P:workspaces                 set     every workspace with data
+//	P:schema                     string  the version of this layout (SchemaVersion); absent means 0
+//	P:lease:<name>               string  a lease (the scheduler's leader, a schema migration)
+//
+// Durable records (objectives, key results' state and check-ins, team
+// settings and the indexes derived from them) are what a backup holds
+// (backup.go, docs/backup-format.md); everything under m: is a marker that
+// expires or is learned again.
 package store
