@@ -13,7 +13,6 @@
 //	P:{W}:k:<key result>:c       list    check-ins, newest first (JSON)
 //	P:{W}:u:<user>:k             set     "<objective>/<key result>" of the user's active key results
 //	P:{W}:t:<team>:c:<cycle>     zset    objective ids of a team's cycle, scored by creation time
-//	P:{W}:t:<team>:all           zset    every objective ever in the team, archived ones included (see TeamHistory)
 //	P:{W}:t:<team>:s             string  team settings (JSON)
 //	P:{W}:teams                  set     team channels of the workspace
 //	P:{W}:objs                   set     every objective id of the workspace, archived ones too (since schema version 1)
@@ -25,7 +24,6 @@
 //	P:{W}:m:lastprompt:<team>:<user>  string  "<period>|<channel>|<ts>" of the person's latest prompt
 //	P:{W}:m:dm:<user>            string  okrbot's DM channel with the person
 //	P:{W}:m:home:<user>          string  the person has opened App Home lately
-//	P:{W}:m:history-indexed      string  the t:<team>:all indexes hold the objectives written before they existed
 //	P:workspaces                 set     every workspace with data
 //	P:schema                     string  the version of this layout (SchemaVersion); absent means 0
 //	P:lease:<name>               string  a lease (the scheduler's leader, a schema migration)

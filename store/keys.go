@@ -20,7 +20,6 @@ func (k keys) userKeyResults(u string) string   { return k.base + "u:" + u + ":k
 func (k keys) ownerProposals(u string) string   { return k.base + "u:" + u + ":p" }
 func (k keys) teamCycle(team, c string) string  { return k.base + "t:" + team + ":c:" + c }
 func (k keys) teamSettings(team string) string  { return k.base + "t:" + team + ":s" }
-func (k keys) teamAll(team string) string       { return k.base + "t:" + team + ":all" }
 func (k keys) teams() string                    { return k.base + "teams" }
 func (k keys) marker(name string) string        { return k.base + "m:" + name }
 func (k keys) lastPrompt(team, u string) string { return k.marker("lastprompt:" + team + ":" + u) }

@@ -74,7 +74,6 @@ func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 			if !o.Archived {
 				p.ZAdd(ctx, k.teamCycle(t, o.Cycle), redis.Z{Score: float64(ms(o.CreatedAt)), Member: o.ID})
 			}
-			p.ZAdd(ctx, k.teamAll(t), redis.Z{Score: float64(ms(o.CreatedAt)), Member: o.ID})
 			p.SAdd(ctx, k.teams(), t)
 		}
 		if awaits(o) {
@@ -320,7 +319,6 @@ func (s *Store) writeIndexes(ctx context.Context, p redis.Pipeliner, k keys, old
 		if !slices.Contains(old.Teams(), t) {
 			p.SAdd(ctx, k.teams(), t)
 		}
-		p.ZAddNX(ctx, k.teamAll(t), redis.Z{Score: float64(ms(cur.CreatedAt)), Member: cur.ID}) // see TeamHistory
 	}
 	for i := range cur.KeyResults {
 		kr := &cur.KeyResults[i]
