@@ -23,9 +23,8 @@ func (b *Bot) cmdExport(ctx context.Context, r *request, args string) {
 	if !ok {
 		return
 	}
-	switch format {
-	case "json", "all":
-		b.say(ctx, r, views.Sprintf("`/okr export %s` is coming soon. Meanwhile, `/okr export csv` gives you this team's OKRs as spreadsheets.", format))
+	if format == "all" {
+		b.exportAll(ctx, r)
 		return
 	}
 	if !isChannelID(team) {
@@ -44,7 +43,83 @@ func (b *Bot) cmdExport(ctx context.Context, r *request, args string) {
 		return
 	}
 	b.say(ctx, r, views.Sprintf("Preparing your export of %s (every cycle, archived objectives included)… I'll send it to you in a DM.", views.Channel(team)))
+	if format == "json" {
+		b.exportJSON(ctx, r, team)
+		return
+	}
 	b.exportCSV(ctx, r, team)
+}
+
+// exportAll is "/okr export all": the whole workspace in the backup
+// format, for its admins and owners only (as users.info says, for a member
+// of this workspace: never a guest, nor another organisation's admin).
+func (b *Bot) exportAll(ctx context.Context, r *request) {
+	m, err := b.member(ctx, r.user)
+	if err == nil && !m.BelongsTo(r.workspace) {
+		err = errOutsider("export the workspace")
+	}
+	if err == nil && !m.IsAdminOf(r.workspace) {
+		err = okrs.Errorf(okrs.EFORBIDDEN, "Only workspace admins and owners export the whole workspace. `/okr export` in a team's channel gives you that team's OKRs.")
+	}
+	if err != nil {
+		b.fail(ctx, r, "export all: checking permission", err)
+		return
+	}
+	b.say(ctx, r, views.Raw("Preparing the export of the whole workspace (every team and cycle, private teams and archived objectives included)… I'll send it to you in a DM."))
+	b.exportJSON(ctx, r, "")
+}
+
+// exportJSON uploads the team's records (the workspace's, for team "") in
+// okrbot's backup format to the person's DM.
+func (b *Bot) exportJSON(ctx context.Context, r *request, team string) {
+	now := b.now()
+	data, summary, err := b.store.BackupJSON(ctx, r.workspace, team, now)
+	if err != nil {
+		b.fail(ctx, r, "export: reading the records", err)
+		return
+	}
+	name, what := fmt.Sprintf("okrbot-workspace-%s-%s.json", fileSafe(r.workspace), now.UTC().Format(time.DateOnly)), views.Raw("the whole workspace")
+	if team != "" {
+		st, err := b.settings(ctx, r.workspace, team)
+		if err != nil {
+			b.fail(ctx, r, "export: settings", err)
+			return
+		}
+		channel := ""
+		if info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: team}); err == nil {
+			channel = info.Name
+		}
+		name, what = exportName(channel, team, now, st.Location(), "json"), views.Channel(team)
+	}
+	comment := views.Sprintf("Your export of %s in okrbot's backup format (JSON, every cycle, archived objectives included): %s.", what, summary)
+	dm, err := b.sendFile(ctx, r, name, data, comment)
+	if err != nil {
+		b.logError("export: uploading", r, err)
+		b.say(ctx, r, views.Sprintf("I couldn't send you the export: %s", friendly(err)))
+		return
+	}
+	b.log.Info("export sent", "workspace", r.workspace, "user", r.user, "team", team, "format", "json", "bytes", len(data))
+	if r.channel != dm {
+		b.say(ctx, r, views.Sprintf(":package: Done: `%s` is in your DM with me.", name))
+	}
+}
+
+// sendFile uploads a file to the person's DM, with comment as its message,
+// and returns the DM's id.
+func (b *Bot) sendFile(ctx context.Context, r *request, name string, data []byte, comment views.Mrkdwn) (string, error) {
+	dm, err := b.openDM(ctx, r.user)
+	if err != nil {
+		return "", err
+	}
+	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(data), FileSize: len(data), Filename: name, Title: name,
+		Channel: dm, InitialComment: comment.String(),
+	})
+	if err != nil {
+		b.metrics.uploadFailures.Inc()
+		return dm, b.slackErr("files.upload", err)
+	}
+	return dm, nil
 }
 
 // exportArgs reads the format and the team of "/okr export": csv (the
@@ -91,21 +166,11 @@ func (b *Bot) exportCSV(ctx context.Context, r *request, team string) {
 		b.fail(ctx, r, "export: building the zip", err)
 		return
 	}
-	name := exportName(d.TeamName, team, now, st.Location())
-	dm, err := b.openDM(ctx, r.user)
-	if err == nil {
-		comment := views.Sprintf("Your export of %s: %s of every cycle (archived ones included), %s, %s, %s and %s, as CSV files (UTF-8). What each column means: docs/export-csv.md in okrbot's repository.",
-			views.Channel(team), count(n.Objectives, "objective"), count(n.KeyResults, "key result"), count(n.CheckIns, "check-in"),
-			count(n.Changes, "change"), count(n.Proposals, "proposal"))
-		_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Reader: bytes.NewReader(zip), FileSize: len(zip), Filename: name, Title: name,
-			Channel: dm, InitialComment: comment.String(),
-		})
-		if err != nil {
-			b.metrics.uploadFailures.Inc()
-			err = b.slackErr("files.upload", err)
-		}
-	}
+	name := exportName(d.TeamName, team, now, st.Location(), "zip")
+	comment := views.Sprintf("Your export of %s: %s of every cycle (archived ones included), %s, %s, %s and %s, as CSV files (UTF-8). What each column means: docs/export-csv.md in okrbot's repository.",
+		views.Channel(team), count(n.Objectives, "objective"), count(n.KeyResults, "key result"), count(n.CheckIns, "check-in"),
+		count(n.Changes, "change"), count(n.Proposals, "proposal"))
+	dm, err := b.sendFile(ctx, r, name, zip, comment)
 	if err != nil {
 		b.logError("export: uploading", r, err)
 		b.say(ctx, r, views.Sprintf("I couldn't send you the export: %s", friendly(err)))
@@ -130,20 +195,25 @@ func (b *Bot) openDM(ctx context.Context, user string) (string, error) {
 	return ch.ID, nil
 }
 
-// exportName is the zip's file name: okrbot-<channel>-<date>.zip, in the
-// team's timezone.
-func exportName(channelName, team string, now time.Time, loc *time.Location) string {
+// exportName is an export's file name: okrbot-<channel>-<date>.<ext>, the
+// date in the team's timezone.
+func exportName(channelName, team string, now time.Time, loc *time.Location, ext string) string {
 	base := channelName
 	if base == "" {
 		base = team
 	}
-	base = strings.Map(func(r rune) rune {
+	return fmt.Sprintf("okrbot-%s-%s.%s", fileSafe(base), now.In(loc).Format(time.DateOnly), ext)
+}
+
+// fileSafe keeps letters, digits, '-' and '_' of s, and turns the rest into
+// '-'.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r
 		}
 		return '-'
-	}, base)
-	return fmt.Sprintf("okrbot-%s-%s.zip", base, now.In(loc).Format(time.DateOnly))
+	}, s)
 }
 
 // names returns the names of everyone the objectives mention (owners,

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/okrbot/okrbot/bot/slacktest"
 	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/okrs/okrcsv"
+	"github.com/okrbot/okrbot/store"
 )
 
 // exportSheets unzips an export and parses each CSV file into records,
@@ -222,4 +224,98 @@ func TestExportUploadFails(t *testing.T) {
 
 	e.okr(teamA, ana, growth, "export csv")
 	e.waitMessage(e.srv.DMChannel(ana), "Your export of", "2 objectives")
+}
+
+// dmFile waits for the file okrbot shares in user's DM with a message
+// saying want, and returns it.
+func (e *env) dmFile(user string, want ...string) slacktest.File {
+	e.t.Helper()
+	dm := e.srv.DMChannel(user)
+	m := e.waitMessage(dm, want...)
+	if len(m.Files) != 1 {
+		e.t.Fatalf("the DM message shares %d files, want 1", len(m.Files))
+	}
+	f, ok := e.srv.File(m.Files[0])
+	if !ok || !f.Completed || !slices.Equal(f.Channels, []string{dm}) {
+		e.t.Fatalf("file %+v: want one completed upload to %s's DM", f, user)
+	}
+	return f
+}
+
+// backupOf parses an exported JSON file as a backup of one workspace.
+func backupOf(t *testing.T, f slacktest.File) store.BackupWorkspace {
+	t.Helper()
+	var b store.Backup
+	if err := json.Unmarshal(f.Data, &b); err != nil {
+		t.Fatalf("%s is not JSON: %v", f.Name, err)
+	}
+	if b.Format != store.BackupFormat || len(b.Workspaces) != 1 {
+		t.Fatalf("%s: format %q with %d workspaces, want one workspace in %q", f.Name, b.Format, len(b.Workspaces), store.BackupFormat)
+	}
+	return b.Workspaces[0]
+}
+
+// /okr export json is the team's records in the backup format, every
+// cycle and archived objectives included, comments as they were written.
+func TestExportJSON(t *testing.T) {
+	e := newEnv(t)
+	cur, old := e.exportFixture()
+	e.okr(teamA, ben, growth, "export json")
+	e.waitMessage(growth, "Preparing your export")
+	f := e.dmFile(ben, "Your export of", "backup format", "2 objectives")
+	if want := "okrbot-growth-2026-11-16.json"; f.Name != want {
+		t.Errorf("file name: got %q, want %q", f.Name, want)
+	}
+	w := backupOf(t, f)
+	if w.ID != teamA || len(w.Objectives) != 2 || w.Objectives[0].ID != old.ID || !w.Objectives[0].Archived || w.Objectives[1].ID != cur.ID {
+		t.Fatalf("objectives: got %+v, want last cycle's archived one, then this cycle's", w.Objectives)
+	}
+	cis := w.Objectives[1].KeyResults[1].CheckIns
+	if len(cis) != 1 || cis[0].Comment != `=HYPERLINK("http://evil.example","click me")` {
+		t.Errorf("Churn's check-ins: got %+v, want ben's, its comment as written", cis)
+	}
+	e.waitMessage(growth, "Done", f.Name)
+}
+
+// /okr export all is for the workspace's admins: the whole workspace,
+// private teams included; others are refused and get no file.
+func TestExportAll(t *testing.T) {
+	e := newEnv(t)
+	const board, gus, xena, partner = "GBOARD8", "UGUS8", "UXENA8", "TPART8"
+	e.srv.AddUser(slacktest.User{ID: gus, TeamID: teamA, Name: "gus", IsRestricted: true, IsAdmin: true})
+	e.srv.AddWorkspace(slacktest.Workspace{ID: partner, Name: "Partner Co"})
+	e.srv.AddUser(slacktest.User{ID: xena, TeamID: partner, Name: "xena", IsAdmin: true, IsOwner: true})
+	e.srv.AddChannel(slacktest.Channel{ID: growth, TeamID: teamA, Name: "growth", Members: []string{ana, ben, carla, gus, xena}, BotIsMember: true})
+	e.srv.AddChannel(slacktest.Channel{ID: board, TeamID: teamA, Name: "board", Members: []string{ana}, BotIsMember: true, IsPrivate: true})
+	e.exportFixture()
+	secret := &okrs.Objective{Workspace: teamA, Team: board, Cycle: okrs.QuarterOf(e.clock()).Name, Title: "Board secret", Owner: ana, CreatedBy: ana,
+		KeyResults: []okrs.KeyResult{{Title: "Secret result", Owner: ana, Kind: okrs.Increase, Unit: okrs.Number, Start: 0, Target: 10}}}
+	secret.Normalize()
+	if err := e.main.Store.CreateObjective(e.ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+
+	e.okr(teamA, ben, growth, "export all")
+	e.waitMessage(growth, "Only workspace admins and owners export the whole workspace")
+	e.okr(teamA, gus, growth, "export all")
+	e.waitMessage(growth, "Guests and people from other organisations")
+	e.okr(partner, xena, growth, "export all")
+	e.waitMessage(growth, "Guests and people from other organisations")
+	if files := e.srv.Files(); len(files) != 0 {
+		t.Fatalf("refused exports uploaded %d files", len(files))
+	}
+
+	e.okr(teamA, carla, e.srv.DMChannel(carla), "export all")
+	f := e.dmFile(carla, "Your export of the whole workspace", "3 objectives")
+	if want := "okrbot-workspace-TA1-2026-11-16.json"; f.Name != want {
+		t.Errorf("file name: got %q, want %q", f.Name, want)
+	}
+	w := backupOf(t, f)
+	var titles []string
+	for _, o := range w.Objectives {
+		titles = append(titles, o.Title)
+	}
+	if !slices.Contains(titles, "Board secret") || len(titles) != 3 {
+		t.Errorf("the workspace's objectives: got %v, want all 3, #board's included", titles)
+	}
 }
