@@ -133,6 +133,9 @@ func (b *Bot) exportArgs(ctx context.Context, r *request, args string) (format, 
 			format = lw
 		case channelArg.MatchString(w):
 			team = channelArg.FindStringSubmatch(w)[1]
+		case strings.HasPrefix(w, "#"):
+			b.say(ctx, r, views.Sprintf("I couldn't tell which channel `%s` is. Pick it from Slack's suggestions as you type, so it becomes a link: `/okr export #growth`.", shortArg(w)))
+			return "", "", false
 		default:
 			b.say(ctx, r, views.Sprintf("I don't know `%s` here. Try `/okr export` (CSV files in a zip), `/okr export json`, `/okr export #channel` for another team, or `/okr export all` (workspace admins: everything, as JSON).", shortArg(w)))
 			return "", "", false

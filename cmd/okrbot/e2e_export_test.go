@@ -197,6 +197,8 @@ func TestExportRefused(t *testing.T) {
 	e.waitMessage(growth, "Guests and people from other organisations")
 	e.okr(teamA, ana, growth, "export pdf")
 	e.waitMessage(growth, "I don't know `pdf` here")
+	e.okr(teamA, ana, growth, "export #board")
+	e.waitMessage(growth, "I couldn't tell which channel `#board` is")
 	e.okr(teamA, ana, e.srv.DMChannel(ana), "export")
 	e.waitMessage("", "Run `/okr export` in the team's channel")
 	if files := e.srv.Files(); len(files) != 0 {
