@@ -134,13 +134,6 @@ var migrations = []func(ctx context.Context, s *Store, holder string) error{
 // migrateObjectiveIndex (0 → 1) builds each workspace's objective index
 // from its objectives' keys, and lists every workspace that has some.
 func migrateObjectiveIndex(ctx context.Context, s *Store, holder string) error {
-	n, err := s.rdb.SCard(ctx, s.workspacesKey()).Result()
-	if err != nil {
-		return unavailable("count workspaces", err)
-	}
-	if n == 0 {
-		return nil // a new install: no data, nothing to scan for
-	}
 	found, err := s.scanObjectives(ctx, "*")
 	if err != nil {
 		return err
