@@ -296,3 +296,39 @@ func TestStartRefusesNewerSchema(t *testing.T) {
 		}
 	})
 }
+
+// TestProcessExportNeedsNoSlackTokens runs the real binary: export and
+// import read the Redis variables only.
+func TestProcessExportNeedsNoSlackTokens(t *testing.T) {
+	src := backupPrefix(t)
+	writeAcme(t, src)
+	url, _ := storetest.URL(t)
+	env := []string{"REDIS_URL=" + url, "REDIS_MODE=" + storetest.Mode(t), "REDIS_PREFIX=" + src}
+	cmd := okrbotCmd(t, env...)
+	cmd.Args = append(cmd.Args, "export")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("okrbot export: %v\n%s", err, stderr.String())
+	}
+	if !bytes.HasPrefix(out, []byte("{\n  \"format\": \"okrbot-backup\",\n  \"schema_version\": 1,")) || !bytes.Contains(out, []byte(restoredTitle)) {
+		t.Errorf("okrbot export wrote:\n%.300s", out)
+	}
+	file := filepath.Join(t.TempDir(), "backup.json")
+	if err := os.WriteFile(file, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd = okrbotCmd(t, append(env[:2:2], "REDIS_PREFIX="+backupPrefix(t))...)
+	cmd.Args = append(cmd.Args, "import", file, "--dry-run")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "Dry run: "+file+" is valid") {
+		t.Errorf("okrbot import --dry-run: %v\n%s", err, out)
+	}
+	cmd = okrbotCmd(t, env...)
+	cmd.Args = append(cmd.Args, "import", "--from", "csv", "okrs.csv")
+	out, err = cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "import --from csv: not built yet") {
+		t.Errorf("okrbot import --from csv: %v\n%s", err, out)
+	}
+}
