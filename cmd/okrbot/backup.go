@@ -50,11 +50,11 @@ func openBackupStore(ctx context.Context, cmd string) (*store.Store, func(), err
 	return store.New(rdb, e.RedisPrefix), func() { rdb.Close() }, nil
 }
 
-// listFlag is a flag that may be given several times.
-type listFlag []string
+// workspaceFlags is a flag that may be given several times.
+type workspaceFlags []string
 
-func (l *listFlag) String() string { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error {
+func (l *workspaceFlags) String() string { return strings.Join(*l, ",") }
+func (l *workspaceFlags) Set(v string) error {
 	for _, p := range strings.Split(v, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			*l = append(*l, p)
@@ -63,9 +63,9 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// parseInterspersed parses flags wherever they are among the arguments and
+// parseFlagsAnywhere parses flags wherever they are among the arguments and
 // returns the others.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -83,14 +83,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("okrbot export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var workspaces listFlag
+	var workspaces workspaceFlags
 	fs.Var(&workspaces, "workspace", "a workspace (Slack team id, like T0123ABC) to export; again for more; all of them when not given")
 	output := fs.String("output", "", "write the backup to this file (atomically) instead of stdout")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: okrbot export [--workspace T…] [--output FILE] > backup.json")
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterspersed(fs, args)
+	rest, err := parseFlagsAnywhere(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -104,7 +104,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	s, closeStore, err := openBackupStore(ctx, "export")
 	if err != nil {
 		fmt.Fprintln(stderr, "okrbot export:", err)
-		return exitFor(err)
+		return backupExit(err)
 	}
 	defer closeStore()
 	if v, err := s.SchemaVersionOf(ctx); err != nil {
@@ -146,20 +146,20 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintln(stderr, "okrbot export: writing the backup:", err)
 			return 1
 		}
-	} else if err := writeFileAtomic(*output, data); err != nil {
+	} else if err := writeBackupFile(*output, data); err != nil {
 		fmt.Fprintln(stderr, "okrbot export:", err)
 		return 1
 	}
 	for _, w := range ws {
 		fmt.Fprintf(stderr, "okrbot export: workspace %s: %s\n", w.ID, w.Counts())
 	}
-	fmt.Fprintf(stderr, "okrbot export: %d workspaces, %d bytes\n", len(ws), len(data))
+	fmt.Fprintf(stderr, "okrbot export: %s, %d bytes\n", countOf(len(ws), "workspace"), len(data))
 	return 0
 }
 
-// writeFileAtomic writes data to a temporary file next to path and renames
+// writeBackupFile writes data to a temporary file next to path and renames
 // it: a reader never sees half a backup.
-func writeFileAtomic(path string, data []byte) error {
+func writeBackupFile(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -203,7 +203,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "Usage: okrbot import FILE [--dry-run] [--replace]   (FILE - reads stdin)\n       okrbot import --from csv FILE")
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterspersed(fs, args)
+	rest, err := parseFlagsAnywhere(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -237,10 +237,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	s, closeStore, err := openBackupStore(ctx, "import")
 	if err != nil {
 		fmt.Fprintln(stderr, "okrbot import:", err)
-		return exitFor(err)
+		return backupExit(err)
 	}
 	defer closeStore()
-	if err := checkSchema(ctx, s, *dryRun); err != nil {
+	if err := checkImportSchema(ctx, s, *dryRun); err != nil {
 		fmt.Fprintln(stderr, "okrbot import:", err)
 		return 1
 	}
@@ -274,7 +274,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if r.Replaced {
 			how = "replacing its data"
 		}
-		fmt.Fprintf(stdout, "workspace %s: %s %s, %d keys, %s\n", r.Workspace, verb, r.Counts, r.Keys, how)
+		fmt.Fprintf(stdout, "workspace %s: %s %s (%s), %s\n", r.Workspace, verb, r.Counts, countOf(r.Keys, "Redis key"), how)
 	}
 	if *dryRun {
 		fmt.Fprintf(stdout, "Dry run: %s is valid; nothing was written.\n", name)
@@ -282,9 +282,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return 0
 }
 
-// checkSchema refuses Redis data newer than this okrbot and, unless dryRun,
+// checkImportSchema refuses Redis data newer than this okrbot and, unless dryRun,
 // migrates older data first, as the bot does at start-up.
-func checkSchema(ctx context.Context, s *store.Store, dryRun bool) error {
+func checkImportSchema(ctx context.Context, s *store.Store, dryRun bool) error {
 	if dryRun {
 		v, err := s.SchemaVersionOf(ctx)
 		if err != nil {
@@ -321,10 +321,17 @@ func cutFrom(args []string) (from string, rest []string, ok bool) {
 	return "", args, false
 }
 
-// exitFor is 2 for a configuration mistake, 1 for anything else.
-func exitFor(err error) int {
+// backupExit is 2 for a configuration mistake, 1 for anything else.
+func backupExit(err error) int {
 	if _, ok := errors.AsType[*ConfigError](err); ok {
 		return 2
 	}
 	return 1
+}
+
+func countOf(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -91,9 +91,9 @@ func writeAcme(t *testing.T, prefix string) {
 	}
 }
 
-// run runs "okrbot export|import args" and returns its exit status, stdout
+// runCLI runs "okrbot export|import args" and returns its exit status, stdout
 // and stderr.
-func run(t *testing.T, f func(context.Context, []string, io.Writer, io.Writer) int, args ...string) (int, string, string) {
+func runCLI(t *testing.T, f func(context.Context, []string, io.Writer, io.Writer) int, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := f(testContext(t), args, &out, &errb)
@@ -106,7 +106,7 @@ func withoutExportedAt(b string) string {
 	return exportedAt.ReplaceAllString(b, `"exported_at": "…"`)
 }
 
-func keysUnder(t *testing.T, prefix string) []string {
+func backupKeys(t *testing.T, prefix string) []string {
 	t.Helper()
 	keys, err := storetest.Keys(testContext(t), storetest.Client(t), prefix+":*")
 	if err != nil {
@@ -124,37 +124,37 @@ func TestExportImportCommands(t *testing.T) {
 	useRedis(t, src)
 	t.Setenv("SLACK_BOT_TOKEN", "") // no Slack tokens needed
 	t.Setenv("SLACK_APP_TOKEN", "")
-	code, _, stderr := run(t, runExport, "--output", file)
+	code, _, stderr := runCLI(t, runExport, "--output", file)
 	if code != 0 {
 		t.Fatalf("okrbot export: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "workspace "+teamA+": 1 teams (1 with settings), 2 objectives, 3 key results, 3 check-ins, 1 course corrections, 1 proposals, 1 gradings") {
+	if !strings.Contains(stderr, "workspace "+teamA+": 1 team (1 with settings), 2 objectives, 3 key results, 3 check-ins, 1 course correction, 1 proposal, 1 grading") {
 		t.Errorf("export's report: %s", stderr)
 	}
 	first, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, _ := run(t, runExport, "--workspace", teamA)
+	code, stdout, _ := runCLI(t, runExport, "--workspace", teamA)
 	if code != 0 || withoutExportedAt(stdout) != withoutExportedAt(string(first)) {
 		t.Errorf("export --workspace %s to stdout differs from the whole export (exit %d)", teamA, code)
 	}
 
 	useRedis(t, dst)
 	t.Run("dry run writes nothing", func(t *testing.T) {
-		code, stdout, stderr := run(t, runImport, file, "--dry-run")
+		code, stdout, stderr := runCLI(t, runImport, file, "--dry-run")
 		if code != 0 || !strings.Contains(stdout, "would import") || !strings.Contains(stdout, "nothing was written") {
 			t.Fatalf("import --dry-run: exit %d\n%s%s", code, stdout, stderr)
 		}
-		if keys := keysUnder(t, dst); len(keys) != 0 {
+		if keys := backupKeys(t, dst); len(keys) != 0 {
 			t.Errorf("a dry run wrote %v", keys)
 		}
 	})
-	code, stdout, stderr = run(t, runImport, file)
-	if code != 0 || !strings.Contains(stdout, "workspace "+teamA+": imported 1 teams") {
+	code, stdout, stderr = runCLI(t, runImport, file)
+	if code != 0 || !strings.Contains(stdout, "workspace "+teamA+": imported 1 team (1 with settings), 2 objectives") {
 		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, second, _ := run(t, runExport)
+	code, second, _ := runCLI(t, runExport)
 	if code != 0 || withoutExportedAt(second) != withoutExportedAt(string(first)) {
 		t.Fatalf("export → import → export differs:\n%s\n---\n%s", first, second)
 	}
@@ -163,15 +163,15 @@ func TestExportImportCommands(t *testing.T) {
 	}
 
 	t.Run("refuses an existing workspace unless --replace", func(t *testing.T) {
-		code, _, stderr := run(t, runImport, file)
+		code, _, stderr := runCLI(t, runImport, file)
 		if code != 1 || !strings.Contains(stderr, "already has data") || !strings.Contains(stderr, "--replace") || !strings.Contains(stderr, "Nothing was written") {
 			t.Errorf("import over data: exit %d: %s", code, stderr)
 		}
-		code, stdout, stderr := run(t, runImport, "--replace", file)
+		code, stdout, stderr := runCLI(t, runImport, "--replace", file)
 		if code != 0 || !strings.Contains(stdout, "replacing its data") {
 			t.Errorf("import --replace: exit %d\n%s%s", code, stdout, stderr)
 		}
-		if _, again, _ := run(t, runExport); withoutExportedAt(again) != withoutExportedAt(string(first)) {
+		if _, again, _ := runCLI(t, runExport); withoutExportedAt(again) != withoutExportedAt(string(first)) {
 			t.Error("after --replace the data is not the backup's")
 		}
 	})
@@ -183,7 +183,7 @@ func TestExportImportCommands(t *testing.T) {
 		if err := os.WriteFile(bad, []byte(data), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		code, _, stderr := run(t, runImport, bad)
+		code, _, stderr := runCLI(t, runImport, bad)
 		for _, want := range []string{"bad.json: workspace 1 (" + teamA + "), objective 2 (", "key result 2 (", `target is not a number (it is "forty")`, "Nothing was written."} {
 			if !strings.Contains(stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -192,7 +192,7 @@ func TestExportImportCommands(t *testing.T) {
 		if code != 1 {
 			t.Errorf("exit %d, want 1", code)
 		}
-		if keys := keysUnder(t, os.Getenv("REDIS_PREFIX")); len(keys) != 0 {
+		if keys := backupKeys(t, os.Getenv("REDIS_PREFIX")); len(keys) != 0 {
 			t.Errorf("a bad file wrote %v", keys)
 		}
 	})
@@ -212,13 +212,13 @@ func TestExportImportCommands(t *testing.T) {
 			{runExport, []string{"--workspace", "T0NOBODY"}, 1, "workspace T0NOBODY has no data"},
 			{runExport, []string{"extra"}, 2, `unexpected argument "extra"`},
 		} {
-			code, _, stderr := run(t, tc.f, tc.args...)
+			code, _, stderr := runCLI(t, tc.f, tc.args...)
 			if code != tc.code || !strings.Contains(stderr, tc.want) {
 				t.Errorf("%v: exit %d, stderr %q; want exit %d saying %q", tc.args, code, stderr, tc.code, tc.want)
 			}
 		}
 		t.Setenv("REDIS_URL", "")
-		if code, _, stderr := run(t, runExport); code != 2 || !strings.Contains(stderr, "REDIS_URL is not set") {
+		if code, _, stderr := runCLI(t, runExport); code != 2 || !strings.Contains(stderr, "REDIS_URL is not set") {
 			t.Errorf("export without REDIS_URL: exit %d: %s", code, stderr)
 		}
 	})
@@ -231,13 +231,13 @@ func TestRestoredBackupShowsStatus(t *testing.T) {
 	writeAcme(t, src)
 	useRedis(t, src)
 	file := filepath.Join(t.TempDir(), "backup.json")
-	if code, _, stderr := run(t, runExport, "--output", file); code != 0 {
+	if code, _, stderr := runCLI(t, runExport, "--output", file); code != 0 {
 		t.Fatalf("export: %s", stderr)
 	}
 
 	e := newEnv(t)
 	useRedis(t, e.cfg.RedisPrefix)
-	if code, stdout, stderr := run(t, runImport, file); code != 0 {
+	if code, stdout, stderr := runCLI(t, runImport, file); code != 0 {
 		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
 	}
 	e.okr(teamA, ana, growth, "status")
@@ -290,7 +290,7 @@ func TestStartRefusesNewerSchema(t *testing.T) {
 		useRedis(t, prefix)
 		file := filepath.Join(t.TempDir(), "empty.json")
 		os.WriteFile(file, []byte(`{"format": "okrbot-backup", "schema_version": 1, "exported_at": "2026-12-01T00:00:00Z", "workspaces": [{"id": "T1", "teams": [], "objectives": []}]}`), 0o600)
-		code, _, stderr := run(t, runImport, file)
+		code, _, stderr := runCLI(t, runImport, file)
 		if code != 1 || !strings.Contains(stderr, "schema version 7") {
 			t.Errorf("import onto newer data: exit %d: %s", code, stderr)
 		}
