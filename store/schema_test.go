@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/store"
 	"github.com/okrbot/okrbot/store/storetest"
 )
@@ -158,5 +159,25 @@ func TestMigrateRefusesNewer(t *testing.T) {
 	}
 	if v, _ := rdb.Get(ctx, s.Prefix()+":schema").Result(); v != "99" {
 		t.Errorf("the version key is now %q: refusing must change nothing", v)
+	}
+}
+
+// TestUpdateIndexesObjective: an objective an older release created after
+// the migration (so not in the index) is indexed at its next edit.
+func TestUpdateIndexesObjective(t *testing.T) {
+	s, rdb := storetest.Store(t)
+	ws := storetest.Workspace()
+	o := mustCreate(t, s, objective(ws, "C1", 1))
+	if err := rdb.SRem(ctx, s.Prefix()+":{"+ws+"}:objs", o.ID).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := s.ExportWorkspace(ctx, ws); len(w.Objectives) != 0 {
+		t.Fatalf("the unindexed objective is exported: the test's premise is wrong")
+	}
+	if _, err := s.UpdateObjective(ctx, ws, o.ID, func(o *okrs.Objective) error { o.Title = "Delight every new customer"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := s.ExportWorkspace(ctx, ws); len(w.Objectives) != 1 || w.Objectives[0].Title != "Delight every new customer" {
+		t.Errorf("after an edit the export has %d objectives, want the edited one", len(w.Objectives))
 	}
 }
