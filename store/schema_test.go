@@ -167,6 +167,9 @@ func TestMigrateRefusesNewer(t *testing.T) {
 func TestUpdateIndexesObjective(t *testing.T) {
 	s, rdb := storetest.Store(t)
 	ws := storetest.Workspace()
+	if _, _, err := s.Migrate(ctx, "new-release"); err != nil {
+		t.Fatal(err)
+	}
 	o := mustCreate(t, s, objective(ws, "C1", 1))
 	if err := rdb.SRem(ctx, s.Prefix()+":{"+ws+"}:objs", o.ID).Err(); err != nil {
 		t.Fatal(err)
