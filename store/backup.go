@@ -260,8 +260,16 @@ func (w *BackupWorkspace) Counts() Counts {
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%d teams (%d with settings), %d objectives, %d key results, %d check-ins, %d course corrections, %d proposals, %d gradings",
-		c.Teams, c.Settings, c.Objectives, c.KeyResults, c.CheckIns, c.Changes, c.Proposals, c.Gradings)
+	return fmt.Sprintf("%s (%d with settings), %s, %s, %s, %s, %s, %s",
+		plural(c.Teams, "team"), c.Settings, plural(c.Objectives, "objective"), plural(c.KeyResults, "key result"),
+		plural(c.CheckIns, "check-in"), plural(c.Changes, "course correction"), plural(c.Proposals, "proposal"), plural(c.Gradings, "grading"))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // From okrs values to the backup.

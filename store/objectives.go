@@ -222,6 +222,7 @@ func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, updat
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, key, doc, 0)
+			p.SAdd(ctx, k.objectiveIndex(), cur.ID) // heals an objective an older release created after the migration
 			s.writeIndexes(ctx, p, k, old, cur)
 			return nil
 		})

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -169,8 +170,8 @@ func importCSV(ctx context.Context, args []string, stdout, stderr io.Writer) int
 var importNow = time.Now
 
 // importConfig reads okrbot's configuration for an import: the bot token
-// (to look people up), the Slack API URL and Redis. The app-level token is
-// not needed (no socket is opened).
+// (to look people up), the Slack API URL, the default timezone and Redis.
+// The app-level token is not needed (no socket is opened).
 func importConfig() (Config, error) {
 	var c Config
 	if err := envconfig.Process("", &c); err != nil {
@@ -182,10 +183,20 @@ func importConfig() (Config, error) {
 	if c.RedisURL == "" {
 		return c, &ConfigError{"REDIS_URL is not set: set it to the Redis okrbot keeps its data in (without it okrbot runs on an in-memory store, and an import there would vanish)"}
 	}
-	if c.SlackAppToken == "" {
-		c.SlackAppToken = "xapp-unused-by-import" // only the socket needs it: pass its check
+	if err := checkToken("SLACK_BOT_TOKEN", c.SlackBotToken, "xoxb-", "the bot token from your Slack app's OAuth & Permissions page"); err != nil {
+		return c, err
 	}
-	return c, c.Validate()
+	u, err := url.Parse(c.SlackAPIURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return c, &ConfigError{"SLACK_API_URL must be an http(s) URL like https://slack.com/api/"}
+	}
+	if !strings.HasSuffix(c.SlackAPIURL, "/") {
+		c.SlackAPIURL += "/"
+	}
+	if _, err := time.LoadLocation(c.DefaultTimezone); err != nil || c.DefaultTimezone == "" {
+		return c, &ConfigError{fmt.Sprintf("OKRBOT_DEFAULT_TIMEZONE must be an IANA timezone like Europe/Berlin, not %q", c.DefaultTimezone)}
+	}
+	return c, validateRedis(c.RedisURL, c.RedisMode, c.RedisPrefix)
 }
 
 // reportRows prints a file's mistakes, one a line, and returns status 1.
