@@ -45,7 +45,7 @@ func (b *Bot) commandTable() []*command {
 		{name: "settings", summary: "The team's check-in and digest schedule, and its managers.", example: "/okr settings", run: b.cmdSettings},
 		{name: "cycle", summary: "The team's cycle and days left; managers start the next one (a quarter, a half or custom dates), extend or close it (grading follows).", example: "/okr cycle", run: b.cmdCycle},
 		{name: "retro", summary: "The retrospective of the team's last cycle: grades, notes and questions, only for you.", example: "/okr retro", run: b.cmdRetro},
-		{name: "export", summary: "Export this team's OKRs as CSV.", example: "/okr export", soon: true},
+		{name: "export", args: "[csv | json | all] [#channel]", summary: "This team's OKRs of every cycle as a file in your DM: CSV files in a zip (the default) or JSON; `all` for workspace admins.", example: "/okr export csv", run: b.cmdExport},
 	}
 }
 

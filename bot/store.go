@@ -19,6 +19,12 @@ type Store interface {
 	UpdateObjective(ctx context.Context, workspace, id string, update func(*okrs.Objective) error) (*okrs.Objective, error)
 	TeamObjectives(ctx context.Context, workspace, team, cycle string, history int) ([]okrs.Objective, error)
 	CountTeamObjectives(ctx context.Context, workspace, team, cycle string) (int, error)
+	// TeamHistory returns every objective the team has had, in every
+	// cycle, archived ones included, with all check-ins (for exports).
+	TeamHistory(ctx context.Context, workspace, team string) ([]okrs.Objective, error)
+	// BackupJSON returns the workspace's (or, with a team, that team's)
+	// records in okrbot's backup format, and a summary of what they hold.
+	BackupJSON(ctx context.Context, workspace, team string, now time.Time) ([]byte, string, error)
 	CycleObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error)
 	// AlignedObjectives is CycleObjectives with key results' live state.
 	AlignedObjectives(ctx context.Context, workspace, cycle string) ([]okrs.Objective, error)

@@ -15,6 +15,8 @@
 //	P:{W}:t:<team>:c:<cycle>     zset    objective ids of a team's cycle, scored by creation time
 //	P:{W}:t:<team>:s             string  team settings (JSON)
 //	P:{W}:teams                  set     team channels of the workspace
+//	P:{W}:objs                   set     every objective id of the workspace, archived ones too (since schema version 1)
+//	P:{W}:u:<user>:p             set     objectives the user owns that have proposals waiting for them
 //	P:{W}:m:<delivery>           string  an exactly-once message: claimed, sent (where), gone or failed, with a TTL
 //	P:{W}:m:attempt:<delivery>   string  the replica that last tried to send it
 //	P:{W}:m:fail:<delivery>      string  how many sweeps failed to send it
@@ -26,4 +28,11 @@
 //	P:{W}:m:held:<team>          hash    "<period>|<user>" → prompts held while people were away (JSON)
 //	P:{W}:m:snoozes              hash    "<team>:<period>:<user>" → a snoozed prompt (JSON: until, source ts, n)
 //	P:workspaces                 set     every workspace with data
+//	P:schema                     string  the version of this layout (SchemaVersion); absent means 0
+//	P:lease:<name>               string  a lease (the scheduler's leader, a schema migration)
+//
+// Durable records (objectives, key results' state and check-ins, team
+// settings and the indexes derived from them) are what a backup holds
+// (backup.go, docs/backup-format.md); everything under m: is a marker that
+// expires or is learned again.
 package store

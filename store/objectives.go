@@ -60,6 +60,7 @@ func (s *Store) CreateObjective(ctx context.Context, o *okrs.Objective) error {
 	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, k.objective(o.ID), doc, 0)
+		p.SAdd(ctx, k.objectiveIndex(), o.ID) // every objective, archived ones too (schema version 1)
 		for i := range o.KeyResults {
 			kr := &o.KeyResults[i]
 			p.HSet(ctx, k.keyResult(kr.ID), hObjective, o.ID, hCurrent, fmtFloat(kr.Current))
@@ -221,6 +222,7 @@ func (s *Store) UpdateObjective(ctx context.Context, workspace, id string, updat
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, key, doc, 0)
+			p.SAdd(ctx, k.objectiveIndex(), cur.ID) // heals an objective an older release created after the migration
 			s.writeIndexes(ctx, p, k, old, cur)
 			return nil
 		})

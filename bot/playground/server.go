@@ -19,6 +19,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -321,7 +322,7 @@ type renderedMessage struct {
 	Replies      []renderedMessage
 }
 
-type renderedFile struct{ ID, Title, Alt string }
+type renderedFile struct{ ID, Name, Title, Alt string }
 
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 	me, err := s.person(r, "")
@@ -373,7 +374,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, id := range m.Files {
 			if f, ok := files[id]; ok {
-				rm.Files = append(rm.Files, renderedFile{ID: f.ID, Title: f.Title, Alt: f.AltText})
+				rm.Files = append(rm.Files, renderedFile{ID: f.ID, Name: f.Name, Title: f.Title, Alt: f.AltText})
 			}
 		}
 		add(rm)
@@ -382,7 +383,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 	for _, f := range s.slack.Files() {
 		if f.Completed && slices.Contains(f.Channels, ch) && len(f.MessageTS) == 0 {
 			add(renderedMessage{TS: f.Time.Format("20060102150405.000000"), ThreadTS: f.ThreadTS, Author: "okrbot", Bot: true,
-				Time: f.Time.In(loc(me.TZ)).Format("Mon 15:04"), Files: []renderedFile{{ID: f.ID, Title: f.Title, Alt: f.AltText}}})
+				Time: f.Time.In(loc(me.TZ)).Format("Mon 15:04"), Files: []renderedFile{{ID: f.ID, Name: f.Name, Title: f.Title, Alt: f.AltText}}})
 		}
 	}
 	s.mu.Lock()
@@ -410,6 +411,10 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ct := http.DetectContentType(f.Data)
+	if !strings.HasPrefix(ct, "image/") { // an export: downloaded, never shown as a page
+		ct = "application/octet-stream"
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	}
 	w.Header().Set("Content-Type", ct)
 	w.Write(f.Data)
 }

@@ -109,6 +109,7 @@ func (s *Server) apiHandlers() map[string]apiHandler {
 
 		"conversations.open":    bot(s.conversationsOpen),
 		"conversations.info":    bot(s.conversationsInfo),
+		"conversations.list":    bot(s.conversationsList),
 		"conversations.members": bot(s.conversationsMembers),
 		"conversations.history": bot(s.conversationsHistory),
 

@@ -70,19 +70,8 @@ func (c *Config) Validate() error {
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
 		c.SlackAPIURL += "/"
 	}
-	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
-		return &ConfigError{"REDIS_URL must start with redis:// or rediss://, like redis://localhost:6379"}
-	}
-	switch c.RedisMode {
-	case "single", "sentinel", "cluster":
-	default:
-		return &ConfigError{fmt.Sprintf("REDIS_MODE must be single, sentinel or cluster, not %q", c.RedisMode)}
-	}
-	if c.RedisMode != "single" && c.RedisURL == "" {
-		return &ConfigError{fmt.Sprintf("REDIS_MODE=%s needs REDIS_URL, like redis://host:6379", c.RedisMode)}
-	}
-	if c.RedisPrefix == "" || strings.ContainsAny(c.RedisPrefix, "{} ") {
-		return &ConfigError{"REDIS_PREFIX must be a non-empty word without spaces or braces, like okrbot"}
+	if err := validateRedis(c.RedisURL, c.RedisMode, c.RedisPrefix); err != nil {
+		return err
 	}
 	if _, err := time.LoadLocation(c.DefaultTimezone); err != nil || c.DefaultTimezone == "" {
 		return &ConfigError{fmt.Sprintf("OKRBOT_DEFAULT_TIMEZONE must be an IANA timezone like Europe/Berlin, not %q", c.DefaultTimezone)}
@@ -101,6 +90,26 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return &ConfigError{fmt.Sprintf("OKRBOT_LOG_FORMAT must be text or json, not %q", c.LogFormat)}
+	}
+	return nil
+}
+
+// validateRedis checks the Redis variables (also for okrbot export and
+// import, which need no Slack tokens).
+func validateRedis(url, mode, prefix string) error {
+	if url != "" && !strings.HasPrefix(url, "redis://") && !strings.HasPrefix(url, "rediss://") {
+		return &ConfigError{"REDIS_URL must start with redis:// or rediss://, like redis://localhost:6379"}
+	}
+	switch mode {
+	case "single", "sentinel", "cluster":
+	default:
+		return &ConfigError{fmt.Sprintf("REDIS_MODE must be single, sentinel or cluster, not %q", mode)}
+	}
+	if mode != "single" && url == "" {
+		return &ConfigError{fmt.Sprintf("REDIS_MODE=%s needs REDIS_URL, like redis://host:6379", mode)}
+	}
+	if prefix == "" || strings.ContainsAny(prefix, "{} ") {
+		return &ConfigError{"REDIS_PREFIX must be a non-empty word without spaces or braces, like okrbot"}
 	}
 	return nil
 }
@@ -157,6 +166,16 @@ Usage:
   okrbot playground [--addr 127.0.0.1:8080] [--demo]
                        try okrbot in a browser, with no Slack workspace: the real bot against
                        a built-in fake Slack (add --listen-anywhere to serve beyond loopback)
+  okrbot export [--workspace T…] [--output FILE]
+                       write a JSON backup of every workspace (or those named) to stdout or
+                       FILE; reads the REDIS_ variables only, no Slack tokens
+  okrbot import FILE [--dry-run] [--replace]
+                       restore a backup: checks all of it first and writes nothing if any
+                       record is wrong; one atomic write per workspace; refuses a workspace
+                       that has data unless --replace; --dry-run says what it would write
+  okrbot import --from csv [--dry-run] FILE
+                       import objectives and key results from a spreadsheet (docs/import-csv.md);
+                       needs SLACK_BOT_TOKEN and REDIS_URL
   okrbot -h            print this help
 
 Environment variables:

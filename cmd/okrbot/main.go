@@ -3,7 +3,8 @@
 //
 // It is configured from the environment; `okrbot -h` lists the variables.
 // `okrbot healthcheck` asks a running okrbot whether it is ready (for
-// container health checks) and `okrbot version` prints the build.
+// container health checks), `okrbot version` prints the build, and `okrbot
+// export` and `okrbot import` back the Redis data up and restore it.
 package main
 
 import (
@@ -20,11 +21,22 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/okrbot/okrbot/store"
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "playground" {
-		os.Exit(runPlayground(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "playground":
+			os.Exit(runPlayground(os.Args[2:]))
+		case "export", "import":
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			run := map[string]func(context.Context, []string, io.Writer, io.Writer) int{"export": runExport, "import": runImport}[os.Args[1]]
+			code := run(ctx, os.Args[2:], os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
+		}
 	}
 	for _, a := range os.Args[1:] {
 		switch a {
@@ -54,6 +66,10 @@ func main() {
 	if te, ok := errors.AsType[*TokenError](err); ok {
 		fmt.Fprintln(os.Stderr, "okrbot:", te)
 		os.Exit(2)
+	}
+	if se, ok := errors.AsType[*store.SchemaError](err); ok {
+		fmt.Fprintln(os.Stderr, "okrbot:", se)
+		os.Exit(1)
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		m.Logger.Error("okrbot stopped", slog.Any("err", err))

@@ -89,6 +89,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	defer closeStore()
 	m.Store = store.New(rdb, m.Config.RedisPrefix)
+	if err := m.migrate(ctx); err != nil {
+		return err
+	}
 
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancelCause(ctx)

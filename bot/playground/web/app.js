@@ -125,6 +125,15 @@ function messageEl(m, reply) {
   body.innerHTML = m.HTML || ""; // rendered and escaped by the server
   el.append(body);
   for (const f of m.Files || []) {
+    if (!/\.(png|jpe?g|gif)$/i.test(f.Name || "")) { // an export: a download link
+      const a = document.createElement("a");
+      a.className = "file-link";
+      a.href = "/api/file/" + encodeURIComponent(f.ID);
+      a.download = f.Name || "";
+      a.textContent = "\u{1F4E6} " + (f.Title || f.Name || "file");
+      el.append(a);
+      continue;
+    }
     const img = document.createElement("img");
     img.className = "file";
     img.src = "/api/file/" + encodeURIComponent(f.ID);
