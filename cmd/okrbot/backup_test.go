@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okrbot/okrbot/bot/playground"
 	"github.com/okrbot/okrbot/okrs"
 	"github.com/okrbot/okrbot/store"
 	"github.com/okrbot/okrbot/store/storetest"
@@ -331,4 +332,32 @@ func TestProcessExportNeedsNoSlackTokens(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "SLACK_BOT_TOKEN is not set") {
 		t.Errorf("okrbot import --from csv: %v\n%s", err, out)
 	}
+}
+
+// TestDemoRoundTrips: the playground's realistic quarter (two teams, eight
+// weeks of check-ins by five people) survives export → import → export.
+func TestDemoRoundTrips(t *testing.T) {
+	ctx := testContext(t)
+	src, dst := backupPrefix(t), backupPrefix(t)
+	s := store.New(storetest.Client(t), src)
+	if err := playground.SeedDemo(ctx, s, time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	useRedis(t, src)
+	code, first, stderr := runCLI(t, runExport)
+	if code != 0 || !strings.Contains(stderr, "check-ins") {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	file := filepath.Join(t.TempDir(), "demo.json")
+	if err := os.WriteFile(file, []byte(first), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	useRedis(t, dst)
+	if code, stdout, stderr := runCLI(t, runImport, file); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, second, _ := runCLI(t, runExport); withoutExportedAt(second) != withoutExportedAt(first) {
+		t.Errorf("the demo data differs after export → import → export")
+	}
+	t.Logf("demo: %s", strings.TrimSpace(stderr))
 }
