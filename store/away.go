@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ func (s *Store) SetAway(ctx context.Context, workspace string, r okrs.AwayRecord
 	if r.SetAt.IsZero() || r.Until.IsZero() {
 		return okrs.Errorf(okrs.EINTERNAL, "store: an away record needs its dates")
 	}
-	ttl := r.Until.Sub(r.SetAt) + 24*time.Hour
+	ttl := awayTTL(r, r.SetAt)
 	if ttl < time.Hour {
 		ttl = time.Hour
 	}
@@ -71,15 +72,27 @@ func (s *Store) AwayRecords(ctx context.Context, workspace string, users []strin
 		if !ok {
 			continue
 		}
-		until, set, _ := strings.Cut(str, "|")
-		u, err1 := strconv.ParseInt(until, 10, 64)
-		a, err2 := strconv.ParseInt(set, 10, 64)
-		if err1 != nil || err2 != nil {
-			continue
+		if r, ok := decodeAway(users[i], str); ok {
+			out[users[i]] = r
 		}
-		out[users[i]] = okrs.AwayRecord{User: users[i], Until: fromMS(u), SetAt: fromMS(a)}
 	}
 	return out, nil
+}
+
+// decodeAway reads an away record written by awayDoc.
+func decodeAway(user, str string) (okrs.AwayRecord, bool) {
+	until, set, _ := strings.Cut(str, "|")
+	u, err1 := strconv.ParseInt(until, 10, 64)
+	a, err2 := strconv.ParseInt(set, 10, 64)
+	if err1 != nil || err2 != nil {
+		return okrs.AwayRecord{}, false
+	}
+	return okrs.AwayRecord{User: user, Until: fromMS(u), SetAt: fromMS(a)}, true
+}
+
+// awayTTL is how long an away record is kept: until a day after it ends.
+func awayTTL(r okrs.AwayRecord, now time.Time) time.Duration {
+	return r.Until.Sub(now) + 24*time.Hour
 }
 
 // heldTTL keeps a team's held prompts for longer than a cycle, for streaks.
@@ -131,6 +144,11 @@ func (s *Store) HeldPrompts(ctx context.Context, workspace, team string) ([]okrs
 	if err != nil {
 		return nil, unavailable("list held prompts", err)
 	}
+	return decodeHeld(all), nil
+}
+
+// decodeHeld reads a team's held prompts hash.
+func decodeHeld(all map[string]string) []okrs.HeldPrompt {
 	out := make([]okrs.HeldPrompt, 0, len(all))
 	for f, raw := range all {
 		period, user, ok := strings.Cut(f, "|")
@@ -140,7 +158,13 @@ func (s *Store) HeldPrompts(ctx context.Context, workspace, team string) ([]okrs
 		}
 		out = append(out, okrs.HeldPrompt{User: user, Period: period, At: fromMS(d.At), Why: d.Why})
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b okrs.HeldPrompt) int {
+		if c := strings.Compare(a.Period, b.Period); c != 0 {
+			return c
+		}
+		return strings.Compare(a.User, b.User)
+	})
+	return out
 }
 
 type snoozeDoc struct {

@@ -37,33 +37,74 @@ type BackupWorkspace struct {
 	ID         string            `json:"id"`
 	Teams      []BackupTeam      `json:"teams"`
 	Objectives []BackupObjective `json:"objectives"`
+	// Away are the people who said "/okr away until …" and are not back.
+	Away []BackupAway `json:"away,omitempty"`
 }
 
 // BackupTeam is a team channel of the workspace, with its settings when it
-// has saved some.
+// has saved some, its digest archive and the prompts it held while their
+// owners were away.
 type BackupTeam struct {
-	Channel  string          `json:"channel"`
-	Settings *BackupSettings `json:"settings,omitempty"`
+	Channel     string          `json:"channel"`
+	Settings    *BackupSettings `json:"settings,omitempty"`
+	Digests     []BackupDigest  `json:"digests,omitempty"`
+	HeldPrompts []BackupHeld    `json:"held_prompts,omitempty"`
+}
+
+// BackupDigest is a posted digest in its team's archive.
+type BackupDigest struct {
+	Week       string    `json:"week"`
+	Cycle      string    `json:"cycle"`
+	Channel    string    `json:"channel"`
+	TS         string    `json:"ts"`
+	PostedAt   time.Time `json:"posted_at"`
+	Objectives int       `json:"objectives"`
+	Progress   float64   `json:"progress"`
+	Owners     int       `json:"owners"`
+	CheckedIn  int       `json:"checked_in"`
+	AtRisk     int       `json:"at_risk"`
+}
+
+// BackupHeld is a prompt held because its owner was away in its period.
+type BackupHeld struct {
+	User   string    `json:"user"`
+	Period string    `json:"period"`
+	At     time.Time `json:"at"`
+	Why    string    `json:"why"`
+}
+
+// BackupAway is what a person said with "/okr away until …".
+type BackupAway struct {
+	User  string    `json:"user"`
+	Until time.Time `json:"until"`
+	SetAt time.Time `json:"set_at"`
+}
+
+// BackupHoliday is a team holiday: a day or a range of days.
+type BackupHoliday struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // BackupSettings are a team's settings.
 type BackupSettings struct {
-	Cadence           string        `json:"cadence"`
-	PromptDay         string        `json:"prompt_day"`
-	PromptTime        string        `json:"prompt_time"`
-	OwnerLocalTime    bool          `json:"owner_local_time"`
-	Timezone          string        `json:"timezone"`
-	NudgeAfterSeconds int64         `json:"nudge_after_seconds"`
-	DigestChannel     string        `json:"digest_channel,omitempty"`
-	DigestDay         string        `json:"digest_day"`
-	DigestTime        string        `json:"digest_time"`
-	Managers          []string      `json:"managers,omitempty"`
-	PostCheckIns      bool          `json:"post_check_ins"`
-	DirectKeyResults  bool          `json:"direct_key_results"`
-	Anchor            string        `json:"anchor,omitempty"`
-	Cycles            []BackupCycle `json:"cycles,omitempty"`
-	UpdatedBy         string        `json:"updated_by,omitempty"`
-	UpdatedAt         time.Time     `json:"updated_at,omitzero"`
+	Cadence           string          `json:"cadence"`
+	PromptDay         string          `json:"prompt_day"`
+	PromptTime        string          `json:"prompt_time"`
+	OwnerLocalTime    bool            `json:"owner_local_time"`
+	Timezone          string          `json:"timezone"`
+	NudgeAfterSeconds int64           `json:"nudge_after_seconds"`
+	DigestChannel     string          `json:"digest_channel,omitempty"`
+	DigestDay         string          `json:"digest_day"`
+	DigestTime        string          `json:"digest_time"`
+	Managers          []string        `json:"managers,omitempty"`
+	PostCheckIns      bool            `json:"post_check_ins"`
+	DirectKeyResults  bool            `json:"direct_key_results"`
+	Anchor            string          `json:"anchor,omitempty"`
+	Cycles            []BackupCycle   `json:"cycles,omitempty"`
+	Holidays          []BackupHoliday `json:"holidays,omitempty"`
+	UpdatedBy         string          `json:"updated_by,omitempty"`
+	UpdatedAt         time.Time       `json:"updated_at,omitzero"`
 }
 
 // BackupCycle is one of a team's recorded cycles.
@@ -211,6 +252,14 @@ func (w *BackupWorkspace) sort() {
 		w.Objectives = []BackupObjective{}
 	}
 	slices.SortFunc(w.Teams, func(a, b BackupTeam) int { return strings.Compare(a.Channel, b.Channel) })
+	for i := range w.Teams {
+		t := &w.Teams[i]
+		slices.SortFunc(t.Digests, func(a, b BackupDigest) int { return strings.Compare(a.Week, b.Week) })
+		slices.SortFunc(t.HeldPrompts, func(a, b BackupHeld) int {
+			return cmpOr(strings.Compare(a.Period, b.Period), strings.Compare(a.User, b.User))
+		})
+	}
+	slices.SortFunc(w.Away, func(a, b BackupAway) int { return strings.Compare(a.User, b.User) })
 	slices.SortFunc(w.Objectives, func(a, b BackupObjective) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 			return c
@@ -235,6 +284,7 @@ func MarshalBackup(b *Backup) ([]byte, error) {
 // Counts says how many records a workspace's backup holds.
 type Counts struct {
 	Teams, Settings, Objectives, KeyResults, CheckIns, Changes, Proposals, Gradings int
+	Digests, HeldPrompts, Away                                                      int
 }
 
 // Counts counts the workspace's records.
@@ -244,7 +294,10 @@ func (w *BackupWorkspace) Counts() Counts {
 		if t.Settings != nil {
 			c.Settings++
 		}
+		c.Digests += len(t.Digests)
+		c.HeldPrompts += len(t.HeldPrompts)
 	}
+	c.Away = len(w.Away)
 	for _, o := range w.Objectives {
 		c.KeyResults += len(o.KeyResults)
 		c.Proposals += len(o.Proposals)
@@ -260,9 +313,10 @@ func (w *BackupWorkspace) Counts() Counts {
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%s (%d with settings), %s, %s, %s, %s, %s, %s",
+	return fmt.Sprintf("%s (%d with settings), %s, %s, %s, %s, %s, %s, %s, %s, %s",
 		plural(c.Teams, "team"), c.Settings, plural(c.Objectives, "objective"), plural(c.KeyResults, "key result"),
-		plural(c.CheckIns, "check-in"), plural(c.Changes, "course correction"), plural(c.Proposals, "proposal"), plural(c.Gradings, "grading"))
+		plural(c.CheckIns, "check-in"), plural(c.Changes, "course correction"), plural(c.Proposals, "proposal"), plural(c.Gradings, "grading"),
+		plural(c.Digests, "archived digest"), plural(c.HeldPrompts, "held prompt"), plural(c.Away, "away record"))
 }
 
 func plural(n int, what string) string {
@@ -294,7 +348,15 @@ func backupSettings(s okrs.Settings) *BackupSettings {
 	for _, c := range s.Cycles {
 		b.Cycles = append(b.Cycles, BackupCycle{Name: c.Name, Start: dateDoc(c.Start), End: dateDoc(c.End), ClosedAt: c.ClosedAt})
 	}
+	for _, h := range s.Holidays {
+		b.Holidays = append(b.Holidays, BackupHoliday{From: dateDoc(h.From), To: dateDoc(h.To)})
+	}
 	return b
+}
+
+func backupDigest(r okrs.DigestRecord) BackupDigest {
+	return BackupDigest{Week: r.Week, Cycle: r.Cycle, Channel: r.Channel, TS: r.TS, PostedAt: r.PostedAt,
+		Objectives: r.Objectives, Progress: r.Progress, Owners: r.Owners, CheckedIn: r.CheckedIn, AtRisk: r.AtRisk}
 }
 
 func backupDef(kr *okrs.KeyResult) BackupKeyResultDef {
@@ -366,4 +428,13 @@ func backupObjective(o *okrs.Objective) BackupObjective {
 		b.Grading = g
 	}
 	return b
+}
+
+func cmpOr(cs ...int) int {
+	for _, c := range cs {
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -98,7 +100,7 @@ func (s *Store) readWorkspace(ctx context.Context, tx *redis.Tx, workspace strin
 	}
 	slices.Sort(ids)
 	// Objectives, then the settings of every team they and the set name.
-	d := &workspaceData{id: workspace, settings: map[string]okrs.Settings{}}
+	d := &workspaceData{id: workspace, settings: map[string]okrs.Settings{}, digests: map[string][]okrs.DigestRecord{}, held: map[string][]okrs.HeldPrompt{}}
 	if len(ids) > 0 {
 		objKeys := make([]string, len(ids))
 		for i, id := range ids {
@@ -156,6 +158,47 @@ func (s *Store) readWorkspace(ctx context.Context, tx *redis.Tx, workspace strin
 			d.settings[teams[i]] = st
 		}
 	}
+	// Each team's digest archive and held prompts, and what the people of
+	// the workspace's key results said with /okr away.
+	for _, t := range teams {
+		if err := tx.Watch(ctx, k.teamDigests(t), k.held(t)).Err(); err != nil {
+			return nil, err
+		}
+		dm, err := tx.HGetAll(ctx, k.teamDigests(t)).Result()
+		if err != nil {
+			return nil, err
+		}
+		if recs := decodeDigests(t, dm); len(recs) > 0 {
+			d.digests[t] = recs
+		}
+		hm, err := tx.HGetAll(ctx, k.held(t)).Result()
+		if err != nil {
+			return nil, err
+		}
+		if hs := decodeHeld(hm); len(hs) > 0 {
+			d.held[t] = hs
+		}
+	}
+	if people := d.people(); len(people) > 0 {
+		awayKeys := make([]string, len(people))
+		for i, u := range people {
+			awayKeys[i] = k.away(u)
+		}
+		if err := tx.Watch(ctx, awayKeys...).Err(); err != nil {
+			return nil, err
+		}
+		vals, err := tx.MGet(ctx, awayKeys...).Result()
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			if str, ok := v.(string); ok {
+				if r, ok := decodeAway(people[i], str); ok {
+					d.away = append(d.away, r)
+				}
+			}
+		}
+	}
 	// Key results' live state and check-ins.
 	var krKeys []string
 	for _, o := range d.objectives {
@@ -182,7 +225,16 @@ func (d *workspaceData) backup() BackupWorkspace {
 		if st, ok := d.settings[t]; ok {
 			bt.Settings = backupSettings(st)
 		}
+		for _, r := range d.digests[t] {
+			bt.Digests = append(bt.Digests, backupDigest(r))
+		}
+		for _, h := range d.held[t] {
+			bt.HeldPrompts = append(bt.HeldPrompts, BackupHeld{User: h.User, Period: h.Period, At: h.At, Why: string(h.Why)})
+		}
 		w.Teams = append(w.Teams, bt)
+	}
+	for _, a := range d.away {
+		w.Away = append(w.Away, BackupAway{User: a.User, Until: a.Until, SetAt: a.SetAt})
 	}
 	for _, o := range d.objectives {
 		w.Objectives = append(w.Objectives, backupObjective(o))
@@ -197,6 +249,11 @@ func (d *workspaceData) durableKeys(k keys) []string {
 	set := map[string]bool{k.teams(): true, k.objectiveIndex(): true}
 	for _, t := range d.teams {
 		set[k.teamSettings(t)] = true
+		set[k.teamDigests(t)] = true
+		set[k.held(t)] = true
+	}
+	for _, u := range d.people() {
+		set[k.away(u)] = true
 	}
 	for _, o := range d.objectives {
 		set[k.objective(o.ID)] = true
@@ -214,6 +271,28 @@ func (d *workspaceData) durableKeys(k keys) []string {
 	out := make([]string, 0, len(set))
 	for key := range set {
 		out = append(out, key)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// people are the owners of d's objectives and key results, and those with
+// an away record, sorted.
+func (d *workspaceData) people() []string {
+	var out []string
+	add := func(u string) {
+		if u != "" && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	for _, o := range d.objectives {
+		add(o.Owner)
+		for _, kr := range o.KeyResults {
+			add(kr.Owner)
+		}
+	}
+	for _, a := range d.away {
+		add(a.User)
 	}
 	slices.Sort(out)
 	return out
@@ -327,6 +406,31 @@ func (d *workspaceData) write(ctx context.Context, p redis.Pipeliner, k keys) er
 			return err
 		}
 		p.Set(ctx, k.teamSettings(t), doc, 0)
+	}
+	for t, recs := range d.digests {
+		for _, r := range recs {
+			doc, err := encodeDigest(r)
+			if err != nil {
+				return err
+			}
+			p.HSet(ctx, k.teamDigests(t), r.Week, doc)
+		}
+	}
+	for t, hs := range d.held {
+		for _, h := range hs {
+			doc, err := json.Marshal(heldDoc{At: ms(h.At), Why: h.Why})
+			if err != nil {
+				return err
+			}
+			p.HSet(ctx, k.held(t), heldField(h.User, h.Period), doc)
+		}
+		p.PExpire(ctx, k.held(t), heldTTL)
+	}
+	now := time.Now()
+	for _, a := range d.away {
+		if ttl := awayTTL(a, now); ttl > 0 { // one long over is not restored: it would expire at once
+			p.Set(ctx, k.away(a.User), awayDoc(a), ttl)
+		}
 	}
 	for _, o := range d.objectives {
 		doc, err := encodeObjective(o)

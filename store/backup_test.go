@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,10 +33,26 @@ func backupFixture(t *testing.T, s *store.Store) string {
 		{Name: "2026-Q3", Start: okrs.Date(2026, 7, 1), End: okrs.Date(2026, 9, 20), ClosedAt: time.Date(2026, 9, 20, 15, 4, 5, 123e6, time.UTC)},
 		cycle,
 	}
+	st.Holidays = []okrs.Holiday{{From: okrs.Date(2026, 12, 24), To: okrs.Date(2026, 12, 26)}, {From: okrs.Date(2027, 1, 1), To: okrs.Date(2027, 1, 1)}}
 	if err := s.SaveSettings(ctx, ws, "C1", st); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveSettings(ctx, ws, "C2", okrs.DefaultSettings("UTC")); err != nil {
+		t.Fatal(err)
+	}
+	// The digest archive, held prompts and an away record (until ten days
+	// from the real now: an import skips records long over).
+	for i, week := range []string{"2026-10-05", "2026-10-19"} {
+		if err := s.RecordDigest(ctx, ws, okrs.DigestRecord{Team: "C1", Cycle: cycle.Name, Week: week, Channel: "C9", TS: fmt.Sprintf("1700000000.00010%d", i),
+			PostedAt: t0.Add(time.Duration(i) * 14 * 24 * time.Hour), Objectives: 2, Progress: 0.25 * float64(i+1), Owners: 3, CheckedIn: 2, AtRisk: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.HoldPrompt(ctx, ws, "C1", okrs.HeldPrompt{User: "U2", Period: "2026-10-19", At: t0.Add(14 * 24 * time.Hour), Why: okrs.AwayStatus}); err != nil {
+		t.Fatal(err)
+	}
+	back := time.Now().Add(10 * 24 * time.Hour).UTC().Truncate(time.Millisecond)
+	if err := s.SetAway(ctx, ws, okrs.AwayRecord{User: "U2", Until: back, SetAt: back.Add(-12 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -171,7 +188,8 @@ func TestBackupRoundTrip(t *testing.T) {
 
 	for _, want := range []string{`"format": "okrbot-backup"`, `"schema_version": 1`, `"reason": "New baseline after the pricing change"`,
 		`"state": "declined"`, `"state": "pending"`, `"note": "Activation is a team sport."`, `"archived": true`, `"managers": [`,
-		`"closed_at": "2026-09-20T15:04:05.123Z"`, `"comment": "Two launches & one outage <b>"`, `"owner_dm": {`, `"field": "kind"`, `"to_due": "2026-12-15"`} {
+		`"closed_at": "2026-09-20T15:04:05.123Z"`, `"comment": "Two launches & one outage <b>"`, `"owner_dm": {`, `"field": "kind"`, `"to_due": "2026-12-15"`,
+		`"holidays": [`, `"from": "2026-12-24"`, `"week": "2026-10-19"`, `"at_risk": 1`, `"held_prompts": [`, `"why": "status"`, `"away": [`} {
 		if !bytes.Contains(first, []byte(want)) {
 			t.Errorf("export lacks %s", want)
 		}
@@ -216,6 +234,19 @@ func TestBackupRoundTrip(t *testing.T) {
 	o := b[0]
 	if _, err := dst.RecordCheckIns(ctx, ws, []okrs.CheckIn{checkIn(o.KeyResults[0].ID, o.KeyResults[0].Owner, t0.Add(30*24*time.Hour), 55)}); err != nil {
 		t.Errorf("check-in after the restore: %v", err)
+	}
+	// The digest archive, who was away and the holidays are back too.
+	if recs, err := dst.Digests(ctx, ws, "C1", ""); err != nil || len(recs) != 2 || recs[0].Week != "2026-10-19" || recs[0].TS != "1700000000.000101" {
+		t.Errorf("digest archive after the restore: %+v %v", recs, err)
+	}
+	if held, err := dst.HeldPrompts(ctx, ws, "C1"); err != nil || !okrs.AwayIn(held, "U2", "2026-10-19") {
+		t.Errorf("held prompts after the restore: %+v %v", held, err)
+	}
+	if away, err := dst.AwayRecords(ctx, ws, []string{"U2"}); err != nil || away["U2"].Until.IsZero() {
+		t.Errorf("away records after the restore: %+v %v", away, err)
+	}
+	if st, err := dst.Settings(ctx, ws, "C1"); err != nil || len(st.Holidays) != 2 {
+		t.Errorf("holidays after the restore: %+v %v", st.Holidays, err)
 	}
 	if ws2, _ := dst.Workspaces(ctx); len(ws2) != 1 || ws2[0] != ws {
 		t.Errorf("Workspaces after import = %v, want [%s]", ws2, ws)
@@ -321,7 +352,11 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"missing required field", strings.Replace(good, `"title": "`+o2.Title+`",`, ``, 1), []string{"objective 2 (" + o2.ID + ")", "title is missing"}},
 		{"bad number", strings.Replace(good, `"start": 3200.25`, `"start": "lots"`, 1), []string{"objective 2 (" + o2.ID + "), key result 3 (" + o2.KeyResults[2].ID + ")", "start is not a number", `"lots"`}},
 		{"bad time", strings.Replace(good, `"exported_at": "2026-10-05T09:00:00Z"`, `"exported_at": "yesterday"`, 1), []string{"exported_at is not a time"}},
-		{"unknown field", strings.Replace(good, `"cycle": "2026-Q4",`, `"cycle": "2026-Q4", "colour": "red",`, 1), []string{"objective 1", "colour is not a field"}},
+		{"unknown field", strings.Replace(good, `"created_by": `, `"colour": "red", "created_by": `, 1), []string{"objective 1", "colour is not a field"}},
+		{"a digest's week not a date", strings.Replace(good, `"week": "2026-10-05"`, `"week": "Oct 5"`, 1), []string{"team 1 (C1)", "digest 1", "week", "not a date"}},
+		{"a digest's week twice", strings.Replace(good, `"week": "2026-10-19"`, `"week": "2026-10-05"`, 1), []string{"digest 2", "week is listed twice"}},
+		{"a held prompt for no reason", strings.Replace(good, `"why": "status"`, `"why": "bored"`, 1), []string{"held prompt 1", "why", "bored"}},
+		{"a holiday ending before it starts", strings.Replace(good, `"to": "2026-12-26"`, `"to": "2026-12-20"`, 1), []string{"settings", "holidays"}},
 		{"unknown team in an objective", strings.Replace(good, `"team": "C2",`, `"team": "C404",`, 1), []string{"objective 1 (" + o1.ID + ")", "team", "C404", "not a team of this workspace"}},
 		{"duplicate objective id", strings.Replace(good, `"id": "`+o2.ID+`"`, `"id": "`+o1.ID+`"`, 1), []string{"objective 2", "id is also objective 1's"}},
 		{"duplicate key result id", strings.Replace(good, `"id": "`+o2.KeyResults[1].ID+`"`, `"id": "`+kr.ID+`"`, 1), []string{"key result 2", "is also a key result of objective " + o2.ID}},

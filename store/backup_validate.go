@@ -21,6 +21,9 @@ type workspaceData struct {
 	teams      []string
 	settings   map[string]okrs.Settings
 	objectives []*okrs.Objective
+	digests    map[string][]okrs.DigestRecord // by team
+	held       map[string][]okrs.HeldPrompt   // by team
+	away       []okrs.AwayRecord
 }
 
 // Validate checks every record of the backup against the format and the
@@ -59,7 +62,7 @@ func (w *BackupWorkspace) check(rec string) (*workspaceData, error) {
 	if msg := badID(w.ID); msg != "" {
 		return fail(rec, "id", "%s", msg)
 	}
-	d := &workspaceData{id: w.ID, settings: map[string]okrs.Settings{}}
+	d := &workspaceData{id: w.ID, settings: map[string]okrs.Settings{}, digests: map[string][]okrs.DigestRecord{}, held: map[string][]okrs.HeldPrompt{}}
 	teams := map[string]bool{}
 	for i := range w.Teams {
 		t := &w.Teams[i]
@@ -72,6 +75,9 @@ func (w *BackupWorkspace) check(rec string) (*workspaceData, error) {
 		}
 		teams[t.Channel] = true
 		d.teams = append(d.teams, t.Channel)
+		if err := t.archive(trec, d); err != nil {
+			return nil, err
+		}
 		if t.Settings == nil {
 			continue
 		}
@@ -103,7 +109,73 @@ func (w *BackupWorkspace) check(rec string) (*workspaceData, error) {
 		}
 		d.objectives = append(d.objectives, obj)
 	}
+	seenAway := map[string]bool{}
+	for i, a := range w.Away {
+		arec := joinPath(rec, fmt.Sprintf("away %d (%s)", i+1, shortID(a.User)))
+		switch {
+		case badUser(a.User, true) != "":
+			return fail(arec, "user", "%s", badUser(a.User, true))
+		case seenAway[a.User]:
+			return fail(arec, "user", "is listed twice: one away record a person")
+		case a.Until.IsZero():
+			return fail(arec, "until", "is missing")
+		case a.SetAt.IsZero():
+			return fail(arec, "set_at", "is missing")
+		case !a.Until.After(a.SetAt):
+			return fail(arec, "until", "is not after set_at")
+		}
+		seenAway[a.User] = true
+		d.away = append(d.away, okrs.AwayRecord{User: a.User, Until: utc(a.Until), SetAt: utc(a.SetAt)})
+	}
 	return d, nil
+}
+
+// archive checks a team's digest archive and held prompts into d.
+func (t *BackupTeam) archive(rec string, d *workspaceData) error {
+	fail := func(record, field, format string, args ...any) error {
+		return &BackupError{Record: record, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	weeks := map[string]bool{}
+	for i, g := range t.Digests {
+		grec := joinPath(rec, fmt.Sprintf("digest %d (%s)", i+1, shortID(g.Week)))
+		switch _, ok := parseDay(g.Week); {
+		case !ok:
+			return fail(grec, "week", "is %q, not a date like 2026-11-16", g.Week)
+		case weeks[g.Week]:
+			return fail(grec, "week", "is listed twice: one digest a team and week")
+		case badText(g.Cycle, okrs.MaxCycleName, true) != "":
+			return fail(grec, "cycle", "%s", badText(g.Cycle, okrs.MaxCycleName, true))
+		case badID(g.Channel) != "":
+			return fail(grec, "channel", "%s", badID(g.Channel))
+		case badNumber(g.Progress) != "":
+			return fail(grec, "progress", "%s", badNumber(g.Progress))
+		case g.Objectives < 0 || g.Owners < 0 || g.CheckedIn < 0 || g.AtRisk < 0:
+			return fail(grec, "", "has a negative count")
+		}
+		weeks[g.Week] = true
+		d.digests[t.Channel] = append(d.digests[t.Channel], okrs.DigestRecord{Team: t.Channel, Cycle: g.Cycle, Week: g.Week,
+			Channel: g.Channel, TS: g.TS, PostedAt: utc(g.PostedAt), Objectives: g.Objectives, Progress: g.Progress,
+			Owners: g.Owners, CheckedIn: g.CheckedIn, AtRisk: g.AtRisk})
+	}
+	seen := map[string]bool{}
+	for i, h := range t.HeldPrompts {
+		hrec := joinPath(rec, fmt.Sprintf("held prompt %d (%s)", i+1, shortID(h.User)))
+		switch _, ok := parseDay(h.Period); {
+		case badUser(h.User, true) != "":
+			return fail(hrec, "user", "%s", badUser(h.User, true))
+		case !ok:
+			return fail(hrec, "period", "is %q, not a date like 2026-11-16", h.Period)
+		case seen[h.Period+"|"+h.User]:
+			return fail(hrec, "period", "is listed twice for this person")
+		case h.At.IsZero():
+			return fail(hrec, "at", "is missing")
+		case !slices.Contains([]okrs.AwaySource{okrs.AwayStatus, okrs.AwaySaid, okrs.AwayHoliday}, okrs.AwaySource(h.Why)):
+			return fail(hrec, "why", "is %q, not status, said or holiday", h.Why)
+		}
+		seen[h.Period+"|"+h.User] = true
+		d.held[t.Channel] = append(d.held[t.Channel], okrs.HeldPrompt{User: h.User, Period: h.Period, At: utc(h.At), Why: okrs.AwaySource(h.Why)})
+	}
+	return nil
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,64}$`)
@@ -248,6 +320,21 @@ func (b *BackupSettings) settings(rec string) (okrs.Settings, error) {
 			return okrs.Settings{}, &BackupError{Record: crec, Message: "is not valid: " + okrs.ErrorMessage(err)}
 		}
 		s.Cycles = append(s.Cycles, cy)
+	}
+	for i, h := range b.Holidays {
+		hrec := joinPath(rec, fmt.Sprintf("holiday %d", i+1))
+		from, ok1 := parseDay(h.From)
+		to, ok2 := parseDay(h.To)
+		switch {
+		case !ok1:
+			return okrs.Settings{}, &BackupError{Record: hrec, Field: "from", Message: fmt.Sprintf("is %q, not a date like 2026-12-24", h.From)}
+		case !ok2:
+			return okrs.Settings{}, &BackupError{Record: hrec, Field: "to", Message: fmt.Sprintf("is %q, not a date like 2026-12-26", h.To)}
+		}
+		s.Holidays = append(s.Holidays, okrs.Holiday{From: from, To: to})
+	}
+	if err := okrs.ValidateHolidays(s.Holidays); err != nil {
+		return fail("holidays", "are not valid: %s", okrs.ErrorMessage(err))
 	}
 	return s, nil
 }
