@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/okrbot/okrbot/bot/views"
+	"github.com/okrbot/okrbot/okrs"
 )
 
 // A command is one /okr subcommand. Commands are data: help is generated
@@ -127,36 +128,9 @@ func (b *Bot) suggest(name string) string {
 		if strings.HasPrefix(c.name, name) && len(name) >= 2 {
 			return c.name
 		}
-		if d := editDistance(name, c.name); d < bestDist {
+		if d := okrs.EditDistance(name, c.name); d < bestDist {
 			best, bestDist = c.name, d
 		}
 	}
 	return best
-}
-
-// editDistance is the optimal-string-alignment distance between a and b:
-// insertions, deletions, substitutions and swaps of neighbours ("lsit") cost 1.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }

@@ -654,15 +654,16 @@ func wordMatches(w, t string) bool {
 		return true // "deploys" for "deployments"
 	}
 	if m := min(lw, lt); m >= 4 {
-		d := editDistance(w, t)
+		d := EditDistance(w, t)
 		return d <= 1 || m >= 7 && d <= 2
 	}
 	return false
 }
 
-// editDistance is the optimal-string-alignment distance: insertions,
-// deletions, substitutions and swaps of neighbours cost 1.
-func editDistance(a, b string) int {
+// EditDistance is the optimal-string-alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of neighbours ("lsit")
+// cost 1. It reads typos in replies, and in commands.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	d := make([][]int, len(ra)+1)
 	for i := range d {
@@ -700,7 +701,7 @@ func oneWordLevel(w string) Level {
 }
 
 func twoWordLevel(a, b string) Level {
-	near := func(w, want string) bool { return w == want || editDistance(w, want) <= 1 && len(w) >= 3 }
+	near := func(w, want string) bool { return w == want || EditDistance(w, want) <= 1 && len(w) >= 3 }
 	switch {
 	case near(b, "track"):
 		switch a {
@@ -737,7 +738,7 @@ func isNoChange(toks []rtoken) bool {
 			return false
 		}
 	}
-	near := func(w, want string) bool { return w == want || len(w) >= 5 && editDistance(w, want) <= 1 }
+	near := func(w, want string) bool { return w == want || len(w) >= 5 && EditDistance(w, want) <= 1 }
 	for k, w := range ws {
 		next := ""
 		if k+1 < len(ws) {
