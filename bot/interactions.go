@@ -149,7 +149,7 @@ func (b *Bot) onEvent(ctx context.Context, e *envelope, ev slackevents.EventsAPI
 		if !b.firstDelivery(ctx, r, cb) {
 			return
 		}
-		b.onDM(ctx, r, inner.Channel, inner.TimeStamp, inner.Text) // a check-in in words, or the help
+		b.onDM(ctx, r, inner.Channel, inner.TimeStamp, inner.ThreadTimeStamp, inner.Text) // a check-in in words, or the help
 	}
 }
 

@@ -47,17 +47,22 @@ type replyEntry struct {
 func replyDraftID(ts string) string { return "reply:" + ts }
 
 // onDM answers a person's own message in their DM with okrbot: a check-in
-// preview when it reads as one, else the help.
-func (b *Bot) onDM(ctx context.Context, r *request, channel, ts, text string) {
+// preview when it reads as one, else the help; in the message's thread
+// when it was written in one (thread is its thread_ts, "" for none).
+func (b *Bot) onDM(ctx context.Context, r *request, channel, ts, thread, text string) {
+	var where []slack.MsgOption
+	if thread != "" {
+		where = append(where, slack.MsgOptionTS(thread))
+	}
 	if m, team, ok := b.replyKeyResults(ctx, r); ok && len(m.krs) > 0 {
 		rep := okrs.ParseReply(text, m.krs)
 		if !rep.Empty() {
-			b.postPreview(ctx, r, channel, ts, team, m, rep)
+			b.postPreview(ctx, r, channel, ts, team, m, rep, where...)
 			return
 		}
 	}
 	msg := b.dmHelp()
-	if _, _, err := b.api.PostMessageContext(ctx, channel, msg.options()...); err != nil {
+	if _, _, err := b.api.PostMessageContext(ctx, channel, msg.options(where...)...); err != nil {
 		b.logError("answering a DM", r, b.slackErr("chat.postMessage", err))
 	}
 }
@@ -97,7 +102,7 @@ func (b *Bot) replyKeyResults(ctx context.Context, r *request) (mine, string, bo
 }
 
 // postPreview posts what okrbot understood and keeps it as a draft.
-func (b *Bot) postPreview(ctx context.Context, r *request, channel, ts, team string, m mine, rep okrs.Reply) {
+func (b *Bot) postPreview(ctx context.Context, r *request, channel, ts, team string, m mine, rep okrs.Reply, where ...slack.MsgOption) {
 	id := replyDraftID(ts)
 	if len(rep.Updates) > views.MaxPreviewUpdates {
 		rep.Updates = rep.Updates[:views.MaxPreviewUpdates] // as shown: nothing is saved unseen
@@ -116,7 +121,7 @@ func (b *Bot) postPreview(ctx context.Context, r *request, channel, ts, team str
 		return
 	}
 	preview := message{Message: views.ReplyPreview(m.krs, rep, id)}
-	_, posted, err := b.api.PostMessageContext(ctx, channel, preview.options()...)
+	_, posted, err := b.api.PostMessageContext(ctx, channel, preview.options(where...)...)
 	if err != nil {
 		b.logError("answering a reply", r, b.slackErr("chat.postMessage", err))
 		return

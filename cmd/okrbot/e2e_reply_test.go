@@ -47,10 +47,16 @@ var dmSeq atomic.Int64
 
 // dmSay sends the message.im event of user writing text in their DM with
 // okrbot, as Slack delivers it.
-func (e *env) dmSay(user, text string) {
+func (e *env) dmSay(user, text string) { e.t.Helper(); e.dmSayIn(user, text, "") }
+
+// dmSayIn is dmSay in the thread of the message thread ("" for none).
+func (e *env) dmSayIn(user, text, thread string) {
 	e.t.Helper()
 	ts := fmt.Sprintf("%d.%06d", e.clock().Unix(), dmSeq.Add(1))
 	ev := map[string]any{"type": "message", "channel": e.srv.DMChannel(user), "channel_type": "im", "user": user, "text": text, "ts": ts}
+	if thread != "" {
+		ev["thread_ts"] = thread
+	}
 	if _, err := e.srv.Event(e.ctx, teamA, ev); err != nil {
 		e.t.Fatal(err)
 	}
@@ -286,5 +292,26 @@ func TestReplySaveForgedByAnotherPersonDoesNothing(t *testing.T) {
 	e.waitEdited(p, "Saved ✓")
 	if h := e.history(o.KeyResults[0].ID); len(h) != 2 || h[0].Value != 1340 || h[0].Author != ana {
 		t.Errorf("signups history = %+v", h)
+	}
+}
+
+// A reply written in the prompt's thread is answered in that thread, and
+// saves like any other.
+func TestReplyInTheThreadIsAnsweredThere(t *testing.T) {
+	e := newEnv(t)
+	o := e.replyObjective()
+	prompt := e.prompt(ana, "Time for your weekly check-in")
+	e.advance(10 * time.Minute)
+	e.dmSayIn(ana, "signups 1,340 on track", prompt.TS)
+	p := e.preview(ana, "Here is what I understood", "1,340 (was 1,200)")
+	if p.ThreadTS != prompt.TS {
+		t.Errorf("the preview went to thread %q, want the prompt's %q", p.ThreadTS, prompt.TS)
+	}
+	if _, err := e.srv.PressButton(e.ctx, ana, p, "okr_reply_save"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitEdited(p, "Saved ✓")
+	if h := e.history(o.KeyResults[0].ID); len(h) != 2 || h[0].Value != 1340 {
+		t.Errorf("signups history after saving in the thread: %+v", h)
 	}
 }
