@@ -96,7 +96,7 @@ func composeDigest(tb testing.TB, st *store.Store, ws string, now time.Time) (me
 		}
 	}
 	d := okrs.ComposeDigestAway("C1", objs, c, period, now, away)
-	d.Health = okrs.CycleHealth(set, objs, c, now, func(u string, p okrs.Period) bool { return okrs.AwayIn(held, u, p.Key) })
+	d.Health = okrs.CycleHealth(set, objs, c, now, func(u string, p okrs.Period) bool { return okrs.AwayIn(held, u, p.Key) }, nil)
 	files, failed := renderCharts(digestCharts(d))
 	if len(failed) > 0 {
 		tb.Fatal(failed)

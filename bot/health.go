@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/okrbot/okrbot/bot/views"
 	"github.com/okrbot/okrbot/okrs"
@@ -69,7 +70,7 @@ func (b *Bot) streak(ctx context.Context, workspace, team, user string) (okrs.St
 	if err != nil {
 		return okrs.Streak{}, err
 	}
-	return okrs.PersonStreak(st, user, cycles, now, away), nil
+	return okrs.PersonStreak(st, user, cycles, now, away, func(u string) *time.Location { return b.personLocation(ctx, u) }), nil
 }
 
 // heldAway says who was away in a team's past periods: those whose prompt

@@ -41,10 +41,29 @@ func (w WeekHealth) Rate() float64 {
 // "/okr away", a team holiday); nil for nobody.
 type AwayFunc func(user string, p Period) bool
 
+// ClockFunc gives a person's timezone (nil: the team's). With the team's
+// settings prompting each owner at their own time (OwnerLocalTime), a
+// person's week, prompt and nudge are on their clock, as the scheduler
+// plans them; otherwise everyone is on the team's.
+type ClockFunc func(user string) *time.Location
+
+// planOf is user's plan of the team period p: their own week that holds
+// p's fourth day (the same calendar week in any timezone).
+func planOf(s Settings, clock ClockFunc, user string, p Plan) Plan {
+	if !s.OwnerLocalTime || clock == nil {
+		return p
+	}
+	loc := clock(user)
+	if loc == nil {
+		return p
+	}
+	return PlanAt(s, loc, p.Period.Start.AddDate(0, 0, 3))
+}
+
 // CycleHealth is a team's check-in health for each period of cycle that has
 // begun by now, oldest first; objs are the team's objectives of the cycle
 // with their full check-in histories.
-func CycleHealth(s Settings, objs []Objective, c Cycle, now time.Time, away AwayFunc) []WeekHealth {
+func CycleHealth(s Settings, objs []Objective, c Cycle, now time.Time, away AwayFunc, clock ClockFunc) []WeekHealth {
 	loc := s.Location()
 	var out []WeekHealth
 	start := c.begins(loc)
@@ -57,7 +76,7 @@ func CycleHealth(s Settings, objs []Objective, c Cycle, now time.Time, away Away
 		if plan.Period.Start.After(now) {
 			break
 		}
-		w := periodHealth(plan, objs, away)
+		w := periodHealth(s, clock, plan, objs, away)
 		w.Current = plan.Period.Contains(now)
 		if w.Owners > 0 {
 			out = append(out, w)
@@ -67,13 +86,24 @@ func CycleHealth(s Settings, objs []Objective, c Cycle, now time.Time, away Away
 	return out
 }
 
-// periodHealth counts one period.
-func periodHealth(plan Plan, objs []Objective, away AwayFunc) WeekHealth {
-	w := WeekHealth{Period: plan.Period}
-	for user, krs := range ownersAt(objs, plan.PromptAt) {
+// periodHealth counts one period of the team (plan, on its clock): each
+// owner on their own clock (planOf).
+func periodHealth(s Settings, clock ClockFunc, team Plan, objs []Objective, away AwayFunc) WeekHealth {
+	w := WeekHealth{Period: team.Period}
+	for user, krs := range ownersBy(objs) {
+		plan := planOf(s, clock, user, team)
+		var open []*KeyResult
+		for _, kr := range krs {
+			if !kr.CreatedAt.After(plan.PromptAt) {
+				open = append(open, kr)
+			}
+		}
+		if len(open) == 0 {
+			continue
+		}
 		w.Owners++
 		done, last := true, time.Time{}
-		for _, kr := range krs {
+		for _, kr := range open {
 			at, ok := lastCheckInWithin(kr, plan.Period)
 			if !ok {
 				done = false
@@ -97,8 +127,8 @@ func periodHealth(plan Plan, objs []Objective, away AwayFunc) WeekHealth {
 	return w
 }
 
-// ownersAt groups the open key results that existed at t by owner.
-func ownersAt(objs []Objective, t time.Time) map[string][]*KeyResult {
+// ownersBy groups the open key results of objs by owner.
+func ownersBy(objs []Objective) map[string][]*KeyResult {
 	out := map[string][]*KeyResult{}
 	for oi := range objs {
 		o := &objs[oi]
@@ -107,7 +137,7 @@ func ownersAt(objs []Objective, t time.Time) map[string][]*KeyResult {
 		}
 		for ki := range o.KeyResults {
 			kr := &o.KeyResults[ki]
-			if kr.Archived || kr.Owner == "" || kr.CreatedAt.After(t) {
+			if kr.Archived || kr.Owner == "" {
 				continue
 			}
 			out[kr.Owner] = append(out[kr.Owner], kr)
@@ -149,7 +179,7 @@ type CycleObjectives struct {
 // PersonStreak is user's streak in a team with settings s at now, from the
 // team's objectives by cycle (the current one and those before it): each
 // period counts the key results of the cycle it is in.
-func PersonStreak(s Settings, user string, cycles []CycleObjectives, now time.Time, away AwayFunc) Streak {
+func PersonStreak(s Settings, user string, cycles []CycleObjectives, now time.Time, away AwayFunc, clock ClockFunc) Streak {
 	loc := s.Location()
 	st := Streak{Biweekly: s.Cadence == Biweekly}
 	type mineIn struct {
@@ -193,7 +223,7 @@ func PersonStreak(s Settings, user string, cycles []CycleObjectives, now time.Ti
 				objs = append(objs, m.objs...)
 			}
 		}
-		w := periodHealth(plan, objs, away)
+		w := periodHealth(s, clock, plan, objs, away)
 		switch {
 		case w.Owners == 0: // nothing of theirs was open then: skip it
 		case w.CheckedIn() == 1:

@@ -30,7 +30,7 @@ func TestCycleHealth(t *testing.T) {
 		[]time.Time{at(10, 5, 9), at(10, 13, 11), at(10, 26, 12), at(11, 2, 12)}, // on time, late, (missed), on time, on time
 		[]time.Time{at(10, 5, 12), at(10, 12, 12), at(10, 19, 12), at(10, 26, 12), at(11, 2, 12), at(11, 16, 10)})
 	away := func(user string, p okrs.Period) bool { return user == "UANA" && p.Key == "2026-11-09" }
-	weeks := okrs.CycleHealth(s, []okrs.Objective{o}, q4, at(11, 17, 12), away)
+	weeks := okrs.CycleHealth(s, []okrs.Objective{o}, q4, at(11, 17, 12), away, nil)
 	var got []string
 	for _, w := range weeks {
 		got = append(got, fmt.Sprintf("%s %d/%d on time %d late %d away %d missed %d current %v", w.Period.Key, w.CheckedIn(), w.Owners, w.OnTime, w.Late, w.Away, w.Missed, w.Current))
@@ -57,9 +57,29 @@ func TestCycleHealth(t *testing.T) {
 	if r := (okrs.WeekHealth{Owners: 1, Away: 1}).Rate(); r != -1 {
 		t.Errorf("everyone away: rate %v, want -1", r)
 	}
+	// On each owner's own clock: ben, in Los Angeles, checked in on
+	// Tuesday Oct 13 at 11:00 UTC (04:00 his time), before his own nudge
+	// (10:00 his time); ana's is at 10:00 UTC. Without OwnerLocalTime,
+	// everyone is on the team's clock.
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	clock := func(u string) *time.Location {
+		if u == "UBEN" {
+			return la
+		}
+		return nil
+	}
+	late := healthObjective("2026-Q4", at(10, 1, 9), []time.Time{at(10, 13, 11)}, []time.Time{at(10, 13, 11)})
+	if w := okrs.CycleHealth(s, []okrs.Objective{late}, q4, at(10, 20, 12), nil, clock)[1]; w.OnTime != 1 || w.Late != 1 {
+		t.Errorf("own clocks: Oct 12 %+v, want ben on time and ana late", w)
+	}
+	teamClock := s
+	teamClock.OwnerLocalTime = false
+	if w := okrs.CycleHealth(teamClock, []okrs.Objective{late}, q4, at(10, 20, 12), nil, clock)[1]; w.OnTime != 0 || w.Late != 2 {
+		t.Errorf("the team's clock: Oct 12 %+v, want both late", w)
+	}
 	// With nudges off, a check-in any time in the week is on time.
 	s.NudgeAfter = 0
-	if w := okrs.CycleHealth(s, []okrs.Objective{o}, q4, at(11, 17, 12), nil)[1]; w.OnTime != 2 || w.Late != 0 {
+	if w := okrs.CycleHealth(s, []okrs.Objective{o}, q4, at(11, 17, 12), nil, nil)[1]; w.OnTime != 2 || w.Late != 0 {
 		t.Errorf("no nudges: Oct 12 %+v, want both on time", w)
 	}
 }
@@ -95,11 +115,11 @@ func TestPersonStreak(t *testing.T) {
 		{"missed last week", cycles, at(2026, 11, 30, 9), nil, 0},
 	}
 	for _, tt := range tests {
-		if got := okrs.PersonStreak(s, "UANA", tt.cycles, tt.now, tt.away); got.Periods != tt.want {
+		if got := okrs.PersonStreak(s, "UANA", tt.cycles, tt.now, tt.away, nil); got.Periods != tt.want {
 			t.Errorf("%s: streak %d, want %d", tt.name, got.Periods, tt.want)
 		}
 	}
-	if got := okrs.PersonStreak(s, "UBEN", cycles, at(2026, 11, 16, 18), nil); got.Periods != 0 {
+	if got := okrs.PersonStreak(s, "UBEN", cycles, at(2026, 11, 16, 18), nil, nil); got.Periods != 0 {
 		t.Errorf("ben, who never checked in: streak %d", got.Periods)
 	}
 }

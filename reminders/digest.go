@@ -48,7 +48,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, ws, team string, st okrs.
 	own := slices.DeleteFunc(slices.Clone(objs), func(o okrs.Objective) bool { return o.Team != team })
 	d.Health = okrs.CycleHealth(st, own, cycle, now, func(user string, p okrs.Period) bool {
 		return okrs.AwayIn(held, user, p.Key) || p.Key == period.Key && away[user]
-	})
+	}, s.clockOf(ctx, ws))
 	d.Workspace = ws
 	if st.DigestChannel != "" {
 		d.Channel = st.DigestChannel
@@ -200,4 +200,16 @@ func (s *Scheduler) awayThisWeek(ctx context.Context, ws, team string, st okrs.S
 		}
 	}
 	return out, held
+}
+
+// clockOf gives each person's timezone as Slack has it (nil when unknown),
+// for check-in health on each owner's own clock.
+func (s *Scheduler) clockOf(ctx context.Context, ws string) okrs.ClockFunc {
+	return func(user string) *time.Location {
+		p, err := s.msg.Person(ctx, ws, user)
+		if err != nil {
+			return nil
+		}
+		return p.Location
+	}
 }

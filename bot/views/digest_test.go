@@ -21,7 +21,7 @@ func sampleDigest() okrs.Digest {
 	}
 	week := okrs.PlanAt(okrs.DefaultSettings("UTC"), time.UTC, viewNow).Period
 	d := okrs.ComposeDigest("C1", objs, viewCycle, week, viewNow)
-	d.Health = okrs.CycleHealth(okrs.DefaultSettings("UTC"), objs, viewCycle, viewNow, nil)
+	d.Health = okrs.CycleHealth(okrs.DefaultSettings("UTC"), objs, viewCycle, viewNow, nil, nil)
 	return d
 }
 

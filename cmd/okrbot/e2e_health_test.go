@@ -23,10 +23,11 @@ func TestCheckInStreakAndHealth(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Week of Nov 16: ana on time, ben after the nudge (Tuesday 10:00).
+	// Week of Nov 16: ana on time, ben after his nudge (Tuesday 10:00 in
+	// Los Angeles, 18:00 UTC: each owner is on their own clock).
 	record(act, ana, at(16, 11), 44)
 	record(guide, ana, at(16, 11), 0)
-	record(lat, ben, at(17, 12), 390)
+	record(lat, ben, at(17, 20), 390)
 	// Week of Nov 23: ana on time, ben not at all.
 	record(act, ana, at(23, 11), 48)
 	record(guide, ana, at(23, 11), 0)
