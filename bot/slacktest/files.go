@@ -227,7 +227,10 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) (jsonObject, *apiErr
 		}
 		ids[i] = f.ID
 	}
-	st.mu.Unlock()
+	// The files lock is held while the share messages are posted, so that
+	// anyone who sees a message and then looks at its file (File) finds it
+	// completed, as in Slack, where the message follows the completion.
+	defer st.mu.Unlock()
 
 	var tss [][2]string // channel, ts
 	for _, e := range convs {
@@ -239,7 +242,6 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) (jsonObject, *apiErr
 	}
 
 	out := make([]jsonObject, len(summaries))
-	st.mu.Lock()
 	for i, sum := range summaries {
 		f := st.files[sum.ID]
 		f.Title, f.Completed = sum.Title, true
@@ -256,7 +258,6 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) (jsonObject, *apiErr
 			"mimetype": mime.TypeByExtension(extOf(f.Name)), "url_private": s.baseURL + "/files/" + f.ID + "/" + f.Name,
 		}
 	}
-	st.mu.Unlock()
 	return jsonObject{"files": out}, nil
 }
 
