@@ -65,18 +65,30 @@ func (b *Bot) cycleNamed(ctx context.Context, workspace, team, name string) (okr
 	return s.CycleNamed(name)
 }
 
+// teamSettings returns a lookup of teams' settings that reads each team's
+// once.
+func (b *Bot) teamSettings(ctx context.Context, workspace string) func(team string) (okrs.Settings, error) {
+	settings := map[string]okrs.Settings{}
+	return func(team string) (okrs.Settings, error) {
+		if st, ok := settings[team]; ok {
+			return st, nil
+		}
+		st, err := b.settings(ctx, workspace, team)
+		if err == nil {
+			settings[team] = st
+		}
+		return st, err
+	}
+}
+
 // teamCycles returns a lookup of an objective's cycle as its team dated it,
 // reading each team's settings once.
 func (b *Bot) teamCycles(ctx context.Context, workspace string) func(*okrs.Objective) (okrs.Cycle, error) {
-	settings := map[string]okrs.Settings{}
+	settingsOf := b.teamSettings(ctx, workspace)
 	return func(o *okrs.Objective) (okrs.Cycle, error) {
-		st, ok := settings[o.Team]
-		if !ok {
-			var err error
-			if st, err = b.settings(ctx, workspace, o.Team); err != nil {
-				return okrs.Cycle{}, err
-			}
-			settings[o.Team] = st
+		st, err := settingsOf(o.Team)
+		if err != nil {
+			return okrs.Cycle{}, err
 		}
 		return st.CycleNamed(o.Cycle)
 	}

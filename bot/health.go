@@ -32,22 +32,10 @@ func (b *Bot) cmdHealth(ctx context.Context, r *request, _ string) {
 	for _, o := range d.Objectives {
 		objs = append(objs, o.Objective)
 	}
-	v := views.HealthView{Team: r.channel, Cycle: d.Cycle, Weeks: d.Health, Stale: okrs.StaleLongest(ownTeam(objs, r.channel), d.Now), Now: d.Now, Cutoff: 10}
+	v := views.HealthView{Team: r.channel, Cycle: d.Cycle, Weeks: d.Health, Stale: okrs.StaleLongest(okrs.OwnObjectives(objs, r.channel), d.Now), Now: d.Now, Cutoff: 10}
 	if err := b.respond(ctx, r, message{Message: views.Health(v)}); err != nil {
 		b.logError("health: answering", r, err)
 	}
-}
-
-// ownTeam keeps the objectives of team itself: one shared with it is
-// asked about, and counted, by its own team.
-func ownTeam(objs []okrs.Objective, team string) []okrs.Objective {
-	out := objs[:0:0]
-	for _, o := range objs {
-		if o.Team == team {
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 // streak is user's check-in streak in team: over the current cycle and the
@@ -64,7 +52,7 @@ func (b *Bot) streak(ctx context.Context, workspace, team, user string) (okrs.St
 		if err != nil {
 			return okrs.Streak{}, err
 		}
-		cycles = append(cycles, okrs.CycleObjectives{Cycle: c, Objectives: ownTeam(objs, team)})
+		cycles = append(cycles, okrs.CycleObjectives{Cycle: c, Objectives: okrs.OwnObjectives(objs, team)})
 	}
 	away, err := b.heldAway(ctx, workspace, team)
 	if err != nil {

@@ -140,17 +140,13 @@ func (b *Bot) personObjectives(ctx context.Context, r *request, cycleName string
 	}
 	// Each team names its own cycles: the name is looked up in each
 	// objective's team, and the objectives of that cycle kept.
-	teams := map[string]okrs.Settings{}
+	settingsOf := b.teamSettings(ctx, r.workspace)
 	var heading okrs.Cycle
 	out := objs[:0:0]
 	for _, o := range objs {
-		st, ok := teams[o.Team]
-		if !ok {
-			var err error
-			if st, err = b.settings(ctx, r.workspace, o.Team); err != nil {
-				return nil, okrs.Cycle{}, err
-			}
-			teams[o.Team] = st
+		st, err := settingsOf(o.Team)
+		if err != nil {
+			return nil, okrs.Cycle{}, err
 		}
 		c, err := st.CycleNamed(cycleName)
 		if err != nil {

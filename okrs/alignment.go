@@ -187,3 +187,17 @@ func ParentLoop(id, parent string, parentOf func(id string) (string, bool)) []st
 	}
 	return nil
 }
+
+// OwnObjectives keeps the objectives of team itself, leaving out those other
+// teams share with it: a shared objective's key results are asked about,
+// and its check-ins counted, by its own team only (one prompt a period per
+// key result, however many teams share it).
+func OwnObjectives(objs []Objective, team string) []Objective {
+	out := make([]Objective, 0, len(objs))
+	for _, o := range objs {
+		if o.Team == team {
+			out = append(out, o)
+		}
+	}
+	return out
+}

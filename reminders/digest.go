@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/okrbot/okrbot/okrs"
@@ -45,8 +44,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, ws, team string, st okrs.
 	// held, or who is away this week, was away that week.
 	// (Only the team's own objectives: one shared with it is asked about,
 	// and counted, by its own team.)
-	own := slices.DeleteFunc(slices.Clone(objs), func(o okrs.Objective) bool { return o.Team != team })
-	d.Health = okrs.CycleHealth(st, own, cycle, now, func(user string, p okrs.Period) bool {
+	d.Health = okrs.CycleHealth(st, okrs.OwnObjectives(objs, team), cycle, now, func(user string, p okrs.Period) bool {
 		return okrs.AwayIn(held, user, p.Key) || p.Key == period.Key && away[user]
 	}, s.clockOf(ctx, ws))
 	d.Workspace = ws

@@ -336,7 +336,7 @@ func (s *Scheduler) due(ctx context.Context, ws, team string, now time.Time, rem
 	}
 	// An objective shared with this team is asked about by its own team's
 	// schedule: each key result has one prompt a period, not one per team.
-	objs = slices.DeleteFunc(objs, func(o okrs.Objective) bool { return o.Team != team })
+	objs = okrs.OwnObjectives(objs, team)
 	type candidate struct {
 		w    *owner
 		loc  *time.Location

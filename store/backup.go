@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -256,7 +257,7 @@ func (w *BackupWorkspace) sort() {
 		t := &w.Teams[i]
 		slices.SortFunc(t.Digests, func(a, b BackupDigest) int { return strings.Compare(a.Week, b.Week) })
 		slices.SortFunc(t.HeldPrompts, func(a, b BackupHeld) int {
-			return cmpOr(strings.Compare(a.Period, b.Period), strings.Compare(a.User, b.User))
+			return cmp.Or(strings.Compare(a.Period, b.Period), strings.Compare(a.User, b.User))
 		})
 	}
 	slices.SortFunc(w.Away, func(a, b BackupAway) int { return strings.Compare(a.User, b.User) })
@@ -428,13 +429,4 @@ func backupObjective(o *okrs.Objective) BackupObjective {
 		b.Grading = g
 	}
 	return b
-}
-
-func cmpOr(cs ...int) int {
-	for _, c := range cs {
-		if c != 0 {
-			return c
-		}
-	}
-	return 0
 }

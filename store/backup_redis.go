@@ -160,23 +160,32 @@ func (s *Store) readWorkspace(ctx context.Context, tx *redis.Tx, workspace strin
 	}
 	// Each team's digest archive and held prompts, and what the people of
 	// the workspace's key results said with /okr away.
-	for _, t := range teams {
-		if err := tx.Watch(ctx, k.teamDigests(t), k.held(t)).Err(); err != nil {
+	// (Watched, then read in one pipeline: two round trips for any
+	// number of teams.)
+	if len(teams) > 0 {
+		var archive []string
+		for _, t := range teams {
+			archive = append(archive, k.teamDigests(t), k.held(t))
+		}
+		if err := tx.Watch(ctx, archive...).Err(); err != nil {
 			return nil, err
 		}
-		dm, err := tx.HGetAll(ctx, k.teamDigests(t)).Result()
-		if err != nil {
+		cmds := make([]*redis.MapStringStringCmd, len(archive))
+		if _, err := tx.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, key := range archive {
+				cmds[i] = p.HGetAll(ctx, key)
+			}
+			return nil
+		}); err != nil {
 			return nil, err
 		}
-		if recs := decodeDigests(t, dm); len(recs) > 0 {
-			d.digests[t] = recs
-		}
-		hm, err := tx.HGetAll(ctx, k.held(t)).Result()
-		if err != nil {
-			return nil, err
-		}
-		if hs := decodeHeld(hm); len(hs) > 0 {
-			d.held[t] = hs
+		for i, t := range teams {
+			if recs := decodeDigests(t, cmds[2*i].Val()); len(recs) > 0 {
+				d.digests[t] = recs
+			}
+			if hs := decodeHeld(cmds[2*i+1].Val()); len(hs) > 0 {
+				d.held[t] = hs
+			}
 		}
 	}
 	if people := d.people(); len(people) > 0 {

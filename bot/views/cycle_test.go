@@ -69,3 +69,7 @@ func TestReadGrades(t *testing.T) {
 		t.Errorf("a grade of 2 was accepted: %v", fe)
 	}
 }
+
+func TestCustomCycleModalGolden(t *testing.T) {
+	golden(t, "custom_cycle_modal", CustomCycleModal("C1", viewCycle, okrs.Date(2027, 1, 1)))
+}
